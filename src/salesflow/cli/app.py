@@ -1,0 +1,197 @@
+"""The root Typer app, its global options, and the per-invocation context every command uses."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salesflow.db.engine import Database
+    from salesflow.render.output import Output
+
+
+class SalesflowGroup(TyperGroup):
+    """The root group: turns every error into one `Error:` line and the contract's exit code."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        from salesflow.cli.errors import run_guarded
+
+        return run_guarded(super().main, args=args, prog_name=prog_name or "salesflow",
+                           complete_var=complete_var, **extra)  # fmt: skip
+
+
+app = typer.Typer(
+    cls=SalesflowGroup,
+    name="salesflow",
+    help="salesflow: your sales pipeline in the terminal. Leads, stages, follow-ups, funnel.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class AppContext:
+    """What every command needs: the database target, the acting user, how to print."""
+
+    db_option: str | None
+    actor_option: str | None
+    color: str
+    debug: bool
+    _db: Database | None = field(default=None, repr=False)
+
+    @property
+    def actor(self) -> str:
+        """The acting user: --as > SALESFLOW_USER > config user > OS login name."""
+        if self.actor_option:
+            return self.actor_option
+        if os.environ.get("SALESFLOW_USER"):
+            return os.environ["SALESFLOW_USER"]
+        from salesflow.config import load_config
+
+        configured = load_config().user
+        if configured:
+            return configured
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "me"
+
+    def database(self, *, default_name: str = "salesflow.db") -> Database:
+        """The database, opened (and created and migrated) on first use."""
+        if self._db is None:
+            from salesflow.services.workspace import open_workspace
+
+            self._db = open_workspace(self.db_option, default_name=default_name)
+        return self._db
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read session on the database."""
+        with self.database().read() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: all of it lands, or none of it."""
+        with self.database().write() as session:
+            yield session
+
+    def output(self) -> Output:
+        """The output for this command."""
+        from salesflow.render.output import Output
+
+        return Output(color=self.color)
+
+    def close(self) -> None:
+        """Release the database."""
+        if self._db is not None:
+            self._db.dispose()
+
+
+def state(ctx: typer.Context) -> AppContext:
+    """The AppContext of this invocation."""
+    root = ctx.find_root()
+    assert isinstance(root.obj, AppContext)
+    return root.obj
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="SQLite file or SQLAlchemy URL (env SALESFLOW_DB).", metavar="PATH_OR_URL"),
+    ] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="Act as this rep (env SALESFLOW_USER).", metavar="REP")
+    ] = None,
+    color: Annotated[
+        str, typer.Option("--color", help="auto, always or never.", metavar="WHEN")
+    ] = "auto",
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks (env SALESFLOW_DEBUG=1).")
+    ] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    """salesflow: your sales pipeline in the terminal."""
+    if version:
+        from salesflow import __version__
+
+        typer.echo(f"salesflow {__version__}")
+        raise typer.Exit(0)
+    if color not in ("auto", "always", "never"):
+        from salesflow.errors import UsageProblem
+
+        raise UsageProblem(f"--color must be auto, always or never, not {color!r}")
+    debug = debug or os.environ.get("SALESFLOW_DEBUG", "") not in ("", "0")
+    ctx.obj = AppContext(db_option=db, actor_option=as_user, color=color, debug=debug)
+    ctx.call_on_close(ctx.obj.close)
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
+
+
+def parse_day(text: str | None) -> date | None:
+    """A date option as the contract reads dates (ISO, today, +3d, fri, eom …)."""
+    if text is None:
+        return None
+    from salesflow.clock import today
+    from salesflow.config import load_config
+    from salesflow.parsing.dates import parse_date
+
+    return parse_date(text, today=today(), date_order=load_config().date_order)
+
+
+def parse_money_option(text: str | None) -> Decimal | None:
+    """A money option in major units (`12000`, `12,000.50`, `12.5k`)."""
+    if text is None:
+        return None
+    from salesflow.parsing.money import parse_amount
+
+    return parse_amount(text)
+
+
+def currency_option(text: str | None) -> str:
+    """An ISO 4217 code from the option, else the config's currency."""
+    from salesflow.config import load_config
+    from salesflow.parsing.money import check_currency
+
+    return check_currency(text if text else load_config().currency)
+
+
+def validated(model: Any, **values: Any) -> Any:
+    """Build a validation model, turning pydantic's errors into one clear line."""
+    from pydantic import ValidationError
+
+    from salesflow.errors import InvalidInput
+
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(p) for p in first["loc"]) or "input"
+        message = first["msg"].removeprefix("Value error, ")
+        raise InvalidInput(f"{name.replace('_', '-')}: {message}") from None

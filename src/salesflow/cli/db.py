@@ -1,0 +1,74 @@
+"""`db upgrade | status | check | backup`: looking after the database file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from salesflow.cli.app import JsonFlag, app, state
+
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command()
+def upgrade(ctx: typer.Context) -> None:
+    """Apply schema migrations (also done automatically on open)."""
+    from salesflow.db.schema import current_revision, upgrade as run_upgrade
+
+    app_ctx = state(ctx)
+    db = app_ctx.database()
+    run_upgrade(db)
+    app_ctx.output().line(f"Database at revision {current_revision(db)} (head).")
+
+
+@db_app.command()
+def status(ctx: typer.Context, json: JsonFlag = False) -> None:
+    """Where the database is, its schema revision and what it holds."""
+    from salesflow.db.maintenance import database_status
+
+    app_ctx = state(ctx)
+    info = database_status(app_ctx.database())
+    out = app_ctx.output()
+    if json:
+        out.json(info)
+        return
+    for key, value in info.items():
+        if isinstance(value, dict):
+            out.line(f"{key}: " + ", ".join(f"{k} {v}" for k, v in value.items()))
+        else:
+            out.line(f"{key}: {value}")
+
+
+@db_app.command()
+def check(ctx: typer.Context, json: JsonFlag = False) -> None:
+    """Check integrity and foreign keys; exit 1 when a problem is found."""
+    from salesflow.db.maintenance import check_database
+
+    app_ctx = state(ctx)
+    problems = check_database(app_ctx.database())
+    out = app_ctx.output()
+    if json:
+        out.json({"ok": not problems, "problems": problems})
+    elif problems:
+        for problem in problems:
+            out.line(f"problem: {problem}", style="red")
+    else:
+        out.line("ok: integrity and foreign keys check out.")
+    if problems:
+        raise typer.Exit(1)
+
+
+@db_app.command()
+def backup(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Where to write the copy.", metavar="FILE")],
+) -> None:
+    """Copy the database safely while it is in use (SQLite online backup)."""
+    from salesflow.db.maintenance import backup_database
+
+    app_ctx = state(ctx)
+    pages = backup_database(app_ctx.database(), file)
+    app_ctx.output().line(f"Backed up to {file} ({pages} pages).")

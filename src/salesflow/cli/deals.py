@@ -1,0 +1,157 @@
+"""One deal: `show`, `edit`, `advance`, `won`, `lost`, `reopen`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesflow.cli.app import (
+    JsonFlag,
+    app,
+    currency_option,
+    parse_day,
+    parse_money_option,
+    state,
+    validated,
+)
+
+Opt = typer.Option
+DealArg = Annotated[str, typer.Argument(help="Deal id (42, #42) or a piece of its title/company.")]
+
+
+def _print_card(ctx: typer.Context, deal_id: int, json: bool, message: str | None) -> None:
+    from salesflow.render.deals import deal_json, show_card
+    from salesflow.services.deals import deal_card
+
+    app_ctx = state(ctx)
+    with app_ctx.read() as session:
+        card = deal_card(deal_id, session=session)
+    out = app_ctx.output()
+    if json:
+        out.json(deal_json(card))
+    elif message:
+        out.line(message.format(card=card))
+    else:
+        show_card(out, card)
+
+
+@app.command()
+def show(ctx: typer.Context, deal: DealArg, json: JsonFlag = False) -> None:
+    """The deal card: company, contact, stage, value, follow-ups, history."""
+    from salesflow.services.deals import resolve_deal
+
+    with state(ctx).read() as session:
+        deal_id = resolve_deal(deal, session=session).id
+    assert deal_id is not None
+    _print_card(ctx, deal_id, json, None)
+
+
+@app.command()
+def edit(
+    ctx: typer.Context,
+    deal: DealArg,
+    title: Annotated[str | None, Opt("--title", help="New title.")] = None,
+    value: Annotated[str | None, Opt("--value", help="New value.")] = None,
+    currency: Annotated[str | None, Opt("--currency", help="New currency (ISO 4217).")] = None,
+    owner: Annotated[str | None, Opt("--owner", help="New owner.")] = None,
+    close_by: Annotated[str | None, Opt("--close-by", help="New expected close date.")] = None,
+    source: Annotated[str | None, Opt("--source", help="New source.")] = None,
+    json: JsonFlag = False,
+) -> None:
+    """Change a deal's fields; each change is recorded with who and when."""
+    from salesflow.models.schemas import DealEdit
+    from salesflow.services.deals import edit_deal
+
+    app_ctx = state(ctx)
+    changes = validated(
+        DealEdit,
+        title=title,
+        value=parse_money_option(value),
+        currency=currency_option(currency) if currency else None,
+        owner=owner,
+        close_by=parse_day(close_by),
+        source=source,
+    )
+    with app_ctx.write() as session:
+        deal_id = edit_deal(deal, changes, actor=app_ctx.actor, session=session)
+    _print_card(ctx, deal_id, json, "Updated #{card.id} {card.title}.")
+
+
+@app.command()
+def advance(
+    ctx: typer.Context,
+    deal: DealArg,
+    to: Annotated[str | None, Opt("--to", help="Target stage (key or name); back moves allowed.")] = None,
+    note: Annotated[str | None, Opt("--note", help="Why.")] = None,
+    force: Annotated[bool, Opt("--force", help="Override the target stage's gates (recorded).")] = False,
+    json: JsonFlag = False,
+) -> None:
+    """Move a deal to the next stage, or to --to STAGE."""
+    from salesflow.services.moves import advance_deal
+
+    app_ctx = state(ctx)
+    with app_ctx.write() as session:
+        deal_id = advance_deal(deal, to=to, note=note, force=force, actor=app_ctx.actor,
+                               session=session)  # fmt: skip
+    _print_card(ctx, deal_id, json, "#{card.id} {card.title} → {card.stage_name}")
+
+
+@app.command()
+def won(
+    ctx: typer.Context,
+    deal: DealArg,
+    amount: Annotated[str | None, Opt("--amount", help="Won amount (default: deal value).")] = None,
+    on: Annotated[str | None, Opt("--on", help="Close date (default: today).")] = None,
+    note: Annotated[str | None, Opt("--note", help="Note.")] = None,
+    json: JsonFlag = False,
+) -> None:
+    """Close a deal as won."""
+    from salesflow.services.moves import win_deal
+
+    app_ctx = state(ctx)
+    amount_value, day = parse_money_option(amount), parse_day(on)
+    with app_ctx.write() as session:
+        deal_id = win_deal(deal, amount=amount_value, on=day, note=note, actor=app_ctx.actor,
+                           session=session)  # fmt: skip
+    _print_card(ctx, deal_id, json, "Won #{card.id} {card.title}. Nice.")
+
+
+@app.command()
+def lost(
+    ctx: typer.Context,
+    deal: DealArg,
+    reason: Annotated[str, Opt("--reason", help="price, timing, competitor, no-budget, no-decision, fit, other.")],
+    competitor: Annotated[str | None, Opt("--competitor", help="Who won it.")] = None,
+    note: Annotated[str | None, Opt("--note", help="Note.")] = None,
+    on: Annotated[str | None, Opt("--on", help="Close date (default: today).")] = None,
+    json: JsonFlag = False,
+) -> None:
+    """Close a deal as lost, with a reason."""
+    from salesflow.services.moves import lose_deal
+
+    app_ctx = state(ctx)
+    day = parse_day(on)
+    with app_ctx.write() as session:
+        deal_id = lose_deal(deal, reason=reason, competitor=competitor, note=note, on=day,
+                            actor=app_ctx.actor, session=session)  # fmt: skip
+    _print_card(ctx, deal_id, json, "Lost #{card.id} {card.title} ({card.close.reason}).")
+
+
+@app.command()
+def reopen(
+    ctx: typer.Context,
+    deal: DealArg,
+    to: Annotated[str | None, Opt("--to", help="Open stage to return to (default: where it closed).")] = None,
+    note: Annotated[str | None, Opt("--note", help="Why.")] = None,
+    json: JsonFlag = False,
+) -> None:
+    """Put a won or lost deal back into the pipeline."""
+    from salesflow.services.moves import reopen_deal
+
+    app_ctx = state(ctx)
+    with app_ctx.write() as session:
+        deal_id = reopen_deal(deal, to=to, note=note, actor=app_ctx.actor, session=session)
+    _print_card(ctx, deal_id, json, "Reopened #{card.id} {card.title} in {card.stage_name}.")
+
+

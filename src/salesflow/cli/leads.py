@@ -1,0 +1,109 @@
+"""`lead add | list`: bringing leads in and seeing the open pipeline."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesflow.cli.app import (
+    CsvFlag,
+    JsonFlag,
+    app,
+    currency_option,
+    parse_day,
+    parse_money_option,
+    state,
+    validated,
+)
+
+lead_app = typer.Typer(help="Add and list leads (deals).", no_args_is_help=True,
+                       rich_markup_mode=None)  # fmt: skip
+app.add_typer(lead_app, name="lead")
+
+Opt = typer.Option
+
+
+@lead_app.command()
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The lead's name: the deal title.")],
+    company: Annotated[str | None, Opt("--company", help="Company (reused by name).")] = None,
+    contact: Annotated[str | None, Opt("--contact", help="Contact person.")] = None,
+    email: Annotated[str | None, Opt("--email", help="Contact email (reused when known).")] = None,
+    phone: Annotated[str | None, Opt("--phone", help="Contact phone.")] = None,
+    title: Annotated[str | None, Opt("--title", help="Contact's job title.")] = None,
+    source: Annotated[str | None, Opt("--source", help="Lead source (referral, inbound …).")] = None,
+    value: Annotated[str | None, Opt("--value", help="Deal value: 12000, 12,000.50, 12.5k.")] = None,
+    currency: Annotated[str | None, Opt("--currency", help="ISO 4217 code (default: config).")] = None,
+    owner: Annotated[str | None, Opt("--owner", help="Owning rep (default: you).")] = None,
+    close_by: Annotated[str | None, Opt("--close-by", help="Expected close date.")] = None,
+    pipeline: Annotated[str | None, Opt("--pipeline", help="Pipeline (default: the default).")] = None,
+    industry: Annotated[str | None, Opt("--industry", help="Company industry.")] = None,
+    employees: Annotated[int | None, Opt("--employees", help="Company head count.")] = None,
+    country: Annotated[str | None, Opt("--country", help="Company country.")] = None,
+    json: JsonFlag = False,
+) -> None:
+    """Add a lead: company, contact and a deal in the pipeline's first stage. Prints its id."""
+    from salesflow.models.schemas import LeadCreate
+    from salesflow.parsing.money import to_minor
+    from salesflow.render.deals import deal_json
+    from salesflow.services.deals import add_lead, deal_card
+
+    app_ctx = state(ctx)
+    code = currency_option(currency)
+    amount = parse_money_option(value)
+    lead = validated(
+        LeadCreate,
+        title=name,
+        company=company,
+        contact=contact,
+        email=email,
+        phone=phone,
+        job_title=title,
+        source=source,
+        value_minor=to_minor(amount, code) if amount is not None else 0,
+        currency=code,
+        owner=owner or app_ctx.actor,
+        close_by=parse_day(close_by),
+        industry=industry,
+        employees=employees,
+        country=country,
+    )
+    with app_ctx.write() as session:
+        deal_id = add_lead(lead, pipeline=pipeline, actor=app_ctx.actor, session=session)
+        card = deal_card(deal_id, session=session) if json else None
+    out = app_ctx.output()
+    if card is not None:
+        out.json(deal_json(card))
+    else:
+        out.line(str(deal_id))
+
+
+@lead_app.command("list")
+def list_(
+    ctx: typer.Context,
+    stage: Annotated[str | None, Opt("--stage", help="Only this stage (key or name).")] = None,
+    owner: Annotated[str | None, Opt("--owner", help="Only this rep's deals.")] = None,
+    pipeline: Annotated[str | None, Opt("--pipeline", help="Only this pipeline.")] = None,
+    all_: Annotated[bool, Opt("--all", help="Closed deals too.")] = False,
+    sort: Annotated[str, Opt("--sort", help="score, value, age, close or id.")] = "id",
+    limit: Annotated[int | None, Opt("--limit", help="At most N deals.")] = None,
+    json: JsonFlag = False,
+    csv: CsvFlag = False,
+) -> None:
+    """List open deals (--all: closed ones too)."""
+    from salesflow.render.deals import LIST_COLUMNS, deal_json, list_rows, show_list
+    from salesflow.services.deals import list_deals
+
+    app_ctx = state(ctx)
+    with app_ctx.read() as session:
+        deals = list_deals(session=session, stage=stage, owner=owner, pipeline=pipeline,
+                           include_closed=all_, sort=sort, limit=limit)  # fmt: skip
+    out = app_ctx.output()
+    if json:
+        out.json({"deals": [deal_json(d, history=False) for d in deals]})
+    elif csv:
+        out.csv(LIST_COLUMNS, list_rows(deals))
+    else:
+        show_list(out, deals)

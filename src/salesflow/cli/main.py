@@ -1,0 +1,15 @@
+"""Entry point: assembles the command groups onto the root app and runs it."""
+
+from __future__ import annotations
+
+from salesflow.cli import db, deals, leads, pipelines, reports, setup, tasks  # noqa: F401
+from salesflow.cli.app import app
+
+
+def main() -> None:
+    """The `salesflow` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Follow-ups: `task add | list | done | edit` and the morning list, `due-today`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesflow.cli.app import CsvFlag, JsonFlag, app, parse_day, state, validated
+
+task_app = typer.Typer(help="Follow-ups on deals.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(task_app, name="task")
+Opt = typer.Option
+
+
+@task_app.command()
+def add(
+    ctx: typer.Context,
+    deal: Annotated[str, typer.Argument(help="Deal id or a piece of its title/company.")],
+    text: Annotated[str, typer.Argument(help="What to do.")],
+    due: Annotated[str, Opt("--due", help="Due day: 2026-12-01, tomorrow, +3d, fri, eow …")],
+    owner: Annotated[str | None, Opt("--owner", help="Who does it (default: you).")] = None,
+    repeat: Annotated[str | None, Opt("--repeat", help="daily, weekly, 2w or monthly.")] = None,
+    json: JsonFlag = False,
+) -> None:
+    """Add a follow-up to a deal."""
+    from salesflow.models.schemas import FollowUpCreate
+    from salesflow.render.formats import day_json
+    from salesflow.services.followups import add_task
+
+    app_ctx = state(ctx)
+    task = validated(FollowUpCreate, text=text, due=parse_day(due), owner=owner or app_ctx.actor,
+                     repeat=repeat)  # fmt: skip
+    with app_ctx.write() as session:
+        row = add_task(deal, task, actor=app_ctx.actor, session=session)
+    out = app_ctx.output()
+    if json:
+        out.json({"id": row.id, "deal_id": row.deal_id, "text": row.text,
+                  "due": day_json(row.due), "owner": row.owner, "repeat": row.repeat})  # fmt: skip
+    else:
+        out.line(f"Follow-up {row.id} on deal #{row.deal_id}, due {row.due}.")
+
+
+@task_app.command("list")
+def list_(
+    ctx: typer.Context,
+    owner: Annotated[str | None, Opt("--owner", help="Only this rep's follow-ups.")] = None,
+    deal: Annotated[str | None, Opt("--deal", help="Only this deal's follow-ups.")] = None,
+    all_: Annotated[bool, Opt("--all", help="Done ones too.")] = False,
+    limit: Annotated[int | None, Opt("--limit", help="At most N.")] = None,
+    json: JsonFlag = False,
+    csv: CsvFlag = False,
+) -> None:
+    """List open follow-ups, soonest first."""
+    from salesflow.render.tasks import TASK_COLUMNS, show_tasks, task_json, task_rows
+    from salesflow.services.followups import list_tasks
+
+    app_ctx = state(ctx)
+    with app_ctx.read() as session:
+        tasks = list_tasks(session=session, owner=owner, deal=deal, include_done=all_, limit=limit)
+    out = app_ctx.output()
+    if json:
+        out.json({"tasks": [task_json(t) for t in tasks]})
+    elif csv:
+        out.csv(TASK_COLUMNS, task_rows(tasks))
+    else:
+        show_tasks(out, tasks, empty="No open follow-ups.")
+
+
+@task_app.command()
+def done(
+    ctx: typer.Context,
+    task_id: Annotated[int, typer.Argument(metavar="ID", help="Follow-up id.")],
+    json: JsonFlag = False,
+) -> None:
+    """Mark a follow-up done (a repeating one schedules its next)."""
+    from salesflow.render.formats import day_json, when_json
+    from salesflow.services.followups import finish_task
+
+    app_ctx = state(ctx)
+    with app_ctx.write() as session:
+        row, following = finish_task(task_id, actor=app_ctx.actor, session=session)
+    out = app_ctx.output()
+    if json:
+        out.json({"id": row.id, "done_at": when_json(row.done_at),
+                  "next": None if following is None else
+                  {"id": following.id, "due": day_json(following.due)}})  # fmt: skip
+        return
+    out.line(f"Done: {row.text}")
+    if following is not None:
+        out.line(f"Next one ({following.repeat}) is follow-up {following.id}, due {following.due}.")
+
+
+@task_app.command()
+def edit(
+    ctx: typer.Context,
+    task_id: Annotated[int, typer.Argument(metavar="ID", help="Follow-up id.")],
+    due: Annotated[str | None, Opt("--due", help="New due day.")] = None,
+    text: Annotated[str | None, Opt("--text", help="New text.")] = None,
+    owner: Annotated[str | None, Opt("--owner", help="New owner.")] = None,
+    json: JsonFlag = False,
+) -> None:
+    """Change a follow-up's due day, text or owner."""
+    from salesflow.render.formats import day_json
+    from salesflow.services.followups import edit_task
+
+    app_ctx = state(ctx)
+    day = parse_day(due)
+    with app_ctx.write() as session:
+        row = edit_task(task_id, due=day, text=text, owner=owner, session=session)
+    out = app_ctx.output()
+    if json:
+        out.json({"id": row.id, "deal_id": row.deal_id, "text": row.text,
+                  "due": day_json(row.due), "owner": row.owner})  # fmt: skip
+    else:
+        out.line(f"Follow-up {row.id}: {row.text}, due {row.due}.")
+
+
+@app.command("due-today")
+def due_today(
+    ctx: typer.Context,
+    owner: Annotated[str | None, Opt("--owner", help="This rep's list (default: yours).")] = None,
+    all_: Annotated[bool, Opt("--all", help="Everyone's.")] = False,
+    limit: Annotated[int | None, Opt("--limit", help="At most N.")] = None,
+    json: JsonFlag = False,
+    csv: CsvFlag = False,
+) -> None:
+    """What is due by the end of today: overdue first, then today."""
+    from salesflow.errors import UsageProblem
+    from salesflow.render.tasks import TASK_COLUMNS, due_json, show_due, task_rows
+    from salesflow.services.followups import due_today as build
+
+    if owner and all_:
+        raise UsageProblem("--owner and --all exclude each other")
+    app_ctx = state(ctx)
+    who = None if all_ else (owner or app_ctx.actor)
+    with app_ctx.read() as session:
+        due = build(session=session, owner=who, limit=limit)
+    out = app_ctx.output()
+    if json:
+        out.json(due_json(due))
+    elif csv:
+        out.csv(TASK_COLUMNS, task_rows(due.tasks))
+    else:
+        show_due(out, due)

@@ -1,0 +1,116 @@
+"""Connections and transactions.
+
+`Database.read()` and `Database.write()` hand out sessions. On SQLite a write session starts with
+`BEGIN IMMEDIATE`, so two processes serialise instead of failing half-way; the busy timeout makes
+the second one wait, and a lock that outlasts it becomes `DatabaseBusy` (exit 4).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from salesflow.db.location import is_url, prepare_sqlite_file, sqlite_url
+from salesflow.errors import DatabaseBusy, SalesflowError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class Database:
+    """One open database: its engine, what kind it is, and its sessions."""
+
+    def __init__(self, target: str) -> None:
+        from sqlalchemy import create_engine, event
+
+        self.target = target
+        self.is_sqlite = not is_url(target) or target.startswith("sqlite")
+        self.created = False
+        if is_url(target):
+            url = target
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        else:
+            self.created = prepare_sqlite_file(target)
+            url = sqlite_url(target)
+        self.url = url
+        self.path = None if is_url(target) else target
+        timeout = int(os.environ.get("SALESFLOW_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS))
+        try:
+            if self.is_sqlite:
+                self.engine: Engine = create_engine(
+                    url, connect_args={"timeout": timeout / 1000, "isolation_level": None}
+                )
+                event.listen(self.engine, "connect", _sqlite_pragmas(timeout))
+                event.listen(self.engine, "begin", _sqlite_begin)
+            else:
+                self.engine = create_engine(url, pool_pre_ping=False)
+        except Exception as exc:  # a malformed URL or a missing driver
+            raise SalesflowError(f"cannot open database {target!r}: {exc}") from None
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; rolled back at the end."""
+        from sqlmodel import Session
+
+        with _translated(), Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session for one unit of work: committed if the block succeeds, else rolled back."""
+        from sqlmodel import Session
+
+        bind = self.engine.execution_options(salesflow_write=True)
+        with _translated(), Session(bind, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        """Close pooled connections (tests and long-running callers)."""
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(timeout_ms: int) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    return on_connect
+
+
+def _sqlite_begin(conn: Any) -> None:
+    if conn.get_execution_options().get("salesflow_write"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Turn driver errors users can act on into salesflow errors."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        yield
+    except OperationalError as exc:
+        text = str(exc.orig).lower()
+        if "locked" in text or "busy" in text:
+            raise DatabaseBusy(
+                "the database is busy: another salesflow is writing",
+                hint="try again in a moment",
+            ) from None
+        raise SalesflowError(f"database error: {exc.orig}") from None

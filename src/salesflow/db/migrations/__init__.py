@@ -1,0 +1,1 @@
+"""Alembic migrations shipped inside the package (applied on open and by `db upgrade`)."""

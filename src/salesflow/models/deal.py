@@ -1,0 +1,92 @@
+"""Deals and what happens to them: stage moves (immutable history), close outcomes, edits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import DateTime, Index
+from sqlmodel import Field, SQLModel
+
+
+class Deal(SQLModel, table=True):
+    """An opportunity moving through a pipeline. `version` guards against lost updates."""
+
+    __tablename__ = "deals"
+    __table_args__ = (
+        Index("ix_deals_status_pipeline_stage", "status", "pipeline_id", "stage_id"),
+        Index("ix_deals_owner_status", "owner", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    company_id: int | None = Field(default=None, foreign_key="companies.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contacts.id", index=True)
+    owner: str
+    source: str | None = None
+    value_minor: int = 0
+    currency: str = Field(max_length=3)
+    close_by: date | None = None
+    pipeline_id: int = Field(foreign_key="pipelines.id")
+    stage_id: int = Field(foreign_key="stages.id")
+    status: str = Field(default="open", max_length=8)  # open | won | lost
+    created_at: datetime = Field(sa_type=DateTime)
+    updated_at: datetime = Field(sa_type=DateTime)
+    version: int = 1
+
+
+class StageMove(SQLModel, table=True):
+    """One entry of a deal's stage history; never updated or deleted.
+
+    The first move of a deal has no `from_stage_id`: the deal was created in `to_stage_id`.
+    """
+
+    __tablename__ = "stage_moves"
+    __table_args__ = (
+        Index("ix_stage_moves_deal_at", "deal_id", "at"),
+        Index("ix_stage_moves_to_stage_at", "to_stage_id", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id")
+    from_stage_id: int | None = Field(default=None, foreign_key="stages.id")
+    to_stage_id: int = Field(foreign_key="stages.id")
+    at: datetime = Field(sa_type=DateTime)
+    by: str
+    note: str | None = None
+    forced: bool = False
+    regression: bool = False
+
+
+class CloseOutcome(SQLModel, table=True):
+    """How a deal closed: won with an amount, or lost with a reason (and maybe a competitor)."""
+
+    __tablename__ = "close_outcomes"
+    __table_args__ = (Index("ix_close_outcomes_closed_on", "closed_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id", index=True)
+    outcome: str = Field(max_length=4)  # won | lost
+    amount_minor: int = 0
+    currency: str = Field(max_length=3)
+    reason: str | None = None
+    competitor: str | None = None
+    note: str | None = None
+    from_stage_id: int | None = Field(default=None, foreign_key="stages.id")
+    closed_on: date
+    at: datetime = Field(sa_type=DateTime)
+    by: str
+    reopened_at: datetime | None = Field(default=None, sa_type=DateTime)  # set when the deal is reopened; the row stays
+
+
+class DealChange(SQLModel, table=True):
+    """The change log: one edited field of a deal, old → new, who and when."""
+
+    __tablename__ = "deal_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id", index=True)
+    field: str
+    old: str | None = None
+    new: str | None = None
+    at: datetime = Field(sa_type=DateTime)
+    by: str

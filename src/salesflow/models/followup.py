@@ -1,0 +1,25 @@
+"""Follow-ups: the next steps a rep owes a deal, each due on a day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import DateTime, Index
+from sqlmodel import Field, SQLModel
+
+
+class FollowUp(SQLModel, table=True):
+    """A task on a deal. Open while `done_at` is empty; `repeat` schedules the next on done."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_open_due", "done_at", "due", "owner"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id", index=True)
+    text: str
+    due: date
+    owner: str
+    repeat: str | None = Field(default=None, max_length=8)  # daily | weekly | 2w | monthly
+    done_at: datetime | None = Field(default=None, sa_type=DateTime)
+    created_at: datetime = Field(sa_type=DateTime)
+    created_by: str

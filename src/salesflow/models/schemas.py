@@ -1,0 +1,170 @@
+"""Non-table models that validate input before it becomes a row (table models do not validate)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Key = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+]
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+REPEATS = ("daily", "weekly", "2w", "monthly")
+
+
+class LeadCreate(BaseModel):
+    """A new lead: the deal plus the company and contact it is about."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Text
+    company: Text | None = None
+    contact: Text | None = None
+    email: str | None = None
+    phone: Text | None = None
+    job_title: Text | None = None
+    source: Text | None = None
+    value_minor: int = Field(default=0, ge=0)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    owner: Text
+    close_by: date | None = None
+    industry: Text | None = None
+    employees: int | None = Field(default=None, ge=0)
+    country: Text | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().lower()
+        if not _EMAIL.match(value):
+            raise ValueError(f"{value!r} is not an email address")
+        return value
+
+
+class DealEdit(BaseModel):
+    """Fields `edit` may change; None means leave as is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Text | None = None
+    value: Decimal | None = Field(default=None, ge=0)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+    owner: Text | None = None
+    close_by: date | None = None
+    source: Text | None = None
+
+
+class FollowUpCreate(BaseModel):
+    """A follow-up as typed: text, due day, owner and an optional repeat."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Text
+    due: date
+    owner: Text
+    repeat: str | None = None
+
+    @field_validator("repeat")
+    @classmethod
+    def _repeat(cls, value: str | None) -> str | None:
+        if value is not None and value not in REPEATS:
+            raise ValueError(f"repeat must be one of {', '.join(REPEATS)}")
+        return value
+
+
+class PlaybookStep(BaseModel):
+    """An `on_enter` rule: a follow-up created when a deal enters the stage."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Text
+    due: str = "+0d"
+    owner: Text | None = None
+
+    @field_validator("due")
+    @classmethod
+    def _due(cls, value: str) -> str:
+        from salesflow.errors import InvalidInput
+        from salesflow.parsing.dates import parse_date
+
+        try:
+            parse_date(value, today=date(2000, 1, 3))
+        except InvalidInput as exc:
+            raise ValueError(exc.message) from None
+        return value
+
+
+class CollateralItem(BaseModel):
+    """Sales material for a stage: a title and a path or link."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Text
+    link: Text
+
+
+class StageSpec(BaseModel):
+    """One open stage of a pipeline file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: Key
+    name: Text
+    probability: float = Field(ge=0, le=1)
+    rot_days: int | None = Field(default=None, ge=1)
+    min_score: int | None = None
+    requires_quote: bool = False
+    on_enter: list[PlaybookStep] = Field(default_factory=list)
+    collateral: list[CollateralItem] = Field(default_factory=list)
+
+
+class OutcomeSpec(BaseModel):
+    """The won or lost outcome of a pipeline file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: Key
+    name: Text
+    on_enter: list[PlaybookStep] = Field(default_factory=list)
+    collateral: list[CollateralItem] = Field(default_factory=list)
+
+
+class PipelineSpec(BaseModel):
+    """A whole pipeline file: name, thresholds, open stages, won and lost."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Key
+    mql: int | None = None
+    sql: int | None = None
+    stages: list[StageSpec] = Field(min_length=1)
+    won: OutcomeSpec = Field(default_factory=lambda: OutcomeSpec(key="won", name="Closed Won"))
+    lost: OutcomeSpec = Field(default_factory=lambda: OutcomeSpec(key="lost", name="Closed Lost"))
+
+    @field_validator("stages")
+    @classmethod
+    def _unique_keys(cls, stages: list[StageSpec]) -> list[StageSpec]:
+        seen: set[str] = set()
+        for stage in stages:
+            if stage.key in seen:
+                raise ValueError(f"stage key {stage.key!r} appears twice")
+            seen.add(stage.key)
+        return stages
+
+    @model_validator(mode="after")
+    def _outcome_keys(self) -> PipelineSpec:
+        """Outcome keys must not collide with open stage keys."""
+        keys = {s.key for s in self.stages}
+        for outcome in (self.won, self.lost):
+            if outcome.key in keys:
+                raise ValueError(f"outcome key {outcome.key!r} is also an open stage")
+        if self.won.key == self.lost.key:
+            raise ValueError("won and lost need different keys")
+        return self

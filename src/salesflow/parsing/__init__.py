@@ -1,0 +1,1 @@
+"""Parsing what people type: dates in words and money in shorthand."""

@@ -1,0 +1,98 @@
+"""Money as people type it (`12000`, `12,000.50`, `12.5k`) and as we store it (minor units).
+
+Amounts are `Decimal` in code and integers of the currency's minor unit in the database.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from salesflow.errors import InvalidInput
+
+# ISO 4217 active codes. Exponent 2 unless listed in _EXPONENTS.
+_CODES = frozenset(
+    """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN
+    BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB
+    EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
+    KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR
+    MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB
+    RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD
+    TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG""".split()
+)
+_EXPONENTS = {
+    **dict.fromkeys("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split(), 0),
+    **dict.fromkeys("BHD IQD JOD KWD LYD OMR TND".split(), 3),
+    "CLF": 4,
+    "UYW": 4,
+}
+_AMOUNT = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?([kKmM])?$")
+MAX_MINOR = 10**15  # fits a 64-bit integer with room for sums of a million deals
+
+
+def check_currency(code: str) -> str:
+    """An ISO 4217 code, upper-cased, or InvalidInput."""
+    norm = code.strip().upper()
+    if norm not in _CODES:
+        raise InvalidInput(
+            f"unknown currency code {code!r}", hint="use an ISO 4217 code such as USD, EUR or GBP"
+        )
+    return norm
+
+
+def exponent(currency: str) -> int:
+    """How many decimal places the currency's minor unit has."""
+    return _EXPONENTS.get(currency, 2)
+
+
+def parse_amount(text: str) -> Decimal:
+    """A non-negative amount in major units from `12000`, `12,000.50` or `12.5k`."""
+    raw = text.strip().replace("_", "").replace(" ", "")
+    if raw.startswith("-"):
+        raise InvalidInput(f"amount {text!r} is negative", hint="amounts are zero or more")
+    match = _AMOUNT.match(raw)
+    if not raw or not match or not (match.group(1) or match.group(2)):
+        raise InvalidInput(f"{text!r} is not an amount", hint="e.g. 12000, 12,000.50 or 12.5k")
+    whole = (match.group(1) or "0").replace(",", "")
+    try:
+        amount = Decimal(f"{whole}.{match.group(2) or '0'}")
+    except InvalidOperation:
+        raise InvalidInput(f"{text!r} is not an amount") from None
+    suffix = (match.group(3) or "").lower()
+    if suffix:
+        amount *= Decimal(1000) if suffix == "k" else Decimal(1_000_000)
+    return amount
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """Major units to integer minor units, refusing fractions the currency cannot hold."""
+    scaled = amount.scaleb(exponent(currency))
+    if scaled != scaled.to_integral_value():
+        raise InvalidInput(
+            f"{amount} has more decimals than {currency} allows ({exponent(currency)})"
+        )
+    minor = int(scaled)
+    if minor >= MAX_MINOR:
+        raise InvalidInput(f"amount {amount} {currency} is too large")
+    return minor
+
+
+def round_minor(amount: Decimal, currency: str) -> int:
+    """Major units to minor units, rounding half-up (for computed amounts, not typed ones)."""
+    return int(amount.scaleb(exponent(currency)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def from_minor(minor: int, currency: str) -> Decimal:
+    """Integer minor units back to a Decimal in major units, with the currency's places."""
+    places = exponent(currency)
+    return Decimal(minor).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+
+
+def money_text(minor: int, currency: str) -> str:
+    """The JSON form: a decimal string in major units ("12000.00")."""
+    return str(from_minor(minor, currency))
+
+
+def parse_money(text: str, currency: str) -> int:
+    """What the user typed, in minor units of `currency`."""
+    return to_minor(parse_amount(text), currency)

@@ -1,0 +1,123 @@
+"""The terminal wrapper every command writes through: tables, messages, JSON, CSV, errors.
+
+Rich is imported only when a table is drawn on a terminal, so piped and JSON output start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: header, and right-aligned for numbers."""
+
+    header: str
+    numeric: bool = False
+
+
+class Output:
+    """Where a command's results go, and in which form."""
+
+    def __init__(self, *, color: str = "auto", stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stdout
+        self.color = color
+        tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.rich = color == "always" or (tty and color != "never" and os.environ.get("TERM") != "dumb")
+        if color == "never" and tty:
+            self.rich = True  # tables still, without colour
+        self.colored = self.rich and color != "never" and not os.environ.get("NO_COLOR")
+        self._console: Any = None
+
+    @property
+    def console(self) -> Any:
+        """A Rich console, made on first use."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(
+                file=self.stream,
+                no_color=not self.colored,
+                force_terminal=self.color == "always" or None,
+                highlight=False,
+                soft_wrap=False,
+            )
+        return self._console
+
+    def json(self, data: Any) -> None:
+        """Machine output: stable keys, two-space indent."""
+        self.stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+    def csv(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """CSV with a header row; cells a spreadsheet would run as formulas are neutralised."""
+        import csv
+
+        writer = csv.writer(self.stream, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([safe_cell(v) for v in row])
+
+    def line(self, text: str = "", style: str | None = None) -> None:
+        """A line of text, styled on a colour terminal."""
+        if self.rich:
+            from rich.text import Text
+
+            self.console.print(Text(text, style=style or ""))
+        else:
+            self.stream.write(text + "\n")
+
+    def table(
+        self,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[Any]],
+        *,
+        title: str | None = None,
+        styles: Sequence[str | None] | None = None,
+    ) -> None:
+        """A table: Rich on a terminal, aligned plain text otherwise."""
+        cells = [["" if v is None else str(v) for v in row] for row in rows]
+        if self.rich:
+            from rich.table import Table
+
+            table = Table(title=title, title_justify="left", header_style="bold")
+            for col in columns:
+                table.add_column(col.header, justify="right" if col.numeric else "left")
+            for i, row in enumerate(cells):
+                table.add_row(*row, style=(styles[i] if styles else None) or None)
+            self.console.print(table)
+            return
+        if title:
+            self.stream.write(title + "\n")
+        widths = [len(c.header) for c in columns]
+        for row in cells:
+            widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]
+
+        def fmt(values: Sequence[str]) -> str:
+            parts = [
+                v.rjust(w) if col.numeric else v.ljust(w)
+                for v, w, col in zip(values, widths, columns, strict=True)
+            ]
+            return "  ".join(parts).rstrip()
+
+        self.stream.write(fmt([c.header for c in columns]) + "\n")
+        for row in cells:
+            self.stream.write(fmt(row) + "\n")
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise a CSV cell that a spreadsheet would treat as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def error(message: str, hint: str | None = None) -> None:
+    """The one-line error of the contract, and a hint line where one helps."""
+    sys.stderr.write(f"Error: {message}\n")
+    if hint:
+        sys.stderr.write(f"Hint: {hint}\n")

@@ -1,0 +1,82 @@
+"""Follow-ups on screen and in JSON: `task list`, `due-today`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from salesflow.render.formats import day_json, money_json, money_screen, when_json
+from salesflow.render.output import Column, Output
+from salesflow.services.views import DueToday, TaskView
+
+TASK_COLUMNS = ["id", "deal_id", "deal", "company", "stage", "text", "due", "overdue_days",
+                "owner", "repeat", "done_at", "value", "currency"]  # fmt: skip
+
+
+def task_json(task: TaskView) -> dict[str, Any]:
+    """A follow-up's JSON keys."""
+    return {
+        "id": task.id,
+        "deal_id": task.deal_id,
+        "deal": task.deal,
+        "company": task.company,
+        "stage": task.stage,
+        "text": task.text,
+        "due": day_json(task.due),
+        "overdue_days": task.overdue_days,
+        "owner": task.owner,
+        "repeat": task.repeat,
+        "done_at": when_json(task.done_at),
+        "value": money_json(task.value_minor, task.currency),
+        "currency": task.currency,
+    }
+
+
+def task_rows(tasks: list[TaskView]) -> list[list[Any]]:
+    """CSV rows in TASK_COLUMNS order."""
+    return [[task_json(t)[c] for c in TASK_COLUMNS] for t in tasks]
+
+
+def show_tasks(out: Output, tasks: list[TaskView], *, empty: str) -> None:
+    """A table of follow-ups, overdue ones highlighted."""
+    if not tasks:
+        out.line(empty)
+        return
+    out.table(
+        [Column("id", True), Column("due"), Column("late", True), Column("follow-up"),
+         Column("deal"), Column("company"), Column("stage"), Column("value", True),
+         Column("owner")],  # fmt: skip
+        [
+            [t.id, t.due, f"{t.overdue_days}d" if t.overdue_days else "", t.text,
+             f"#{t.deal_id} {t.deal}", t.company or "", t.stage,
+             money_screen(t.value_minor, t.currency), t.owner]  # fmt: skip
+            for t in tasks
+        ],
+        styles=["bold red" if t.overdue_days else None for t in tasks],
+    )
+
+
+def due_json(due: DueToday) -> dict[str, Any]:
+    """`due-today --json`."""
+    return {
+        "as_of": day_json(due.as_of),
+        "owner": due.owner,
+        "total": due.total,
+        "tasks": [task_json(t) for t in due.tasks],
+    }
+
+
+def show_due(out: Output, due: DueToday) -> None:
+    """The morning list: overdue first, then today, and a count line."""
+    who = f" for {due.owner}" if due.owner else ""
+    if not due.tasks:
+        out.line(f"Nothing due today{who} ({due.as_of}). Clear skies.", style="green")
+        return
+    overdue = sum(1 for t in due.tasks if t.overdue_days)
+    show_tasks(out, due.tasks, empty="")
+    shown = len(due.tasks)
+    more = f" (showing {shown} of {due.total})" if due.total > shown else ""
+    out.line(
+        f"{due.total} due by end of {due.as_of}{who}: {overdue} overdue, "
+        f"{shown - overdue} due today{more}.",
+        style="bold",
+    )

@@ -1,0 +1,401 @@
+"""Leads and deals: adding a lead, finding a deal by reference, the deal card, edits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from salesflow.clock import now_utc, today
+from salesflow.errors import AmbiguousReference, InvalidInput, NotFound
+from salesflow.models import (
+    CloseOutcome,
+    Company,
+    Contact,
+    Deal,
+    DealChange,
+    FollowUp,
+    Pipeline,
+    Stage,
+    StageMove,
+)
+from salesflow.models.schemas import DealEdit, LeadCreate
+from salesflow.parsing.money import from_minor, money_text, to_minor
+from salesflow.services.pipelines import get_pipeline, stages_of
+from salesflow.services.views import CloseView, DealView, MoveView, TaskView
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+SORTS = ("score", "value", "age", "close", "id")
+
+
+def resolve_deal(ref: str, *, session: Session, for_update: bool = False) -> Deal:
+    """A deal from `42`, `#42`, or a piece of its title or company name (open deals first)."""
+    from sqlmodel import func, or_, select
+
+    text = ref.strip()
+    if not text:
+        raise InvalidInput("empty deal reference", hint="give an id like 42 or part of a title")
+    number = text[1:] if text.startswith("#") else text
+    if number.isdigit():
+        query = select(Deal).where(Deal.id == int(number))
+        if for_update:
+            query = query.with_for_update()
+        deal = session.exec(query).first()
+        if deal is None:
+            raise NotFound(f"no deal #{number}", hint="`salesflow lead list --all` lists deals")
+        return deal
+    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = session.exec(
+        select(Deal, Company.name)
+        .join(Company, Company.id == Deal.company_id, isouter=True)  # type: ignore[arg-type]
+        .where(
+            or_(
+                func.lower(Deal.title).like(pattern, escape="\\"),
+                func.lower(Company.name).like(pattern, escape="\\"),
+            )
+        )
+        .order_by(Deal.id)
+        .limit(200)
+    ).all()
+    if not rows:
+        raise NotFound(f"no deal matches {text!r}", hint="`salesflow lead list --all` lists deals")
+    open_rows = [r for r in rows if r[0].status == "open"]
+    tier = open_rows or rows
+    if len(tier) > 1:
+        exact = [r for r in tier if r[0].title.lower() == text.lower()]
+        if len(exact) == 1:
+            tier = exact
+    if len(tier) > 1:
+        listing = "; ".join(f"#{d.id} {d.title} ({c or 'no company'})" for d, c in tier[:10])
+        more = f" and {len(tier) - 10} more" if len(tier) > 10 else ""
+        raise AmbiguousReference(
+            f"{text!r} matches {len(tier)} deals: {listing}{more}", hint="use the deal's id"
+        )
+    deal = tier[0][0]
+    if for_update:
+        session.refresh(deal, with_for_update=True)
+    return deal
+
+
+def add_lead(lead: LeadCreate, *, pipeline: str | None, actor: str, session: Session) -> int:
+    """Create (or reuse) the company and contact, and a deal in the pipeline's first stage."""
+    from salesflow.services.playbooks import run_on_enter
+
+    chosen = get_pipeline(pipeline, session=session)
+    assert chosen.id is not None
+    first = stages_of(chosen.id, session=session)[0]
+    now = now_utc()
+    company = _company(lead, now, session=session)
+    contact = _contact(lead, company, now, session=session)
+    deal = Deal(
+        title=lead.title,
+        company_id=company.id if company else None,
+        contact_id=contact.id if contact else None,
+        owner=lead.owner,
+        source=lead.source,
+        value_minor=lead.value_minor,
+        currency=lead.currency,
+        close_by=lead.close_by,
+        pipeline_id=chosen.id,
+        stage_id=first.id,  # type: ignore[arg-type]
+        status="open",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(deal)
+    session.flush()
+    assert deal.id is not None
+    session.add(StageMove(deal_id=deal.id, to_stage_id=first.id, at=now, by=actor))  # type: ignore[arg-type]
+    run_on_enter(deal, first, actor=actor, session=session)
+    return deal.id
+
+
+def _company(lead: LeadCreate, now: datetime, *, session: Session) -> Company | None:
+    from sqlmodel import select
+
+    if not lead.company:
+        return None
+    key = lead.company.lower()
+    company = session.exec(select(Company).where(Company.name_key == key)).first()
+    if company is None:
+        company = Company(
+            name=lead.company,
+            name_key=key,
+            industry=lead.industry,
+            employees=lead.employees,
+            country=lead.country,
+            created_at=now,
+        )
+    else:  # fill in what we did not know; never overwrite silently
+        company.industry = company.industry or lead.industry
+        company.employees = company.employees if company.employees is not None else lead.employees
+        company.country = company.country or lead.country
+    session.add(company)
+    session.flush()
+    return company
+
+
+def _contact(
+    lead: LeadCreate, company: Company | None, now: datetime, *, session: Session
+) -> Contact | None:
+    from sqlmodel import func, select
+
+    if not lead.contact and not lead.email:
+        return None
+    contact = None
+    if lead.email:
+        contact = session.exec(select(Contact).where(Contact.email == lead.email)).first()
+    if contact is None and lead.contact:
+        query = select(Contact).where(func.lower(Contact.name) == lead.contact.lower())
+        query = query.where(Contact.company_id == (company.id if company else None))
+        contact = session.exec(query).first()
+    if contact is None:
+        contact = Contact(
+            name=lead.contact or (lead.email or "").split("@")[0],
+            email=lead.email,
+            phone=lead.phone,
+            title=lead.job_title,
+            company_id=company.id if company else None,
+            created_at=now,
+        )
+    else:
+        contact.email = contact.email or lead.email
+        contact.phone = contact.phone or lead.phone
+        contact.title = contact.title or lead.job_title
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def deal_card(deal_id: int, *, session: Session, with_history: bool = True) -> DealView:
+    """The whole deal card: stage, value, people, history, follow-ups and outcome."""
+    from sqlmodel import select
+
+    deal = session.get(Deal, deal_id)
+    if deal is None:
+        raise NotFound(f"no deal #{deal_id}")
+    stage = session.get(Stage, deal.stage_id)
+    pipeline = session.get(Pipeline, deal.pipeline_id)
+    company = session.get(Company, deal.company_id) if deal.company_id else None
+    contact = session.get(Contact, deal.contact_id) if deal.contact_id else None
+    assert stage is not None and pipeline is not None
+    moves = list(
+        session.exec(
+            select(StageMove).where(StageMove.deal_id == deal_id).order_by(StageMove.at, StageMove.id)  # type: ignore[arg-type]
+        )
+    )
+    keys = {s.id: s.key for s in stages_of(pipeline.id, session=session)}  # type: ignore[arg-type]
+    history = [
+        MoveView(
+            from_stage=keys.get(m.from_stage_id) if m.from_stage_id else None,
+            to_stage=keys.get(m.to_stage_id, "?"),
+            at=m.at,
+            by=m.by,
+            note=m.note,
+            forced=m.forced,
+            regression=m.regression,
+        )
+        for m in moves
+    ]
+    tasks = list(
+        session.exec(
+            select(FollowUp).where(FollowUp.deal_id == deal_id).order_by(FollowUp.due, FollowUp.id)  # type: ignore[arg-type]
+        )
+    )
+    close = None
+    if deal.status != "open":
+        outcome = session.exec(
+            select(CloseOutcome)
+            .where(CloseOutcome.deal_id == deal_id, CloseOutcome.reopened_at.is_(None))  # type: ignore[union-attr]
+            .order_by(CloseOutcome.id.desc())  # type: ignore[union-attr]
+        ).first()
+        if outcome:
+            close = CloseView(
+                outcome=outcome.outcome,
+                amount_minor=outcome.amount_minor,
+                currency=outcome.currency,
+                reason=outcome.reason,
+                competitor=outcome.competitor,
+                note=outcome.note,
+                closed_on=outcome.closed_on,
+            )
+    day = today()
+    return DealView(
+        id=deal_id,
+        title=deal.title,
+        pipeline=pipeline.key,
+        stage=stage.key,
+        stage_name=stage.name,
+        status=deal.status,
+        value_minor=deal.value_minor,
+        currency=deal.currency,
+        probability=stage.probability,
+        owner=deal.owner,
+        company=company.name if company else None,
+        contact=contact.name if contact else None,
+        email=contact.email if contact else None,
+        phone=contact.phone if contact else None,
+        source=deal.source,
+        close_by=deal.close_by,
+        created_at=deal.created_at,
+        updated_at=deal.updated_at,
+        stage_entered_at=moves[-1].at if moves else deal.created_at,
+        score=0,
+        lifecycle=lifecycle_of(deal.status, stage),
+        version=deal.version,
+        history=history if with_history else [],
+        tasks=[
+            TaskView(
+                id=t.id,  # type: ignore[arg-type]
+                deal_id=deal_id,
+                deal=deal.title,
+                company=company.name if company else None,
+                stage=stage.key,
+                text=t.text,
+                due=t.due,
+                owner=t.owner,
+                repeat=t.repeat,
+                done_at=t.done_at,
+                overdue_days=max(0, (day - t.due).days) if t.done_at is None else 0,
+                value_minor=deal.value_minor,
+                currency=deal.currency,
+            )
+            for t in tasks
+        ],
+        collateral=list(stage.collateral or []),
+        close=close,
+    )
+
+
+def lifecycle_of(status: str, stage: Stage) -> str:
+    """Lifecycle label without scoring: customer once won, opportunity from `qualified` on."""
+    if status == "won":
+        return "customer"
+    if status == "open" and stage.position >= 2:
+        return "opportunity"
+    return "lead"
+
+
+def list_deals(
+    *,
+    session: Session,
+    stage: str | None = None,
+    owner: str | None = None,
+    pipeline: str | None = None,
+    include_closed: bool = False,
+    sort: str = "id",
+    limit: int | None = None,
+) -> list[DealView]:
+    """Deals for `lead list`, filtered and sorted in SQL, without history."""
+    from sqlmodel import func, select
+
+    if sort not in SORTS:
+        raise InvalidInput(f"cannot sort by {sort!r}", hint=f"sort by one of {', '.join(SORTS)}")
+    if limit is not None and limit < 1:
+        raise InvalidInput("--limit must be 1 or more")
+    query = (
+        select(Deal, Stage, Pipeline.key, Company.name, Contact.name, Contact.email, Contact.phone)
+        .join(Stage, Stage.id == Deal.stage_id)  # type: ignore[arg-type]
+        .join(Pipeline, Pipeline.id == Deal.pipeline_id)  # type: ignore[arg-type]
+        .join(Company, Company.id == Deal.company_id, isouter=True)  # type: ignore[arg-type]
+        .join(Contact, Contact.id == Deal.contact_id, isouter=True)  # type: ignore[arg-type]
+    )
+    if pipeline or stage:
+        chosen = get_pipeline(pipeline, session=session)
+        query = query.where(Deal.pipeline_id == chosen.id)
+        if stage:
+            from salesflow.services.pipelines import find_stage
+
+            wanted = find_stage(stages_of(chosen.id, session=session), stage)  # type: ignore[arg-type]
+            query = query.where(Deal.stage_id == wanted.id)
+    if owner:
+        query = query.where(func.lower(Deal.owner) == owner.lower())
+    if not include_closed:
+        query = query.where(Deal.status == "open")
+    order: dict[str, Any] = {
+        "id": (Deal.id,),
+        "score": (Deal.id,),  # every score is 0 until scoring rules exist
+        "value": (Deal.value_minor.desc(), Deal.id),  # type: ignore[attr-defined]
+        "age": (Deal.created_at, Deal.id),
+        "close": (Deal.close_by.is_(None), Deal.close_by, Deal.id),  # type: ignore[union-attr]
+    }
+    query = query.order_by(*order[sort])
+    if limit:
+        query = query.limit(limit)
+    rows = session.exec(query).all()
+    return [
+        DealView(
+            id=d.id,  # type: ignore[arg-type]
+            title=d.title,
+            pipeline=pkey,
+            stage=st.key,
+            stage_name=st.name,
+            status=d.status,
+            value_minor=d.value_minor,
+            currency=d.currency,
+            probability=st.probability,
+            owner=d.owner,
+            company=cname,
+            contact=pname,
+            email=email,
+            phone=phone,
+            source=d.source,
+            close_by=d.close_by,
+            created_at=d.created_at,
+            updated_at=d.updated_at,
+            stage_entered_at=d.updated_at,
+            score=0,
+            lifecycle=lifecycle_of(d.status, st),
+            version=d.version,
+        )
+        for d, st, pkey, cname, pname, email, phone in rows
+    ]
+
+
+def edit_deal(ref: str, changes: DealEdit, *, actor: str, session: Session) -> int:
+    """Apply field changes to a deal, recording each one in the change log."""
+    deal = resolve_deal(ref, session=session, for_update=True)
+    assert deal.id is not None
+    now = now_utc()
+    updates: list[tuple[str, str | None, str | None]] = []
+    currency = changes.currency or deal.currency
+    if changes.value is not None:
+        value_minor = to_minor(changes.value, currency)
+    else:  # a currency change keeps the amount in major units
+        value_minor = to_minor(from_minor(deal.value_minor, deal.currency), currency)
+    if currency != deal.currency:
+        updates.append(("currency", deal.currency, currency))
+    if value_minor != deal.value_minor or currency != deal.currency:
+        old_value = money_text(deal.value_minor, deal.currency)
+        new_value = money_text(value_minor, currency)
+        if old_value != new_value:
+            updates.append(("value", old_value, new_value))
+    deal.currency, deal.value_minor = currency, value_minor
+    simple: list[tuple[str, Any]] = [
+        ("title", changes.title),
+        ("owner", changes.owner),
+        ("source", changes.source),
+        ("close_by", changes.close_by),
+    ]
+    for name, value in simple:
+        if value is not None and value != getattr(deal, name):
+            old = getattr(deal, name)
+            updates.append((name, _text(old), _text(value)))
+            setattr(deal, name, value)
+    if not updates:
+        raise InvalidInput("nothing to change", hint="give at least one field, e.g. --value 15k")
+    deal.updated_at = now
+    deal.version += 1
+    session.add(deal)
+    for name, old, new in updates:
+        session.add(DealChange(deal_id=deal.id, field=name, old=old, new=new, at=now, by=actor))
+    return deal.id
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

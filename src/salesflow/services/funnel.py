@@ -1,0 +1,191 @@
+"""The funnel, computed from the stage history (see CONTRACT.md, "Funnel definitions").
+
+A *stay* is the time a deal spends in a stage: from the move into it to the next move (or now).
+- entered: deals with a stay in the stage that overlaps the window;
+- current / current value: open deals in the stage now;
+- converted: of those, deals with a later move to a later open stage or to won;
+- median days: median length of finished stays that overlap the window;
+- won / lost / win rate: close outcomes (not undone by a reopen) dated in the window.
+Deals in other currencies than the report's are left out and counted in `left_out`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from salesflow.clock import end_of_day_utc, start_of_day_utc, today
+from salesflow.config import load_config
+from salesflow.errors import InvalidInput
+from salesflow.services.pipelines import get_pipeline, stages_of
+from salesflow.services.views import Funnel, FunnelStage
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+_DAYS = {
+    "sqlite": "(julianday(ended) - julianday(started))",
+    "postgresql": "(EXTRACT(EPOCH FROM (ended - started)) / 86400.0)",
+}
+
+_STAYS = """
+WITH stays AS (
+  SELECT m.id AS move_id, m.deal_id, m.to_stage_id AS stage_id, m.at AS started,
+         LEAD(m.at) OVER (PARTITION BY m.deal_id ORDER BY m.at, m.id) AS ended
+  FROM stage_moves m JOIN deals d ON d.id = m.deal_id
+  WHERE d.pipeline_id = :pipeline AND d.currency = :currency
+    AND (:owner IS NULL OR lower(d.owner) = :owner)
+),
+windowed AS (
+  SELECT s.*, st.position AS position FROM stays s JOIN stages st ON st.id = s.stage_id
+  WHERE st.kind = 'open' AND s.started < :until AND (s.ended IS NULL OR s.ended >= :since)
+)
+"""
+
+_ENTERED = (
+    _STAYS
+    + """
+SELECT w.stage_id, COUNT(DISTINCT w.deal_id) AS entered,
+       COUNT(DISTINCT CASE WHEN EXISTS (
+           SELECT 1 FROM stage_moves later JOIN stages t ON t.id = later.to_stage_id
+           WHERE later.deal_id = w.deal_id AND t.kind <> 'lost' AND t.position > w.position
+             AND (later.at > w.started OR (later.at = w.started AND later.id > w.move_id))
+       ) THEN w.deal_id END) AS converted
+FROM windowed w GROUP BY w.stage_id
+"""
+)
+
+_MEDIAN = """
+, durations AS (SELECT stage_id, {days} AS days FROM windowed WHERE ended IS NOT NULL),
+ranked AS (
+  SELECT stage_id, days,
+         ROW_NUMBER() OVER (PARTITION BY stage_id ORDER BY days) AS rn,
+         COUNT(*) OVER (PARTITION BY stage_id) AS cnt
+  FROM durations
+)
+SELECT stage_id, AVG(days) FROM ranked WHERE rn IN ((cnt + 1) / 2, (cnt + 2) / 2) GROUP BY stage_id
+"""
+
+_CURRENT = """
+SELECT stage_id, COUNT(*), COALESCE(SUM(value_minor), 0) FROM deals
+WHERE pipeline_id = :pipeline AND status = 'open' AND currency = :currency
+  AND (:owner IS NULL OR lower(owner) = :owner)
+GROUP BY stage_id
+"""
+
+_CLOSED = """
+SELECT c.outcome, COUNT(DISTINCT c.deal_id), COALESCE(SUM(c.amount_minor), 0)
+FROM close_outcomes c JOIN deals d ON d.id = c.deal_id
+WHERE d.pipeline_id = :pipeline AND c.currency = :currency AND c.reopened_at IS NULL
+  AND (:owner IS NULL OR lower(d.owner) = :owner)
+  AND c.closed_on >= :since_day AND c.closed_on <= :until_day
+GROUP BY c.outcome
+"""
+
+_CURRENCIES = """
+SELECT currency, COUNT(*) FROM deals
+WHERE pipeline_id = :pipeline AND (:owner IS NULL OR lower(owner) = :owner)
+GROUP BY currency ORDER BY COUNT(*) DESC, currency
+"""
+
+
+def _ratio(part: int, whole: int) -> Decimal | None:
+    if whole == 0:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def build_funnel(
+    *,
+    session: Session,
+    pipeline: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    owner: str | None = None,
+    currency: str | None = None,
+) -> Funnel:
+    """The funnel of a pipeline for a window and (optionally) one owner."""
+    from sqlalchemy import Date, DateTime, bindparam, text
+
+    if since and until and since > until:
+        raise InvalidInput(f"--since {since} is after --until {until}")
+    chosen = get_pipeline(pipeline, session=session)
+    stages = [s for s in stages_of(chosen.id, session=session) if s.is_open]  # type: ignore[arg-type]
+    owner_key = owner.lower() if owner else None
+    base: dict[str, Any] = {"pipeline": chosen.id, "owner": owner_key}
+
+    counts = session.execute(text(_CURRENCIES), base).all()
+    by_currency = {str(c): int(n) for c, n in counts}
+    report_currency = currency or (counts[0][0] if counts else load_config().currency)
+    left_out = {c: n for c, n in by_currency.items() if c != report_currency}
+
+    params = {
+        **base,
+        "currency": report_currency,
+        "since": start_of_day_utc(since) if since else start_of_day_utc(date(1900, 1, 1)),
+        "until": end_of_day_utc(until or today()),
+        "since_day": since or date(1900, 1, 1),
+        "until_day": until or date(9999, 12, 31),
+    }
+    typed = [
+        bindparam("since", type_=DateTime()),
+        bindparam("until", type_=DateTime()),
+    ]
+    dialect = session.get_bind().dialect.name
+    entered = {
+        int(sid): (int(n), int(c))
+        for sid, n, c in session.execute(text(_ENTERED).bindparams(*typed), params)
+    }
+    median_sql = _STAYS + _MEDIAN.format(days=_DAYS.get(dialect, _DAYS["postgresql"]))
+    medians = {
+        int(sid): Decimal(str(m)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        for sid, m in session.execute(text(median_sql).bindparams(*typed), params)
+        if m is not None
+    }
+    current = {
+        int(sid): (int(n), int(v))
+        for sid, n, v in session.execute(text(_CURRENT), params)
+    }
+    closed_params = {k: params[k] for k in ("pipeline", "owner", "currency")}
+    closed_params |= {"since_day": params["since_day"], "until_day": params["until_day"]}
+    closed = {
+        str(o): (int(n), int(v))
+        for o, n, v in session.execute(
+            text(_CLOSED).bindparams(
+                bindparam("since_day", type_=Date()), bindparam("until_day", type_=Date())
+            ),
+            closed_params,
+        )
+    }
+    rows = []
+    for stage in stages:
+        n_entered, n_converted = entered.get(stage.id, (0, 0))  # type: ignore[arg-type]
+        n_current, value = current.get(stage.id, (0, 0))  # type: ignore[arg-type]
+        rows.append(
+            FunnelStage(
+                key=stage.key,
+                name=stage.name,
+                entered=n_entered,
+                current=n_current,
+                current_value_minor=value,
+                converted=n_converted,
+                conversion_rate=_ratio(n_converted, n_entered),
+                median_days=medians.get(stage.id),  # type: ignore[arg-type]
+            )
+        )
+    won, lost = closed.get("won", (0, 0)), closed.get("lost", (0, 0))
+    return Funnel(
+        pipeline=chosen.key,
+        currency=report_currency,
+        since=since,
+        until=until,
+        owner=owner,
+        stages=rows,
+        won_count=won[0],
+        won_value_minor=won[1],
+        lost_count=lost[0],
+        lost_value_minor=lost[1],
+        win_rate=_ratio(won[0], won[0] + lost[0]),
+        left_out=left_out,
+    )

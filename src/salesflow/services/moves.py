@@ -1,0 +1,230 @@
+"""Stage moves: advance (with gates and regressions), won, lost and reopen.
+
+Every move appends a `StageMove` (the immutable history the funnel is computed from), bumps the
+deal's version, and runs the target stage's playbook.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from salesflow.clock import now_utc, today
+from salesflow.config import load_config
+from salesflow.errors import InvalidInput, InvalidMove
+from salesflow.models import CloseOutcome, Deal, Stage, StageMove
+from salesflow.parsing.money import to_minor
+from salesflow.services.deals import resolve_deal
+from salesflow.services.pipelines import find_stage, stages_of
+from salesflow.services.playbooks import run_on_enter
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+def _closed_error(deal: Deal) -> InvalidMove:
+    return InvalidMove(
+        f"deal #{deal.id} is already {deal.status}",
+        hint=f"`salesflow reopen {deal.id}` puts it back in the pipeline first",
+    )
+
+
+def gate_failures(deal: Deal, stage: Stage, *, session: Session) -> list[str]:
+    """Why the deal may not enter `stage`; empty when every gate passes."""
+    failures = []
+    if stage.min_score is not None:
+        score = 0  # no scoring rules exist yet, so every deal scores 0
+        if score < stage.min_score:
+            failures.append(f"score {score} is below the gate's minimum {stage.min_score}")
+    if stage.requires_quote:
+        failures.append("it needs a quote and the deal has none")
+    return failures
+
+
+def advance_deal(
+    ref: str, *, to: str | None, note: str | None, force: bool, actor: str, session: Session
+) -> int:
+    """Move a deal to the next open stage, or to `to` (back moves are recorded as regressions)."""
+    deal = resolve_deal(ref, session=session, for_update=True)
+    if deal.status != "open":
+        raise _closed_error(deal)
+    stages = stages_of(deal.pipeline_id, session=session)
+    current = next(s for s in stages if s.id == deal.stage_id)
+    if to is None:
+        later = [s for s in stages if s.is_open and s.position > current.position]
+        if not later:
+            raise InvalidMove(
+                f"deal #{deal.id} is in the last open stage ({current.name})",
+                hint=f"close it with `salesflow won {deal.id}` or `salesflow lost {deal.id}`",
+            )
+        target = later[0]
+    else:
+        target = find_stage(stages, to)
+    if not target.is_open:
+        verb = "won" if target.kind == "won" else "lost --reason …"
+        raise InvalidMove(
+            f"{target.name} is an outcome, not a stage to advance to",
+            hint=f"use `salesflow {verb.split()[0]} {deal.id}`" + (" --reason …" if target.kind == "lost" else ""),
+        )
+    if target.id == current.id:
+        raise InvalidMove(f"deal #{deal.id} is already in {current.name}")
+    regression = target.position < current.position
+    forced = False
+    if not regression:
+        failures = gate_failures(deal, target, session=session)
+        if failures and not force:
+            raise InvalidMove(
+                f"cannot enter {target.name}: {'; '.join(failures)}",
+                hint="`--force` overrides the gate (the override is recorded)",
+            )
+        forced = bool(failures)
+        if forced and not note:
+            note = "gate overridden: " + "; ".join(failures)
+    _move(deal, current, target, note=note, forced=forced, regression=regression, actor=actor,
+          session=session)  # fmt: skip
+    return deal.id  # type: ignore[return-value]
+
+
+def _move(
+    deal: Deal,
+    current: Stage,
+    target: Stage,
+    *,
+    note: str | None,
+    forced: bool,
+    regression: bool,
+    actor: str,
+    session: Session,
+) -> None:
+    now = now_utc()
+    assert deal.id is not None and target.id is not None
+    session.add(
+        StageMove(
+            deal_id=deal.id,
+            from_stage_id=current.id,
+            to_stage_id=target.id,
+            at=now,
+            by=actor,
+            note=note,
+            forced=forced,
+            regression=regression,
+        )
+    )
+    deal.stage_id = target.id
+    deal.status = target.kind if target.kind in ("won", "lost") else "open"
+    deal.updated_at = now
+    deal.version += 1
+    session.add(deal)
+    session.flush()
+    run_on_enter(deal, target, actor=actor, session=session)
+
+
+def win_deal(
+    ref: str,
+    *,
+    amount: Decimal | None,
+    on: date | None,
+    note: str | None,
+    actor: str,
+    session: Session,
+) -> int:
+    """Close a deal as won, for `amount` (default: its value), on `on` (default: today)."""
+    deal = resolve_deal(ref, session=session, for_update=True)
+    if deal.status != "open":
+        raise _closed_error(deal)
+    amount_minor = deal.value_minor if amount is None else to_minor(amount, deal.currency)
+    return _close(deal, "won", amount_minor, on, note, None, None, actor=actor, session=session)
+
+
+def lose_deal(
+    ref: str,
+    *,
+    reason: str,
+    competitor: str | None,
+    note: str | None,
+    on: date | None = None,
+    actor: str,
+    session: Session,
+) -> int:
+    """Close a deal as lost, with a reason from the configured list."""
+    reasons = load_config().lost_reasons
+    wanted = reason.strip().lower()
+    if wanted not in reasons:
+        raise InvalidInput(f"unknown lost reason {reason!r}", hint=f"reasons: {', '.join(reasons)}")
+    deal = resolve_deal(ref, session=session, for_update=True)
+    if deal.status != "open":
+        raise _closed_error(deal)
+    return _close(
+        deal, "lost", deal.value_minor, on, note, wanted, competitor, actor=actor, session=session
+    )
+
+
+def _close(
+    deal: Deal,
+    outcome: str,
+    amount_minor: int,
+    on: date | None,
+    note: str | None,
+    reason: str | None,
+    competitor: str | None,
+    *,
+    actor: str,
+    session: Session,
+) -> int:
+    closed_on = on or today()
+    if closed_on > today():
+        raise InvalidInput(f"{closed_on} is in the future", hint="a deal closes today or earlier")
+    stages = stages_of(deal.pipeline_id, session=session)
+    current = next(s for s in stages if s.id == deal.stage_id)
+    target = next(s for s in stages if s.kind == outcome)
+    assert deal.id is not None
+    session.add(
+        CloseOutcome(
+            deal_id=deal.id,
+            outcome=outcome,
+            amount_minor=amount_minor,
+            currency=deal.currency,
+            reason=reason,
+            competitor=competitor,
+            note=note,
+            from_stage_id=current.id,
+            closed_on=closed_on,
+            at=now_utc(),
+            by=actor,
+        )
+    )
+    _move(deal, current, target, note=note, forced=False, regression=False, actor=actor,
+          session=session)  # fmt: skip
+    return deal.id
+
+
+def reopen_deal(ref: str, *, to: str | None, note: str | None, actor: str, session: Session) -> int:
+    """Put a closed deal back into an open stage: `to`, or the stage it was closed from."""
+    from sqlmodel import select
+
+    deal = resolve_deal(ref, session=session, for_update=True)
+    if deal.status == "open":
+        raise InvalidMove(f"deal #{deal.id} is open already", hint="`salesflow advance` moves it")
+    stages = stages_of(deal.pipeline_id, session=session)
+    current = next(s for s in stages if s.id == deal.stage_id)
+    outcome = session.exec(
+        select(CloseOutcome)
+        .where(CloseOutcome.deal_id == deal.id, CloseOutcome.reopened_at.is_(None))  # type: ignore[union-attr]
+        .order_by(CloseOutcome.id.desc())  # type: ignore[union-attr]
+    ).first()
+    if to:
+        target = find_stage(stages, to)
+        if not target.is_open:
+            raise InvalidMove(f"{target.name} is an outcome; reopen to an open stage")
+    else:
+        back = outcome.from_stage_id if outcome else None
+        target = next((s for s in stages if s.id == back and s.is_open), None) or next(
+            s for s in stages if s.is_open
+        )
+    if outcome:
+        outcome.reopened_at = now_utc()
+        session.add(outcome)
+    _move(deal, current, target, note=note or "reopened", forced=False, regression=True,
+          actor=actor, session=session)  # fmt: skip
+    return deal.id  # type: ignore[return-value]

@@ -1,0 +1,250 @@
+"""Pipelines: the built-in `sales` pipeline, pipelines from TOML files, and stage lookup."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from salesflow.clock import now_utc
+from salesflow.errors import InvalidInput, NotFound
+from salesflow.models import Deal, Pipeline, Stage
+from salesflow.models.schemas import PipelineSpec
+from salesflow.services.views import PipelineView, StageView
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+def default_pipeline_toml() -> str:
+    """The TOML text of the built-in `sales` pipeline."""
+    return resources.files("salesflow.data").joinpath("sales.toml").read_text(encoding="utf-8")
+
+
+def parse_pipeline(text: str, source: str = "pipeline file") -> PipelineSpec:
+    """Parse and validate a pipeline file; errors name the line and the field."""
+    import tomllib
+
+    from pydantic import ValidationError
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"{source}: {exc}") from None
+    try:
+        return PipelineSpec.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(first["loc"])
+        field = ".".join(str(p) for p in loc) or "(file)"
+        line = _line_of(text, loc)
+        where = f"line {line}, " if line else ""
+        message = first["msg"].removeprefix("Value error, ")
+        raise InvalidInput(f"{source}: {where}field {field}: {message}") from None
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """Best-effort line number of a field, following `[[stages]]` tables by index."""
+    lines = text.splitlines()
+    start, end = 0, len(lines)
+    parts = list(loc)
+    if parts and parts[0] in ("stages", "won", "lost"):
+        table = parts.pop(0)
+        header = re.compile(rf"^\s*\[\[?\s*{table}\s*\]\]?\s*(#.*)?$")
+        hits = [i for i, line in enumerate(lines) if header.match(line)]
+        index = parts.pop(0) if table == "stages" and parts and isinstance(parts[0], int) else 0
+        if index < len(hits):
+            start = hits[index]
+            following = [i for i, ln in enumerate(lines) if i > start and ln.lstrip().startswith("[")]
+            end = following[0] if following else len(lines)
+        elif not parts:
+            return None
+        if not parts:
+            return start + 1
+    if parts and isinstance(parts[0], str):
+        key = re.compile(rf"^\s*{re.escape(parts[0])}\s*=")
+        for i in range(start, end):
+            if key.match(lines[i]):
+                return i + 1
+    return start + 1 if start else None
+
+
+def add_pipeline(
+    spec: PipelineSpec, source_toml: str, *, session: Session, make_default: bool = False
+) -> PipelineView:
+    """Store a new pipeline with its stages. Refuses a name that exists."""
+    from sqlmodel import select
+
+    if session.exec(select(Pipeline).where(Pipeline.key == spec.name)).first():
+        raise InvalidInput(f"pipeline {spec.name!r} already exists")
+    has_default = session.exec(select(Pipeline).where(Pipeline.is_default)).first() is not None
+    pipeline = Pipeline(
+        key=spec.name,
+        is_default=make_default or not has_default,
+        mql=spec.mql,
+        sql=spec.sql,
+        source_toml=source_toml,
+        created_at=now_utc(),
+    )
+    if pipeline.is_default and has_default:
+        for other in session.exec(select(Pipeline).where(Pipeline.is_default)):
+            other.is_default = False
+            session.add(other)
+    session.add(pipeline)
+    session.flush()
+    assert pipeline.id is not None
+    position = 0
+    for stage in spec.stages:
+        session.add(
+            Stage(
+                pipeline_id=pipeline.id,
+                key=stage.key,
+                name=stage.name,
+                position=position,
+                kind="open",
+                probability_bp=int((Decimal(str(stage.probability)) * 10000).to_integral_value()),
+                rot_days=stage.rot_days,
+                min_score=stage.min_score,
+                requires_quote=stage.requires_quote,
+                on_enter=[s.model_dump(exclude_none=True) for s in stage.on_enter],
+                collateral=[c.model_dump() for c in stage.collateral],
+            )
+        )
+        position += 1
+    for kind, outcome in (("won", spec.won), ("lost", spec.lost)):
+        session.add(
+            Stage(
+                pipeline_id=pipeline.id,
+                key=outcome.key,
+                name=outcome.name,
+                position=position,
+                kind=kind,
+                probability_bp=10000 if kind == "won" else 0,
+                on_enter=[s.model_dump(exclude_none=True) for s in outcome.on_enter],
+                collateral=[c.model_dump() for c in outcome.collateral],
+            )
+        )
+        position += 1
+    session.flush()
+    return pipeline_view(pipeline, session=session)
+
+
+def install_pipeline_file(
+    path: Path, *, make_default: bool, session: Session
+) -> tuple[str, bool]:
+    """Add the pipeline in a TOML file; (name, False) when an identical one is already there."""
+    from sqlmodel import select
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {path}: {exc}") from None
+    spec = parse_pipeline(text, str(path))
+    existing = session.exec(select(Pipeline).where(Pipeline.key == spec.name)).first()
+    if existing is not None:
+        if existing.source_toml != text:
+            raise InvalidInput(
+                f"pipeline {spec.name!r} already exists with different stages",
+                hint="give the new one another `name`",
+            )
+        if make_default and not existing.is_default:
+            for other in session.exec(select(Pipeline).where(Pipeline.is_default)):
+                other.is_default = False
+                session.add(other)
+            existing.is_default = True
+            session.add(existing)
+        return spec.name, False
+    add_pipeline(spec, text, session=session, make_default=make_default)
+    return spec.name, True
+
+
+def ensure_default_pipeline(*, session: Session) -> None:
+    """Install the built-in `sales` pipeline when the database has no pipeline at all."""
+    from sqlmodel import select
+
+    if session.exec(select(Pipeline.id)).first() is None:
+        text = default_pipeline_toml()
+        add_pipeline(parse_pipeline(text, "built-in sales pipeline"), text, session=session)
+
+
+def get_pipeline(name: str | None, *, session: Session) -> Pipeline:
+    """The pipeline called `name`, or the default one."""
+    from sqlmodel import func, select
+
+    if name:
+        found = session.exec(
+            select(Pipeline).where(func.lower(Pipeline.key) == name.strip().lower())
+        ).first()
+        if found is None:
+            known = ", ".join(session.exec(select(Pipeline.key).order_by(Pipeline.key)))
+            raise NotFound(f"no pipeline {name!r}", hint=f"pipelines: {known}")
+        return found
+    default = session.exec(select(Pipeline).where(Pipeline.is_default)).first()
+    if default is None:
+        raise NotFound("no default pipeline", hint="run `salesflow init`")
+    return default
+
+
+def stages_of(pipeline_id: int, *, session: Session) -> list[Stage]:
+    """All stages of a pipeline in order: open stages, won, lost."""
+    from sqlmodel import select
+
+    return list(
+        session.exec(select(Stage).where(Stage.pipeline_id == pipeline_id).order_by(Stage.position))
+    )
+
+
+def find_stage(stages: list[Stage], ref: str) -> Stage:
+    """A stage by key or name, case-insensitively."""
+    want = ref.strip().lower()
+    for stage in stages:
+        if want in (stage.key.lower(), stage.name.lower()):
+            return stage
+    names = ", ".join(s.key for s in stages)
+    raise NotFound(f"no stage {ref!r} in this pipeline", hint=f"stages: {names}")
+
+
+def pipeline_view(pipeline: Pipeline, *, session: Session) -> PipelineView:
+    """A pipeline as a read model, with its count of open deals."""
+    from sqlmodel import func, select
+
+    assert pipeline.id is not None
+    open_deals = session.exec(
+        select(func.count())
+        .select_from(Deal)
+        .where(Deal.pipeline_id == pipeline.id, Deal.status == "open")
+    ).one()
+    return PipelineView(
+        key=pipeline.key,
+        is_default=pipeline.is_default,
+        mql=pipeline.mql,
+        sql=pipeline.sql,
+        stages=[stage_view(s) for s in stages_of(pipeline.id, session=session)],
+        deals_open=int(open_deals),
+    )
+
+
+def stage_view(stage: Stage) -> StageView:
+    """A stage as a read model."""
+    return StageView(
+        key=stage.key,
+        name=stage.name,
+        kind=stage.kind,
+        position=stage.position,
+        probability=stage.probability,
+        rot_days=stage.rot_days,
+        min_score=stage.min_score,
+        requires_quote=stage.requires_quote,
+        on_enter=list(stage.on_enter or []),
+        collateral=list(stage.collateral or []),
+    )
+
+
+def list_pipelines(*, session: Session) -> list[PipelineView]:
+    """Every pipeline, the default first."""
+    from sqlmodel import select
+
+    rows = session.exec(select(Pipeline).order_by(Pipeline.is_default.desc(), Pipeline.key))  # type: ignore[attr-defined]
+    return [pipeline_view(p, session=session) for p in rows]
