@@ -90,6 +90,15 @@ GROUP BY currency ORDER BY COUNT(*) DESC, currency
 """
 
 
+def _sql(sql: str) -> Any:
+    """A text query with typed parameters (PostgreSQL cannot infer the type of `:owner IS NULL`)."""
+    from sqlalchemy import Date, DateTime, Integer, String, bindparam, text
+
+    types = {"pipeline": Integer(), "owner": String(), "currency": String(),
+             "since": DateTime(), "until": DateTime(), "since_day": Date(), "until_day": Date()}  # fmt: skip
+    return text(sql).bindparams(*(bindparam(k, type_=t) for k, t in types.items() if f":{k}" in sql))
+
+
 def _ratio(part: int, whole: int) -> Decimal | None:
     if whole == 0:
         return None
@@ -106,8 +115,6 @@ def build_funnel(
     currency: str | None = None,
 ) -> Funnel:
     """The funnel of a pipeline for a window and (optionally) one owner."""
-    from sqlalchemy import Date, DateTime, bindparam, text
-
     if since and until and since > until:
         raise InvalidInput(f"--since {since} is after --until {until}")
     chosen = get_pipeline(pipeline, session=session)
@@ -115,7 +122,7 @@ def build_funnel(
     owner_key = owner.lower() if owner else None
     base: dict[str, Any] = {"pipeline": chosen.id, "owner": owner_key}
 
-    counts = session.execute(text(_CURRENCIES), base).all()
+    counts = session.execute(_sql(_CURRENCIES), base).all()
     by_currency = {str(c): int(n) for c, n in counts}
     report_currency = currency or (counts[0][0] if counts else load_config().currency)
     left_out = {c: n for c, n in by_currency.items() if c != report_currency}
@@ -128,34 +135,27 @@ def build_funnel(
         "since_day": since or date(1900, 1, 1),
         "until_day": until or date(9999, 12, 31),
     }
-    typed = [
-        bindparam("since", type_=DateTime()),
-        bindparam("until", type_=DateTime()),
-    ]
     dialect = session.get_bind().dialect.name
     entered = {
         int(sid): (int(n), int(c))
-        for sid, n, c in session.execute(text(_ENTERED).bindparams(*typed), params)
+        for sid, n, c in session.execute(_sql(_ENTERED), params)
     }
     median_sql = _STAYS + _MEDIAN.format(days=_DAYS.get(dialect, _DAYS["postgresql"]))
     medians = {
         int(sid): Decimal(str(m)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        for sid, m in session.execute(text(median_sql).bindparams(*typed), params)
+        for sid, m in session.execute(_sql(median_sql), params)
         if m is not None
     }
     current = {
         int(sid): (int(n), int(v))
-        for sid, n, v in session.execute(text(_CURRENT), params)
+        for sid, n, v in session.execute(_sql(_CURRENT), params)
     }
     closed_params = {k: params[k] for k in ("pipeline", "owner", "currency")}
     closed_params |= {"since_day": params["since_day"], "until_day": params["until_day"]}
     closed = {
         str(o): (int(n), int(v))
         for o, n, v in session.execute(
-            text(_CLOSED).bindparams(
-                bindparam("since_day", type_=Date()), bindparam("until_day", type_=Date())
-            ),
-            closed_params,
+            _sql(_CLOSED), closed_params
         )
     }
     rows = []

@@ -1,0 +1,94 @@
+"""Every test gets a fresh SQLite file, a frozen clock, UTC, and a known acting user."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+NOW = "2026-11-27T09:00"
+
+
+def _clear_caches() -> None:
+    from salesflow import clock, config
+
+    config.load_config.cache_clear()
+    clock.local_zone.cache_clear()
+    clock._parse_frozen.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A temp database, config (UTC), data dir and clock for each test."""
+    db = tmp_path / "data" / "salesflow.db"
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('timezone = "UTC"\ncurrency = "USD"\n')
+    monkeypatch.setenv("SALESFLOW_DB", str(db))
+    monkeypatch.setenv("SALESFLOW_CONFIG", str(cfg))
+    monkeypatch.setenv("SALESFLOW_NOW", NOW)
+    monkeypatch.setenv("SALESFLOW_USER", "ana")
+    monkeypatch.delenv("SALESFLOW_DEBUG", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    _clear_caches()
+    yield db
+    _clear_caches()
+
+
+@dataclass
+class Run:
+    """What a CLI invocation produced."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def cli() -> Callable[..., Run]:
+    """Run salesflow through CliRunner; returns exit code, stdout and stderr."""
+    from salesflow.cli.main import app
+
+    runner = CliRunner()
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Run:
+        _clear_caches()
+        result = runner.invoke(app, list(args), env=env, catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+@pytest.fixture
+def dump(isolated: Path) -> Callable[[], str]:
+    """The whole SQLite database as SQL text, to prove a failed command changed nothing."""
+
+    def take() -> str:
+        conn = sqlite3.connect(isolated)
+        try:
+            return "\n".join(conn.iterdump())
+        finally:
+            conn.close()
+
+    return take
+
+
+@pytest.fixture
+def set_now(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """Move the frozen clock."""
+
+    def move(moment: str) -> None:
+        monkeypatch.setenv("SALESFLOW_NOW", moment)
+        _clear_caches()
+
+    return move
