@@ -18,6 +18,7 @@ def _debugging(args: Any) -> bool:
 def run_guarded(main: Callable[..., Any], *, args: Any, **kwargs: Any) -> NoReturn:
     """Run click's main in non-standalone mode and exit with the contract's code."""
     from typer import _click
+    from typer.exceptions import Abort
 
     from salesflow.render.output import error
 
@@ -35,7 +36,7 @@ def run_guarded(main: Callable[..., Any], *, args: Any, **kwargs: Any) -> NoRetu
     except _click.exceptions.ClickException as exc:
         error(exc.format_message())
         sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, _click.exceptions.Abort):
+    except (KeyboardInterrupt, Abort):
         sys.stderr.write("Interrupted.\n")
         sys.exit(int(ExitStatus.INTERRUPTED))
     except BrokenPipeError:

@@ -11,6 +11,7 @@ Deals in other currencies than the report's are left out and counted in `left_ou
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -96,7 +97,8 @@ def _sql(sql: str) -> Any:
 
     types = {"pipeline": Integer(), "owner": String(), "currency": String(),
              "since": DateTime(), "until": DateTime(), "since_day": Date(), "until_day": Date()}  # fmt: skip
-    return text(sql).bindparams(*(bindparam(k, type_=t) for k, t in types.items() if f":{k}" in sql))
+    used = set(re.findall(r":(\w+)", sql))
+    return text(sql).bindparams(*(bindparam(k, type_=t) for k, t in types.items() if k in used))
 
 
 def _ratio(part: int, whole: int) -> Decimal | None:
