@@ -117,6 +117,14 @@ def state(ctx: typer.Context) -> AppContext:
     return root.obj
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from salesflow import __version__
+
+        typer.echo(f"salesflow {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -133,14 +141,13 @@ def root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks (env SALESFLOW_DEBUG=1).")
     ] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit.", callback=_print_version,
+                     is_eager=True),  # fmt: skip
+    ] = False,
 ) -> None:
     """salesflow: your sales pipeline in the terminal."""
-    if version:
-        from salesflow import __version__
-
-        typer.echo(f"salesflow {__version__}")
-        raise typer.Exit(0)
     if color not in ("auto", "always", "never"):
         from salesflow.errors import UsageProblem
 
