@@ -149,9 +149,9 @@ def root(
 ) -> None:
     """salesflow: your sales pipeline in the terminal."""
     if color not in ("auto", "always", "never"):
-        from salesflow.errors import UsageProblem
+        from salesflow.errors import InvalidInput
 
-        raise UsageProblem(f"--color must be auto, always or never, not {color!r}")
+        raise InvalidInput(f"--color must be auto, always or never, not {color!r}")
     debug = debug or os.environ.get("SALESFLOW_DEBUG", "") not in ("", "0")
     ctx.obj = AppContext(db_option=db, actor_option=as_user, color=color, debug=debug)
     ctx.call_on_close(ctx.obj.close)

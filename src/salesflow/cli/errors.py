@@ -15,26 +15,65 @@ def _debugging(args: Any) -> bool:
     return "--debug" in argv or os.environ.get("SALESFLOW_DEBUG", "") not in ("", "0")
 
 
+def one_line(text: str) -> str:
+    """A message squeezed onto one line: the contract promises one `Error:` line, and driver
+    messages (SQLAlchemy's "(Background on this error …)", psycopg's tips) span several."""
+    parts = [p.strip() for p in str(text).splitlines()]
+    return " ".join(p for p in parts if p and not p.startswith("(Background on this error"))
+
+
+def _database_error(exc: Exception) -> SalesflowError | None:
+    """A driver error raised outside the storage layer's own translation (opening, migrating)."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError):
+        return None
+    from salesflow.errors import DatabaseBusy
+
+    reason = one_line(str(exc.orig))
+    if "locked" in reason.lower() or "busy" in reason.lower():
+        return DatabaseBusy(
+            "the database is busy: another salesflow is writing", hint="try again in a moment"
+        )
+    return SalesflowError(
+        f"database error: {reason}",
+        hint="check --db / SALESFLOW_DB and that the database is reachable",
+    )
+
+
+def _report(message: str, hint: str | None = None) -> None:
+    from salesflow.render.output import error
+
+    error(one_line(message), one_line(hint) if hint else None)
+
+
 def run_guarded(main: Callable[..., Any], *, args: Any, **kwargs: Any) -> NoReturn:
     """Run click's main in non-standalone mode and exit with the contract's code."""
     from typer import _click
     from typer.exceptions import Abort
 
-    from salesflow.render.output import error
-
+    click_errors = _click.exceptions
     try:
         result = main(args=args, standalone_mode=False, **kwargs)
     except SalesflowError as exc:
-        error(exc.message, exc.hint)
+        _report(exc.message, exc.hint)
         sys.exit(int(exc.exit_code))
-    except _click.exceptions.UsageError as exc:
+    except click_errors.NoArgsIsHelpError as exc:  # `salesflow lead`: the help, as click does
+        exc.show()
+        sys.exit(int(ExitStatus.USAGE))
+    except click_errors.UsageError as exc:
         hint = None
         if exc.ctx is not None:
             hint = f"see `{exc.ctx.command_path} --help`"
-        error(exc.format_message(), hint)
-        sys.exit(int(ExitStatus.USAGE))
-    except _click.exceptions.ClickException as exc:
-        error(exc.format_message())
+        _report(exc.format_message(), hint)
+        # A value that does not convert (`--limit abc`) is a bad value (1); a missing one, an
+        # unknown option or command is a usage error (2).
+        bad_value = isinstance(exc, click_errors.BadParameter) and not isinstance(
+            exc, click_errors.MissingParameter
+        )
+        sys.exit(int(ExitStatus.ERROR if bad_value else ExitStatus.USAGE))
+    except click_errors.ClickException as exc:
+        _report(exc.format_message())
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, Abort):
         sys.stderr.write("Interrupted.\n")
@@ -44,6 +83,10 @@ def run_guarded(main: Callable[..., Any], *, args: Any, **kwargs: Any) -> NoRetu
     except Exception as exc:  # the last line of defence: no traceback for users
         if _debugging(args):
             raise
-        error(f"unexpected {type(exc).__name__}: {exc}", "run again with --debug for details")
+        known = _database_error(exc)
+        if known is not None:
+            _report(known.message, known.hint)
+            sys.exit(int(known.exit_code))
+        _report(f"unexpected {type(exc).__name__}: {exc}", "run again with --debug for details")
         sys.exit(int(ExitStatus.ERROR))
     sys.exit(result if isinstance(result, int) else 0)

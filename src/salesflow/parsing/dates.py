@@ -18,8 +18,8 @@ WEEKDAYS = {
     "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
 }  # fmt: skip
 
-_OFFSET = re.compile(r"^([+-])(\d{1,4})([dwmy])$")
-_SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_OFFSET = re.compile(r"^([+-])(\d{1,4})([dwmy])$", re.ASCII)
+_SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", re.ASCII)
 HINT = "use YYYY-MM-DD, today, tomorrow, +3d, +2w, +1m, fri, next monday, eow or eom"
 
 
@@ -80,6 +80,11 @@ def _shift(today: date, sign: str, amount: int, unit: str) -> date:
 
 
 def _slashed(raw: str, match: re.Match[str], order: str | None) -> date:
+    if order == "YMD":  # the config allows it, but it says nothing about day and month here
+        raise InvalidInput(
+            f"{raw!r} does not match the configured date_order YMD",
+            hint="write it as YYYY-MM-DD, or set date_order = \"DMY\" or \"MDY\" in the config",
+        )
     if order not in ("DMY", "MDY"):
         raise InvalidInput(
             f"{raw!r} is ambiguous (day/month or month/day?)",
@@ -91,7 +96,7 @@ def _slashed(raw: str, match: re.Match[str], order: str | None) -> date:
 
 
 def _iso(raw: str) -> date:
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", raw)
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", raw, re.ASCII)
     if match:
         return _checked(raw, *(int(g) for g in match.groups()))
     try:

@@ -6,7 +6,7 @@ Amounts are `Decimal` in code and integers of the currency's minor unit in the d
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from salesflow.errors import InvalidInput
 
@@ -26,7 +26,7 @@ _EXPONENTS = {
     "CLF": 4,
     "UYW": 4,
 }
-_AMOUNT = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?([kKmM])?$")
+_AMOUNT = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?([kKmM])?$", re.ASCII)
 MAX_MINOR = 10**15  # fits a 64-bit integer with room for sums of a million deals
 
 
@@ -54,27 +54,38 @@ def parse_amount(text: str) -> Decimal:
     if not raw or not match or not (match.group(1) or match.group(2)):
         raise InvalidInput(f"{text!r} is not an amount", hint="e.g. 12000, 12,000.50 or 12.5k")
     whole = (match.group(1) or "0").replace(",", "")
+    fraction = match.group(2)
     try:
-        amount = Decimal(f"{whole}.{match.group(2) or '0'}")
+        amount = Decimal(f"{whole}.{fraction}" if fraction else whole)
     except InvalidOperation:
         raise InvalidInput(f"{text!r} is not an amount") from None
     suffix = (match.group(3) or "").lower()
     if suffix:
-        amount *= Decimal(1000) if suffix == "k" else Decimal(1_000_000)
+        amount = amount.scaleb(3 if suffix == "k" else 6, _exact(amount))
+        shift = amount.as_tuple().exponent
+        if isinstance(shift, int) and shift > 0:  # 12.5k is 12500, not 1.25E+4
+            amount = amount.quantize(Decimal(1), context=Context(prec=amount.adjusted() + 2))
     return amount
+
+
+def _exact(amount: Decimal) -> Context:
+    """A context wide enough that shifting `amount`'s decimal point never rounds it: the default
+    28 digits would turn 1.00000000000000000000000000001k into an acceptable 1000.00."""
+    return Context(prec=max(28, len(amount.as_tuple().digits) + 2), Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def to_minor(amount: Decimal, currency: str) -> int:
     """Major units to integer minor units, refusing fractions the currency cannot hold."""
-    scaled = amount.scaleb(exponent(currency))
+    if not amount.is_finite():
+        raise InvalidInput(f"{amount} is not an amount")
+    scaled = amount.scaleb(exponent(currency), _exact(amount))
     if scaled != scaled.to_integral_value():
         raise InvalidInput(
             f"{amount} has more decimals than {currency} allows ({exponent(currency)})"
         )
-    minor = int(scaled)
-    if minor >= MAX_MINOR:
+    if scaled.copy_abs() >= MAX_MINOR:  # before int(): 1E+999999 would be a huge int
         raise InvalidInput(f"amount {amount} {currency} is too large")
-    return minor
+    return int(scaled)
 
 
 def round_minor(amount: Decimal, currency: str) -> int:

@@ -63,6 +63,9 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
             return None
         if not parts:
             return start + 1
+    elif parts:  # a top-level key lives above the first table, not in a stage's `name = …`
+        tables = [i for i, ln in enumerate(lines) if ln.lstrip().startswith("[")]
+        end = tables[0] if tables else len(lines)
     if parts and isinstance(parts[0], str):
         key = re.compile(rf"^\s*{re.escape(parts[0])}\s*=")
         for i in range(start, end):
