@@ -1,0 +1,42 @@
+"""Every command has help text and is in the README, so the docs never drift from the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from salesflow.cli.main import app
+
+README = (Path(__file__).parent.parent / "README.md").read_text()
+
+
+def _commands(group, prefix=()):
+    for name, command in sorted(group.commands.items()):
+        path = (*prefix, name)
+        if hasattr(command, "commands"):
+            yield from _commands(command, path)
+        else:
+            yield path, command
+
+
+def test_every_command_has_help_and_is_documented():
+    root = typer.main.get_command(app)
+    seen = []
+    for path, command in _commands(root):
+        name = " ".join(path)
+        seen.append(name)
+        assert (command.help or "").strip(), f"{name} has no help text"
+        documented = f"salesflow {name}" in README or (
+            len(path) == 2 and f"{path[0]} {path[1]}" in README
+        )
+        assert documented, f"`salesflow {name}` is not in the README"
+    assert {"lead add", "advance", "due-today", "funnel", "demo", "db backup"} <= set(seen)
+
+
+def test_every_option_has_help():
+    root = typer.main.get_command(app)
+    for path, command in _commands(root):
+        for param in command.params:
+            if param.param_type_name == "option":
+                assert (param.help or "").strip(), f"{' '.join(path)} {param.opts[0]} has no help"
