@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, Index
+from sqlalchemy import BigInteger, DateTime, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -23,7 +23,7 @@ class Deal(SQLModel, table=True):
     contact_id: int | None = Field(default=None, foreign_key="contacts.id", index=True)
     owner: str
     source: str | None = None
-    value_minor: int = 0
+    value_minor: int = Field(default=0, sa_type=BigInteger)  # minor units up to MAX_MINOR (10**15)
     currency: str = Field(max_length=3)
     close_by: date | None = None
     pipeline_id: int = Field(foreign_key="pipelines.id")
@@ -66,7 +66,7 @@ class CloseOutcome(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     deal_id: int = Field(foreign_key="deals.id", index=True)
     outcome: str = Field(max_length=4)  # won | lost
-    amount_minor: int = 0
+    amount_minor: int = Field(default=0, sa_type=BigInteger)
     currency: str = Field(max_length=3)
     reason: str | None = None
     competitor: str | None = None

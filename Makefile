@@ -1,0 +1,42 @@
+# salesflow on a fresh machine: `make demo` to see it, `make test` to check it.
+# Needs only python3 (with venv) and make; everything else goes into .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DB ?= build/demo.db
+DEMO_ARGS ?=
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help venv demo test clean
+
+help:
+	@echo "make demo   build a demo database ($(DEMO_DB)) and tour it"
+	@echo "make test   run the test suite (PostgreSQL tests need initdb/pg_ctl or SALESFLOW_TEST_PG_URL)"
+	@echo "make venv   create $(VENV) and install salesflow with its test tools"
+	@echo "make clean  remove $(VENV), build/ and caches"
+
+venv: $(VENV)/.installed
+
+# Rebuilt only when pyproject.toml changes, so repeated runs start at once.
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || { \
+	  echo "$(PYTHON) cannot make virtual environments; on Debian: apt-get install python3-venv" >&2; \
+	  exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+# The demo refuses a database that already holds deals, so each run starts from a new file.
+demo: $(VENV)/.installed
+	@mkdir -p $(dir $(DEMO_DB))
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/salesflow --db $(DEMO_DB) demo $(DEMO_ARGS)
+	@echo "(salesflow is $(BIN)/salesflow: \`. $(BIN)/activate\` puts it on your PATH)"
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .hypothesis
