@@ -92,3 +92,13 @@ def test_finished_follow_ups_leave_the_list(cli):
     assert cli("due-today", "--json").json()["tasks"] == []
     everything = cli("task", "list", "--all", "--json").json()["tasks"]
     assert any(t["id"] == task["id"] and t["done_at"] == "2026-11-27T09:00:00Z" for t in everything)
+
+
+def test_lost_deals_leave_the_morning_list_but_keep_their_follow_ups(cli):
+    add(cli, "Gone")
+    add(cli, "Kept")
+    cli("task", "add", "1", "Thank-you note", "--due", "today")
+    cli("task", "add", "2", "Call", "--due", "today")
+    cli("lost", "1", "--reason", "fit")
+    assert [t["text"] for t in cli("due-today", "--json").json()["tasks"]] == ["Call"]
+    assert "Thank-you note" in [t["text"] for t in cli("task", "list", "--json").json()["tasks"]]

@@ -27,8 +27,7 @@ def init(
         with app_ctx.write() as session:
             name, added = install_pipeline_file(pipeline, make_default=True, session=session)
         out.line(f"Pipeline {name} {'installed' if added else 'already there'} (default).")
-    where = db.path or db.target
-    out.line(f"Database ready: {where}")
+    out.line(f"Database ready: {db.display_name}")
 
 
 @app.command()
@@ -52,8 +51,7 @@ def demo(
     out = app_ctx.output()
     with app_ctx.write() as session:
         summary = build_demo(size=size, seed=seed, session=session)
-    where = db.path or db.target
-    out.line(f"Demo database: {where} ({summary})", style="bold")
+    out.line(f"Demo database: {db.display_name} ({summary})", style="bold")
     out.line()
     with app_ctx.read() as session:
         funnel = build_funnel(session=session)
@@ -62,7 +60,9 @@ def demo(
     out.line()
     show_due(out, due)
     out.line()
-    env = f"SALESFLOW_DB={where}"
+    import shlex
+
+    env = "SALESFLOW_DB=" + shlex.quote(db.path or db.display_name)
     out.line("Explore it:")
     for command in ("lead list --limit 10", "due-today --all", "show 1", "funnel --owner ana",
                     "advance 1", "pipeline show"):  # fmt: skip

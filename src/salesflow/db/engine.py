@@ -53,6 +53,13 @@ class Database:
         except Exception as exc:  # a malformed URL or a missing driver
             raise SalesflowError(f"cannot open database {target!r}: {exc}") from None
 
+    @property
+    def display_name(self) -> str:
+        """The file path, or the URL with any password hidden."""
+        if self.path:
+            return self.path
+        return self.engine.url.render_as_string(hide_password=True)
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; rolled back at the end."""

@@ -32,7 +32,10 @@ def funnel_json(funnel: Funnel) -> dict[str, Any]:
             }
             for s in funnel.stages
         ],
-        "won": {"count": funnel.won_count, "value": money_json(funnel.won_value_minor, funnel.currency)},
+        "won": {
+            "count": funnel.won_count,
+            "value": money_json(funnel.won_value_minor, funnel.currency),
+        },
         "lost": {
             "count": funnel.lost_count,
             "value": money_json(funnel.lost_value_minor, funnel.currency),
@@ -48,16 +51,32 @@ def show_funnel(out: Output, funnel: Funnel) -> None:
     who = f", owner {funnel.owner}" if funnel.owner else ""
     widest = max((s.entered for s in funnel.stages), default=0) or 1
     bar = "█" if out.rich else "#"
-    out.table(
-        [Column("stage"), Column("entered", True), Column(""), Column("now", True),
-         Column("value now", True), Column("converted", True), Column("conv.", True),
-         Column("median days", True)],  # fmt: skip
+    columns = [
+        Column("stage"),
+        Column("entered", True),
+        Column(""),
+        Column("now", True),
+        Column("value now", True),
+        Column("converted", True),
+        Column("conv.", True),
+        Column("median days", True),
+    ]
+    rows = [
         [
-            [s.name, s.entered, bar * max(1 if s.entered else 0, round(BAR_WIDTH * s.entered / widest)),
-             s.current, money_screen(s.current_value_minor, funnel.currency), s.converted,
-             percent(s.conversion_rate), "–" if s.median_days is None else s.median_days]  # fmt: skip
-            for s in funnel.stages
-        ],
+            s.name,
+            s.entered,
+            bar * _bar(s.entered, widest),
+            s.current,
+            money_screen(s.current_value_minor, funnel.currency),
+            s.converted,
+            percent(s.conversion_rate),
+            "–" if s.median_days is None else s.median_days,  # noqa: RUF001 (a dash for "none")
+        ]
+        for s in funnel.stages
+    ]
+    out.table(
+        columns,
+        rows,
         title=f"Funnel: {funnel.pipeline} ({funnel.currency}), {window}{who}",
     )
     out.line(
@@ -67,6 +86,9 @@ def show_funnel(out: Output, funnel: Funnel) -> None:
     )
     if funnel.left_out:
         others = ", ".join(f"{n} in {c}" for c, n in funnel.left_out.items())
-        out.line(
-            f"Left out: deals in other currencies ({others}); see --currency.", style="yellow"
-        )
+        out.line(f"Left out: deals in other currencies ({others}); see --currency.", style="yellow")
+
+
+def _bar(entered: int, widest: int) -> int:
+    """Bar length: proportional to the widest stage; a stage anyone entered gets at least one."""
+    return max(1 if entered else 0, round(BAR_WIDTH * entered / widest))

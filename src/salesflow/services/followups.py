@@ -154,13 +154,16 @@ def list_tasks(
 
 
 def due_today(*, session: Session, owner: str | None, limit: int | None = None) -> DueToday:
-    """Open follow-ups due by the end of today, overdue first (most overdue on top)."""
+    """Open follow-ups due by the end of today, overdue first (most overdue on top).
+
+    Follow-ups of lost deals stay on the deal card and in `task list`, but not in the morning list.
+    """
     from sqlmodel import func, select
 
     if limit is not None and limit < 1:
         raise InvalidInput("--limit must be 1 or more")
     day = today()
-    where = [FollowUp.done_at.is_(None), FollowUp.due <= day]  # type: ignore[union-attr]
+    where = [FollowUp.done_at.is_(None), FollowUp.due <= day, Deal.status != "lost"]  # type: ignore[union-attr]
     if owner:
         where.append(func.lower(FollowUp.owner) == owner.lower())
     query = _task_query().where(*where).order_by(FollowUp.due, Deal.value_minor.desc(), FollowUp.id)  # type: ignore[attr-defined]
@@ -169,5 +172,7 @@ def due_today(*, session: Session, owner: str | None, limit: int | None = None) 
     tasks = _views(session.exec(query).all(), day)
     total = len(tasks)
     if limit and total == limit:
-        total = session.exec(select(func.count()).select_from(FollowUp).where(*where)).one()
+        total = session.exec(
+            select(func.count()).select_from(FollowUp).join(Deal).where(*where)  # type: ignore[arg-type]
+        ).one()
     return DueToday(as_of=day, tasks=tasks, total=int(total), owner=owner)

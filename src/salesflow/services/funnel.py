@@ -3,7 +3,8 @@
 A *stay* is the time a deal spends in a stage: from the move into it to the next move (or now).
 - entered: deals with a stay in the stage that overlaps the window;
 - current / current value: open deals in the stage now;
-- converted: of those, deals with a later move to a later open stage or to won;
+- converted: of those, deals with a later move to a later open stage, or to won when that win
+  still stands (a reopen undoes it); regressions and losses are never conversions;
 - median days: median length of finished stays that overlap the window;
 - won / lost / win rate: close outcomes (not undone by a reopen) dated in the window.
 Deals in other currencies than the report's are left out and counted in `left_out`.
@@ -40,7 +41,10 @@ WITH stays AS (
 ),
 windowed AS (
   SELECT s.*, st.position AS position FROM stays s JOIN stages st ON st.id = s.stage_id
-  WHERE st.kind = 'open' AND s.started < :until AND (s.ended IS NULL OR s.ended >= :since)
+  WHERE st.kind = 'open' AND s.started < :until
+    -- overlaps [since, until): still running, ends after since, or starts inside (even a
+    -- zero-length stay); a stay that ends exactly as the window opens was never in it
+    AND (s.ended IS NULL OR s.ended > :since OR s.started >= :since)
 )
 """
 
@@ -49,9 +53,13 @@ _ENTERED = (
     + """
 SELECT w.stage_id, COUNT(DISTINCT w.deal_id) AS entered,
        COUNT(DISTINCT CASE WHEN EXISTS (
-           SELECT 1 FROM stage_moves later JOIN stages t ON t.id = later.to_stage_id
-           WHERE later.deal_id = w.deal_id AND t.kind <> 'lost' AND t.position > w.position
-             AND (later.at > w.started OR (later.at = w.started AND later.id > w.move_id))
+           SELECT 1 FROM stays later JOIN stages t ON t.id = later.stage_id
+           WHERE later.deal_id = w.deal_id
+             AND (later.started > w.started
+                  OR (later.started = w.started AND later.move_id > w.move_id))
+             -- a later open stage, or a win that still stands (one undone by a reopen is not)
+             AND ((t.kind = 'open' AND t.position > w.position)
+                  OR (t.kind = 'won' AND later.ended IS NULL))
        ) THEN w.deal_id END) AS converted
 FROM windowed w GROUP BY w.stage_id
 """
@@ -101,6 +109,15 @@ def _sql(sql: str) -> Any:
     return text(sql).bindparams(*(bindparam(k, type_=t) for k, t in types.items() if k in used))
 
 
+def _most_used(by_currency: dict[str, int], configured: str) -> str:
+    """The report currency: the most used one; on a tie the configured one, else A-Z first."""
+    if not by_currency:
+        return configured
+    top = max(by_currency.values())
+    tied = sorted(c for c, n in by_currency.items() if n == top)
+    return configured if configured in tied else tied[0]
+
+
 def _ratio(part: int, whole: int) -> Decimal | None:
     if whole == 0:
         return None
@@ -126,7 +143,7 @@ def build_funnel(
 
     counts = session.execute(_sql(_CURRENCIES), base).all()
     by_currency = {str(c): int(n) for c, n in counts}
-    report_currency = currency or (counts[0][0] if counts else load_config().currency)
+    report_currency = currency or _most_used(by_currency, load_config().currency)
     left_out = {c: n for c, n in by_currency.items() if c != report_currency}
 
     params = {
