@@ -62,10 +62,10 @@ def advance_deal(
     else:
         target = find_stage(stages, to)
     if not target.is_open:
-        verb = "won" if target.kind == "won" else "lost --reason …"
+        command = f"won {deal.id}" if target.kind == "won" else f"lost {deal.id} --reason …"
         raise InvalidMove(
             f"{target.name} is an outcome, not a stage to advance to",
-            hint=f"use `salesflow {verb.split()[0]} {deal.id}`" + (" --reason …" if target.kind == "lost" else ""),
+            hint=f"use `salesflow {command}`",
         )
     if target.id == current.id:
         raise InvalidMove(f"deal #{deal.id} is already in {current.name}")
