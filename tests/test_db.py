@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
 import subprocess
@@ -12,7 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 def salesflow(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "salesflow", *args],
-        capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
     )
 
 
@@ -45,7 +49,7 @@ def test_concurrent_advances_serialise_into_a_clean_history(cli):
     history = cli("show", "1", "--json").json()["history"]
     assert len(history) == 5
     # every move starts where the previous one ended: no update was lost
-    for before, after in zip(history, history[1:], strict=False):
+    for before, after in itertools.pairwise(history):
         assert after["from"] == before["to"]
 
 

@@ -60,25 +60,43 @@ def test_lead_list_filters_sorts_and_speaks_json_and_csv(cli):
     cli("lost", "1", "--reason", "price")
     ids = [d["id"] for d in cli("lead", "list", "--json").json()["deals"]]
     assert ids == [2, 3]
-    ids = [d["id"] for d in cli("lead", "list", "--all", "--sort", "value", "--json").json()["deals"]]
+    ids = [
+        d["id"] for d in cli("lead", "list", "--all", "--sort", "value", "--json").json()["deals"]
+    ]
     assert ids == [2, 3, 1]
     ids = [d["id"] for d in cli("lead", "list", "--sort", "close", "--json").json()["deals"]]
     assert ids == [3, 2]
-    assert [d["id"] for d in cli("lead", "list", "--stage", "contacted", "--json").json()["deals"]] == [3]
-    assert [d["id"] for d in cli("lead", "list", "--owner", "ben", "--all", "--json").json()["deals"]] == [1]
+    assert [
+        d["id"] for d in cli("lead", "list", "--stage", "contacted", "--json").json()["deals"]
+    ] == [3]
+    assert [
+        d["id"] for d in cli("lead", "list", "--owner", "ben", "--all", "--json").json()["deals"]
+    ] == [1]
     deal = cli("lead", "list", "--limit", "1", "--json").json()["deals"][0]
     assert deal["value"] == "50000.00" and "history" not in deal
     rows = list(csv.DictReader(io.StringIO(cli("lead", "list", "--csv").stdout)))
-    assert [(r["id"], r["value"], r["stage"]) for r in rows] == [("2", "50000.00", "prospect"),
-                                                                ("3", "10000.50", "contacted")]
+    assert [(r["id"], r["value"], r["stage"]) for r in rows] == [
+        ("2", "50000.00", "prospect"),
+        ("3", "10000.50", "contacted"),
+    ]
 
 
 def test_piped_output_is_plain_text_without_escape_codes(cli):
     add(cli, "Plain", "--company", "Text Ltd", "--value", "2500")
     out = cli("lead", "list").stdout
     assert "\x1b[" not in out
-    assert out.splitlines()[0].split() == ["id", "title", "company", "stage", "status", "value",
-                                           "owner", "close", "by", "score"]
+    assert out.splitlines()[0].split() == [
+        "id",
+        "title",
+        "company",
+        "stage",
+        "status",
+        "value",
+        "owner",
+        "close",
+        "by",
+        "score",
+    ]
     assert "2,500.00 USD" in out
 
 
@@ -90,12 +108,29 @@ def test_color_always_forces_rich_output(cli):
 
 def test_edit_records_every_change(cli, isolated):
     add(cli, "Editable", "--value", "100", "--source", "cold")
-    run = cli("--as", "ben", "edit", "1", "--value", "250.5", "--title", "Edited", "--owner", "ben",
-              "--close-by", "2026-12-31", "--json")
+    run = cli(
+        "--as",
+        "ben",
+        "edit",
+        "1",
+        "--value",
+        "250.5",
+        "--title",
+        "Edited",
+        "--owner",
+        "ben",
+        "--close-by",
+        "2026-12-31",
+        "--json",
+    )
     assert run.exit_code == 0, run.stderr
     card = run.json()
     assert (card["title"], card["value"], card["owner"], card["close_by"]) == (
-        "Edited", "250.50", "ben", "2026-12-31")
+        "Edited",
+        "250.50",
+        "ben",
+        "2026-12-31",
+    )
     db = Database(str(isolated))
     with db.read() as s:
         changes = {(c.field, c.old, c.new, c.by) for c in s.exec(select(DealChange))}

@@ -32,8 +32,17 @@ def test_next_due_counts_from_the_due_day(due, repeat, expected):
 
 def test_repeating_follow_up_schedules_the_next_from_its_due_date(cli, set_now):
     add(cli, "Retainer")
-    task = cli("task", "add", "1", "Monthly check-in", "--due", "2026-10-31", "--repeat", "monthly",
-               "--json").json()
+    task = cli(
+        "task",
+        "add",
+        "1",
+        "Monthly check-in",
+        "--due",
+        "2026-10-31",
+        "--repeat",
+        "monthly",
+        "--json",
+    ).json()
     assert task["due"] == "2026-10-31"
     done = cli("task", "done", str(task["id"]), "--json").json()
     assert done["next"]["due"] == "2026-11-30"  # from the due day, not from today (11-27)
@@ -42,12 +51,14 @@ def test_repeating_follow_up_schedules_the_next_from_its_due_date(cli, set_now):
 
 def test_task_list_edit_and_json_keys(cli):
     add(cli, "Listy", "--company", "Listy Inc")
-    made = cli("task", "add", "listy", "Send the deck", "--due", "tomorrow", "--owner", "ben",
-               "--json").json()
+    made = cli(
+        "task", "add", "listy", "Send the deck", "--due", "tomorrow", "--owner", "ben", "--json"
+    ).json()
     assert set(made) >= {"id", "deal_id", "text", "due"}
     assert (made["deal_id"], made["due"]) == (1, "2026-11-28")
-    edited = cli("task", "edit", str(made["id"]), "--due", "+1w", "--text", "Send the deck v2",
-                 "--json").json()
+    edited = cli(
+        "task", "edit", str(made["id"]), "--due", "+1w", "--text", "Send the deck v2", "--json"
+    ).json()
     assert (edited["due"], edited["text"]) == ("2026-12-04", "Send the deck v2")
     tasks = cli("task", "list", "--owner", "ben", "--json").json()["tasks"]
     assert [t["text"] for t in tasks] == ["Send the deck v2"]
@@ -56,7 +67,7 @@ def test_task_list_edit_and_json_keys(cli):
 
 
 def test_due_today_overdue_first_with_days_and_deal_facts(cli):
-    add(cli, "Old", "--company", "Oldco", "--value", "1k")          # playbook task due +2d
+    add(cli, "Old", "--company", "Oldco", "--value", "1k")  # playbook task due +2d
     add(cli, "Hot", "--company", "Hotco", "--value", "20k")
     cli("task", "add", "1", "Chase invoice", "--due", "2026-11-20")
     cli("task", "add", "2", "Call back", "--due", "today")
@@ -64,15 +75,27 @@ def test_due_today_overdue_first_with_days_and_deal_facts(cli):
     cli("task", "add", "2", "Someone else's", "--due", "-1d", "--owner", "ben")
     due = cli("due-today", "--json").json()
     assert due["as_of"] == "2026-11-27"
-    assert [(t["text"], t["overdue_days"], t["deal"], t["company"], t["stage"], t["value"],
-             t["currency"], t["owner"]) for t in due["tasks"]] == [
+    assert [
+        (
+            t["text"],
+            t["overdue_days"],
+            t["deal"],
+            t["company"],
+            t["stage"],
+            t["value"],
+            t["currency"],
+            t["owner"],
+        )
+        for t in due["tasks"]
+    ] == [
         ("Chase invoice", 7, "Old", "Oldco", "prospect", "1000.00", "USD", "ana"),
         ("Call back", 0, "Hot", "Hotco", "prospect", "20000.00", "USD", "ana"),
     ]
     everyone = cli("due-today", "--all", "--json").json()["tasks"]
     assert [t["text"] for t in everyone] == ["Chase invoice", "Someone else's", "Call back"]
     assert [t["text"] for t in cli("due-today", "--owner", "BEN", "--json").json()["tasks"]] == [
-        "Someone else's"]
+        "Someone else's"
+    ]
     limited = cli("due-today", "--all", "--limit", "1").stdout
     assert "showing 1 of 3" in limited
     text = cli("due-today").stdout

@@ -54,7 +54,11 @@ def test_moving_back_is_a_recorded_regression(cli):
     assert card["stage"] == "contacted"
     last = card["history"][-1]
     assert (last["from"], last["to"], last["regression"], last["note"]) == (
-        "demo", "contacted", True, "champion left")
+        "demo",
+        "contacted",
+        True,
+        "champion left",
+    )
     assert cli("advance", "1", "--to", "contacted").exit_code == 1  # already there
 
 
@@ -73,7 +77,8 @@ def test_gates_block_unless_forced_and_the_override_is_recorded(cli, tmp_path):
     run = cli("advance", "1")
     assert run.exit_code == 1
     assert run.stderr.splitlines()[0] == (
-        "Error: cannot enter Vetted: score 0 is below the gate's minimum 50")
+        "Error: cannot enter Vetted: score 0 is below the gate's minimum 50"
+    )
     assert "--force" in run.stderr
     card = cli("advance", "1", "--force", "--json").json()
     assert card["stage"] == "vetted"
@@ -88,9 +93,15 @@ def test_won_lost_reopen(cli, set_now):
     cli("advance", "1", "--to", "proposal")
     card = cli("won", "1", "--amount", "9,500", "--on", "yesterday", "--json").json()
     assert (card["status"], card["stage"], card["lifecycle"]) == ("won", "won", "customer")
-    assert card["close"] == {"outcome": "won", "amount": "9500.00", "currency": "USD",
-                             "reason": None, "competitor": None, "note": None,
-                             "date": "2026-11-26"}
+    assert card["close"] == {
+        "outcome": "won",
+        "amount": "9500.00",
+        "currency": "USD",
+        "reason": None,
+        "competitor": None,
+        "note": None,
+        "date": "2026-11-26",
+    }
     # the won playbook: onboarding follow-ups
     assert "Onboarding kick-off call" in [t["text"] for t in card["tasks"]]
     assert cli("lost", "1", "--reason", "price").exit_code == 1
@@ -111,9 +122,9 @@ def test_won_in_the_future_is_refused(cli):
 
 def test_playbook_never_duplicates_an_open_follow_up(cli):
     add(cli, "Yo-yo")
-    cli("advance", "1")                       # contacted: "Follow up on first touch"
-    cli("advance", "1", "--to", "prospect")   # back
-    cli("advance", "1")                       # contacted again, first one still open
+    cli("advance", "1")  # contacted: "Follow up on first touch"
+    cli("advance", "1", "--to", "prospect")  # back
+    cli("advance", "1")  # contacted again, first one still open
     texts = [t["text"] for t in cli("show", "1", "--json").json()["tasks"]]
     assert texts.count("Follow up on first touch") == 1
     assert texts.count("Research the account and find the decision maker") == 1
@@ -127,6 +138,8 @@ def test_pipeline_add_list_show_and_init_with_pipeline(cli):
     assert [(p["name"], p["default"]) for p in pipelines] == [("partners", True), ("sales", False)]
     shown = cli("pipeline", "show", "partners", "--json").json()
     assert [s["key"] for s in shown["stages"]] == ["intro", "pilot", "contract", "won", "lost"]
-    assert shown["stages"][0]["collateral"] == [{"title": "Pilot one-pager", "link": "docs/pilot.pdf"}]
+    assert shown["stages"][0]["collateral"] == [
+        {"title": "Pilot one-pager", "link": "docs/pilot.pdf"}
+    ]
     assert cli("pipeline", "add", "examples/partners.toml").exit_code == 1
     assert cli("show", str(add(cli, "Partner lead")), "--json").json()["stage"] == "intro"

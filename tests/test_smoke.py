@@ -4,8 +4,21 @@ from __future__ import annotations
 
 
 def test_lead_add_prints_id_and_show_has_the_card(cli):
-    added = cli("lead", "add", "Acme rollout", "--company", "Acme", "--contact", "Jo Smith",
-                "--email", "jo@acme.com", "--value", "12.5k", "--source", "referral")
+    added = cli(
+        "lead",
+        "add",
+        "Acme rollout",
+        "--company",
+        "Acme",
+        "--contact",
+        "Jo Smith",
+        "--email",
+        "jo@acme.com",
+        "--value",
+        "12.5k",
+        "--source",
+        "referral",
+    )
     assert added.exit_code == 0, added.stderr
     assert added.stdout.strip() == "1"
     card = cli("show", "1", "--json").json()
@@ -18,8 +31,17 @@ def test_lead_add_prints_id_and_show_has_the_card(cli):
     assert card["company"] == "Acme"
     assert card["contact"] == "Jo Smith"
     assert card["history"] == [
-        {"from": None, "to": "prospect", "at": "2026-11-27T09:00:00Z", "by": "ana", "note": None,
-         "forced": False, "regression": False}
+        {
+            "from": None,
+            "to": "prospect",
+            "at": "2026-11-27T09:00:00Z",
+            "by": "ana",
+            "note": None,
+            "forced": False,
+            "regression": False,
+        }
     ]
     # the Research playbook made the first follow-up
-    assert [t["text"] for t in card["tasks"]] == ["Research the account and find the decision maker"]
+    assert [t["text"] for t in card["tasks"]] == [
+        "Research the account and find the decision maker"
+    ]

@@ -130,10 +130,13 @@ def root(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", help="SQLite file or SQLAlchemy URL (env SALESFLOW_DB).", metavar="PATH_OR_URL"),
+        typer.Option(
+            "--db", help="SQLite file or SQLAlchemy URL (env SALESFLOW_DB).", metavar="PATH_OR_URL"
+        ),
     ] = None,
     as_user: Annotated[
-        str | None, typer.Option("--as", help="Act as this rep (env SALESFLOW_USER).", metavar="REP")
+        str | None,
+        typer.Option("--as", help="Act as this rep (env SALESFLOW_USER).", metavar="REP"),
     ] = None,
     color: Annotated[
         str, typer.Option("--color", help="auto, always or never.", metavar="WHEN")
@@ -143,8 +146,9 @@ def root(
     ] = False,
     version: Annotated[
         bool,
-        typer.Option("--version", help="Print the version and exit.", callback=_print_version,
-                     is_eager=True),  # fmt: skip
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+        ),  # fmt: skip
     ] = False,
 ) -> None:
     """salesflow: your sales pipeline in the terminal."""

@@ -16,7 +16,8 @@ app.add_typer(db_app, name="db")
 @db_app.command()
 def upgrade(ctx: typer.Context) -> None:
     """Apply schema migrations (also done automatically on open)."""
-    from salesflow.db.schema import current_revision, upgrade as run_upgrade
+    from salesflow.db.schema import current_revision
+    from salesflow.db.schema import upgrade as run_upgrade
 
     app_ctx = state(ctx)
     db = app_ctx.database()

@@ -82,9 +82,13 @@ def edit(
 def advance(
     ctx: typer.Context,
     deal: DealArg,
-    to: Annotated[str | None, Opt("--to", help="Target stage (key or name); back moves allowed.")] = None,
+    to: Annotated[
+        str | None, Opt("--to", help="Target stage (key or name); back moves allowed.")
+    ] = None,
     note: Annotated[str | None, Opt("--note", help="Why.")] = None,
-    force: Annotated[bool, Opt("--force", help="Override the target stage's gates (recorded).")] = False,
+    force: Annotated[
+        bool, Opt("--force", help="Override the target stage's gates (recorded).")
+    ] = False,
     json: JsonFlag = False,
 ) -> None:
     """Move a deal to the next stage, or to --to STAGE."""
@@ -121,7 +125,9 @@ def won(
 def lost(
     ctx: typer.Context,
     deal: DealArg,
-    reason: Annotated[str, Opt("--reason", help="price, timing, competitor, no-budget, no-decision, fit, other.")],
+    reason: Annotated[
+        str, Opt("--reason", help="price, timing, competitor, no-budget, no-decision, fit, other.")
+    ],
     competitor: Annotated[str | None, Opt("--competitor", help="Who won it.")] = None,
     note: Annotated[str | None, Opt("--note", help="Note.")] = None,
     on: Annotated[str | None, Opt("--on", help="Close date (default: today).")] = None,
@@ -142,7 +148,9 @@ def lost(
 def reopen(
     ctx: typer.Context,
     deal: DealArg,
-    to: Annotated[str | None, Opt("--to", help="Open stage to return to (default: where it closed).")] = None,
+    to: Annotated[
+        str | None, Opt("--to", help="Open stage to return to (default: where it closed).")
+    ] = None,
     note: Annotated[str | None, Opt("--note", help="Why.")] = None,
     json: JsonFlag = False,
 ) -> None:
@@ -153,5 +161,3 @@ def reopen(
     with app_ctx.write() as session:
         deal_id = reopen_deal(deal, to=to, note=note, actor=app_ctx.actor, session=session)
     _print_card(ctx, deal_id, json, "Reopened #{card.id} {card.title} in {card.stage_name}.")
-
-

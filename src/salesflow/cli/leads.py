@@ -33,12 +33,20 @@ def add(
     email: Annotated[str | None, Opt("--email", help="Contact email (reused when known).")] = None,
     phone: Annotated[str | None, Opt("--phone", help="Contact phone.")] = None,
     title: Annotated[str | None, Opt("--title", help="Contact's job title.")] = None,
-    source: Annotated[str | None, Opt("--source", help="Lead source (referral, inbound …).")] = None,
-    value: Annotated[str | None, Opt("--value", help="Deal value: 12000, 12,000.50, 12.5k.")] = None,
-    currency: Annotated[str | None, Opt("--currency", help="ISO 4217 code (default: config).")] = None,
+    source: Annotated[
+        str | None, Opt("--source", help="Lead source (referral, inbound …).")
+    ] = None,
+    value: Annotated[
+        str | None, Opt("--value", help="Deal value: 12000, 12,000.50, 12.5k.")
+    ] = None,
+    currency: Annotated[
+        str | None, Opt("--currency", help="ISO 4217 code (default: config).")
+    ] = None,
     owner: Annotated[str | None, Opt("--owner", help="Owning rep (default: you).")] = None,
     close_by: Annotated[str | None, Opt("--close-by", help="Expected close date.")] = None,
-    pipeline: Annotated[str | None, Opt("--pipeline", help="Pipeline (default: the default).")] = None,
+    pipeline: Annotated[
+        str | None, Opt("--pipeline", help="Pipeline (default: the default).")
+    ] = None,
     industry: Annotated[str | None, Opt("--industry", help="Company industry.")] = None,
     employees: Annotated[int | None, Opt("--employees", help="Company head count.")] = None,
     country: Annotated[str | None, Opt("--country", help="Company country.")] = None,

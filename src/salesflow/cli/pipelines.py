@@ -33,7 +33,9 @@ def list_(ctx: typer.Context, json: JsonFlag = False) -> None:
 @pipeline_app.command()
 def show(
     ctx: typer.Context,
-    name: Annotated[str | None, typer.Argument(help="Pipeline name (default: the default).")] = None,
+    name: Annotated[
+        str | None, typer.Argument(help="Pipeline name (default: the default).")
+    ] = None,
     json: JsonFlag = False,
 ) -> None:
     """Show a pipeline's stages, probabilities, rot days, gates and playbook."""

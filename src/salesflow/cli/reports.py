@@ -14,11 +14,15 @@ Opt = typer.Option
 @app.command()
 def funnel(
     ctx: typer.Context,
-    pipeline: Annotated[str | None, Opt("--pipeline", help="Pipeline (default: the default).")] = None,
+    pipeline: Annotated[
+        str | None, Opt("--pipeline", help="Pipeline (default: the default).")
+    ] = None,
     since: Annotated[str | None, Opt("--since", help="Window start (a date).")] = None,
     until: Annotated[str | None, Opt("--until", help="Window end (a date, inclusive).")] = None,
     owner: Annotated[str | None, Opt("--owner", help="Only this rep's deals.")] = None,
-    currency: Annotated[str | None, Opt("--currency", help="Report currency (default: the most used).")] = None,
+    currency: Annotated[
+        str | None, Opt("--currency", help="Report currency (default: the most used).")
+    ] = None,
     json: JsonFlag = False,
     csv: CsvFlag = False,
 ) -> None:

@@ -15,7 +15,7 @@ COUNTED = ("pipelines", "companies", "contacts", "deals", "stage_moves", "follow
 
 def database_status(db: Database) -> dict[str, Any]:
     """Where it is, which revision, and how many rows the main tables hold."""
-    from sqlalchemy import table, func, select
+    from sqlalchemy import func, select, table
 
     info: dict[str, Any] = {
         "database": db.path or db.engine.url.render_as_string(hide_password=True),
@@ -56,9 +56,7 @@ def backup_database(db: Database, target: Path) -> int:
     import sqlite3
 
     if not db.is_sqlite or db.path is None:
-        raise SalesflowError(
-            "db backup copies SQLite files", hint="for PostgreSQL use pg_dump"
-        )
+        raise SalesflowError("db backup copies SQLite files", hint="for PostgreSQL use pg_dump")
     target = target.expanduser()
     if target.exists():
         raise InvalidInput(f"{target} already exists", hint="pick a new file name")

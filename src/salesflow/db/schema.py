@@ -67,9 +67,8 @@ def upgrade(db: Database, revision: str = "head") -> None:
 
 def head_revision() -> str:
     """The head according to the migration scripts (slow: imports Alembic)."""
-    from alembic.script import ScriptDirectory
-
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))

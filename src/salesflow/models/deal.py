@@ -75,7 +75,9 @@ class CloseOutcome(SQLModel, table=True):
     closed_on: date
     at: datetime = Field(sa_type=DateTime)
     by: str
-    reopened_at: datetime | None = Field(default=None, sa_type=DateTime)  # set when the deal is reopened; the row stays
+    reopened_at: datetime | None = Field(
+        default=None, sa_type=DateTime
+    )  # set when the deal is reopened; the row stays
 
 
 class DealChange(SQLModel, table=True):

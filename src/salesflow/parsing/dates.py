@@ -83,12 +83,12 @@ def _slashed(raw: str, match: re.Match[str], order: str | None) -> date:
     if order == "YMD":  # the config allows it, but it says nothing about day and month here
         raise InvalidInput(
             f"{raw!r} does not match the configured date_order YMD",
-            hint="write it as YYYY-MM-DD, or set date_order = \"DMY\" or \"MDY\" in the config",
+            hint='write it as YYYY-MM-DD, or set date_order = "DMY" or "MDY" in the config',
         )
     if order not in ("DMY", "MDY"):
         raise InvalidInput(
             f"{raw!r} is ambiguous (day/month or month/day?)",
-            hint="write it as YYYY-MM-DD, or set date_order = \"DMY\" or \"MDY\" in the config",
+            hint='write it as YYYY-MM-DD, or set date_order = "DMY" or "MDY" in the config',
         )
     first, second, year = (int(g) for g in match.groups())
     day, month = (first, second) if order == "DMY" else (second, first)

@@ -136,8 +136,18 @@ def show_card(out: Output, deal: DealView) -> None:
 def list_rows(deals: list[DealView]) -> list[list[Any]]:
     """`lead list` rows in LIST_COLUMNS order (CSV keeps machine-readable values)."""
     return [
-        [d.id, d.title, d.company, d.stage, d.status, money_json(d.value_minor, d.currency),
-         d.currency, d.owner, day_json(d.close_by), d.score]  # fmt: skip
+        [
+            d.id,
+            d.title,
+            d.company,
+            d.stage,
+            d.status,
+            money_json(d.value_minor, d.currency),
+            d.currency,
+            d.owner,
+            day_json(d.close_by),
+            d.score,
+        ]  # fmt: skip
         for d in deals
     ]
 
@@ -148,13 +158,29 @@ def show_list(out: Output, deals: list[DealView]) -> None:
         out.line("No deals match.", style="dim")
         return
     out.table(
-        [Column("id", True), Column("title"), Column("company"), Column("stage"),
-         Column("status"), Column("value", True), Column("owner"), Column("close by"),
-         Column("score", True)],  # fmt: skip
         [
-            [d.id, d.title, d.company or "", d.stage_name, d.status,
-             money_screen(d.value_minor, d.currency), d.owner, day_json(d.close_by) or "",
-             d.score]  # fmt: skip
+            Column("id", True),
+            Column("title"),
+            Column("company"),
+            Column("stage"),
+            Column("status"),
+            Column("value", True),
+            Column("owner"),
+            Column("close by"),
+            Column("score", True),
+        ],  # fmt: skip
+        [
+            [
+                d.id,
+                d.title,
+                d.company or "",
+                d.stage_name,
+                d.status,
+                money_screen(d.value_minor, d.currency),
+                d.owner,
+                day_json(d.close_by) or "",
+                d.score,
+            ]  # fmt: skip
             for d in deals
         ],
     )

@@ -70,7 +70,7 @@ def show_funnel(out: Output, funnel: Funnel) -> None:
             money_screen(s.current_value_minor, funnel.currency),
             s.converted,
             percent(s.conversion_rate),
-            "–" if s.median_days is None else s.median_days,  # noqa: RUF001 (a dash for "none")
+            "–" if s.median_days is None else s.median_days,
         ]
         for s in funnel.stages
     ]

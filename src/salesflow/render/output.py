@@ -28,7 +28,9 @@ class Output:
         self.stream = stream or sys.stdout
         self.color = color
         tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.rich = color == "always" or (tty and color != "never" and os.environ.get("TERM") != "dumb")
+        self.rich = color == "always" or (
+            tty and color != "never" and os.environ.get("TERM") != "dumb"
+        )
         if color == "never" and tty:
             self.rich = True  # tables still, without colour
         self.colored = self.rich and color != "never" and not os.environ.get("NO_COLOR")

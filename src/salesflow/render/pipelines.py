@@ -38,8 +38,12 @@ def show_pipelines(out: Output, pipelines: list[PipelineView]) -> None:
     out.table(
         [Column("name"), Column("default"), Column("stages"), Column("open deals", True)],
         [
-            [p.key, "yes" if p.is_default else "", " → ".join(s.key for s in p.stages if s.kind == "open"),
-             p.deals_open]  # fmt: skip
+            [
+                p.key,
+                "yes" if p.is_default else "",
+                " → ".join(s.key for s in p.stages if s.kind == "open"),
+                p.deals_open,
+            ]  # fmt: skip
             for p in pipelines
         ],
     )
@@ -50,8 +54,16 @@ def show_pipeline(out: Output, p: PipelineView) -> None:
     thresholds = f" · MQL {p.mql} · SQL {p.sql}" if p.mql is not None or p.sql is not None else ""
     out.line(f"Pipeline {p.key}{' (default)' if p.is_default else ''}{thresholds}", style="bold")
     out.table(
-        [Column("#", True), Column("key"), Column("name"), Column("kind"), Column("prob.", True),
-         Column("rot days", True), Column("gates"), Column("on enter")],  # fmt: skip
+        [
+            Column("#", True),
+            Column("key"),
+            Column("name"),
+            Column("kind"),
+            Column("prob.", True),
+            Column("rot days", True),
+            Column("gates"),
+            Column("on enter"),
+        ],  # fmt: skip
         [
             [
                 s.position + 1,
@@ -61,10 +73,12 @@ def show_pipeline(out: Output, p: PipelineView) -> None:
                 f"{s.probability * 100:.0f}%",
                 s.rot_days or "",
                 ", ".join(
-                    g for g in (
+                    g
+                    for g in (
                         f"score ≥ {s.min_score}" if s.min_score is not None else "",
                         "quote" if s.requires_quote else "",
-                    ) if g
+                    )
+                    if g
                 ),
                 "; ".join(f"{r['text']} ({r.get('due', '+0d')})" for r in s.on_enter),
             ]

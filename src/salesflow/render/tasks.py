@@ -42,13 +42,29 @@ def show_tasks(out: Output, tasks: list[TaskView], *, empty: str) -> None:
         out.line(empty)
         return
     out.table(
-        [Column("id", True), Column("due"), Column("late", True), Column("follow-up"),
-         Column("deal"), Column("company"), Column("stage"), Column("value", True),
-         Column("owner")],  # fmt: skip
         [
-            [t.id, t.due, f"{t.overdue_days}d" if t.overdue_days else "", t.text,
-             f"#{t.deal_id} {t.deal}", t.company or "", t.stage,
-             money_screen(t.value_minor, t.currency), t.owner]  # fmt: skip
+            Column("id", True),
+            Column("due"),
+            Column("late", True),
+            Column("follow-up"),
+            Column("deal"),
+            Column("company"),
+            Column("stage"),
+            Column("value", True),
+            Column("owner"),
+        ],  # fmt: skip
+        [
+            [
+                t.id,
+                t.due,
+                f"{t.overdue_days}d" if t.overdue_days else "",
+                t.text,
+                f"#{t.deal_id} {t.deal}",
+                t.company or "",
+                t.stage,
+                money_screen(t.value_minor, t.currency),
+                t.owner,
+            ]  # fmt: skip
             for t in tasks
         ],
         styles=["bold red" if t.overdue_days else None for t in tasks],

@@ -179,10 +179,13 @@ def deal_card(deal_id: int, *, session: Session, with_history: bool = True) -> D
     pipeline = session.get(Pipeline, deal.pipeline_id)
     company = session.get(Company, deal.company_id) if deal.company_id else None
     contact = session.get(Contact, deal.contact_id) if deal.contact_id else None
-    assert stage is not None and pipeline is not None
+    assert stage is not None
+    assert pipeline is not None
     moves = list(
         session.exec(
-            select(StageMove).where(StageMove.deal_id == deal_id).order_by(StageMove.at, StageMove.id)  # type: ignore[arg-type]
+            select(StageMove)
+            .where(StageMove.deal_id == deal_id)
+            .order_by(StageMove.at, StageMove.id)  # type: ignore[arg-type]
         )
     )
     keys = {s.id: s.key for s in stages_of(pipeline.id, session=session)}  # type: ignore[arg-type]

@@ -98,7 +98,8 @@ def _move(
     session: Session,
 ) -> None:
     now = now_utc()
-    assert deal.id is not None and target.id is not None
+    assert deal.id is not None
+    assert target.id is not None
     session.add(
         StageMove(
             deal_id=deal.id,

@@ -57,7 +57,9 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
         index = parts.pop(0) if table == "stages" and parts and isinstance(parts[0], int) else 0
         if index < len(hits):
             start = hits[index]
-            following = [i for i, ln in enumerate(lines) if i > start and ln.lstrip().startswith("[")]
+            following = [
+                i for i, ln in enumerate(lines) if i > start and ln.lstrip().startswith("[")
+            ]
             end = following[0] if following else len(lines)
         elif not parts:
             return None
@@ -134,9 +136,7 @@ def add_pipeline(
     return pipeline_view(pipeline, session=session)
 
 
-def install_pipeline_file(
-    path: Path, *, make_default: bool, session: Session
-) -> tuple[str, bool]:
+def install_pipeline_file(path: Path, *, make_default: bool, session: Session) -> tuple[str, bool]:
     """Add the pipeline in a TOML file; (name, False) when an identical one is already there."""
     from sqlmodel import select
 
