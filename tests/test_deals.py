@@ -149,3 +149,31 @@ def test_edit_currency_keeps_the_amount_and_respects_minor_units(cli):
     assert cli("edit", "1", "--currency", "JPY", "--json").json()["value"] == "1200"
     run = cli("edit", "1", "--value", "10.5")
     assert run.exit_code == 1 and "JPY" in run.stderr
+
+
+def test_log_records_activities_newest_first_on_the_card(cli, dump):
+    add(cli, "Talkative", "--company", "Chatty Co")
+    assert (
+        cli("log", "chatty", "call", "Intro call", "--at", "-2d", "--outcome", "keen").exit_code
+        == 0
+    )
+    logged = cli("log", "1", "replied", "Answered the sequence", "--json").json()
+    assert (logged["type"], logged["at"], logged["by"]) == (
+        "replied",
+        "2026-11-27T09:00:00Z",
+        "ana",
+    )
+    activities = cli("show", "1", "--json").json()["activities"]
+    assert [(a["type"], a["summary"], a["at"], a["outcome"]) for a in activities] == [
+        ("replied", "Answered the sequence", "2026-11-27T09:00:00Z", None),
+        ("call", "Intro call", "2026-11-25T00:00:00Z", "keen"),
+    ]
+    before = dump()
+    for bad in (
+        ("1", "carrier-pigeon", "x"),
+        ("1", "call", "x", "--at", "+1d"),
+        ("1", "call", " "),
+    ):
+        run = cli("log", *bad)
+        assert run.exit_code == 1 and run.stderr.startswith("Error: ")
+    assert dump() == before

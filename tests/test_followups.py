@@ -97,7 +97,7 @@ def test_due_today_overdue_first_with_days_and_deal_facts(cli):
         "Someone else's"
     ]
     limited = cli("due-today", "--all", "--limit", "1").stdout
-    assert "showing 1 of 3" in limited
+    assert "3 due by end of 2026-11-27: 2 overdue, 1 due today (showing 1 of 3)." in limited
     text = cli("due-today").stdout
     assert "7d" in text and "1 overdue, 1 due today" in text
 

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -174,6 +174,17 @@ def parse_day(text: str | None) -> date | None:
     from salesflow.parsing.dates import parse_date
 
     return parse_date(text, today=today(), date_order=load_config().date_order)
+
+
+def parse_moment(text: str | None) -> datetime | None:
+    """A date-time option (ISO with a time, or any date form meaning local midnight) as UTC."""
+    if text is None:
+        return None
+    from salesflow.clock import to_utc, today
+    from salesflow.config import load_config
+    from salesflow.parsing.dates import parse_datetime
+
+    return to_utc(parse_datetime(text, today=today(), date_order=load_config().date_order))
 
 
 def parse_money_option(text: str | None) -> Decimal | None:

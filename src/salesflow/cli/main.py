@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from salesflow.cli import db, deals, leads, pipelines, reports, setup, tasks  # noqa: F401
+from salesflow.cli import (  # noqa: F401
+    activities,
+    db,
+    deals,
+    leads,
+    pipelines,
+    reports,
+    setup,
+    tasks,
+)
 from salesflow.cli.app import app
 
 

@@ -15,12 +15,18 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
+from salesflow.models.activity import Activity  # noqa: E402
+from salesflow.models.cadence import Cadence, CadenceRun  # noqa: E402
 from salesflow.models.deal import CloseOutcome, Deal, DealChange, StageMove  # noqa: E402
 from salesflow.models.followup import FollowUp  # noqa: E402
 from salesflow.models.party import Company, Contact  # noqa: E402
 from salesflow.models.pipeline import Pipeline, Stage  # noqa: E402
+from salesflow.models.scoring import ScoringRule  # noqa: E402
 
 __all__ = [
+    "Activity",
+    "Cadence",
+    "CadenceRun",
     "CloseOutcome",
     "Company",
     "Contact",
@@ -29,6 +35,7 @@ __all__ = [
     "FollowUp",
     "Pipeline",
     "SQLModel",
+    "ScoringRule",
     "Stage",
     "StageMove",
 ]

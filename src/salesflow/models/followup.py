@@ -20,6 +20,7 @@ class FollowUp(SQLModel, table=True):
     due: date
     owner: str
     repeat: str | None = Field(default=None, max_length=8)  # daily | weekly | 2w | monthly
+    cadence_run_id: int | None = Field(default=None, foreign_key="cadence_runs.id", index=True)
     done_at: datetime | None = Field(default=None, sa_type=DateTime)
     created_at: datetime = Field(sa_type=DateTime)
     created_by: str

@@ -50,7 +50,7 @@ def deal_json(deal: DealView, *, history: bool = True) -> dict[str, Any]:
             for m in deal.history
         ]
         data["tasks"] = [task_json(t) for t in deal.tasks]
-        data["activities"] = deal.activities
+        data["activities"] = [{**a, "at": when_json(a["at"])} for a in deal.activities]
         data["quotes"] = deal.quotes
         data["collateral"] = deal.collateral
         data["close"] = (
@@ -127,7 +127,17 @@ def show_card(out: Output, deal: DealView) -> None:
         ],
         title="Stage history",
     )
-    if not deal.activities:
+    if deal.activities:
+        out.line()
+        out.table(
+            [Column("when"), Column("type"), Column("summary"), Column("outcome"), Column("by")],
+            [
+                [when_screen(a["at"]), a["type"], a["summary"], a["outcome"] or "", a["by"]]
+                for a in deal.activities
+            ],
+            title="Activities (newest first)",
+        )
+    else:
         out.line("No activities logged.", style="dim")
     if not deal.quotes:
         out.line("No quotes.", style="dim")

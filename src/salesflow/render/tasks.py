@@ -77,6 +77,7 @@ def due_json(due: DueToday) -> dict[str, Any]:
         "as_of": day_json(due.as_of),
         "owner": due.owner,
         "total": due.total,
+        "overdue": due.overdue,
         "tasks": [task_json(t) for t in due.tasks],
     }
 
@@ -87,12 +88,11 @@ def show_due(out: Output, due: DueToday) -> None:
     if not due.tasks:
         out.line(f"Nothing due today{who} ({due.as_of}). Clear skies.", style="green")
         return
-    overdue = sum(1 for t in due.tasks if t.overdue_days)
     show_tasks(out, due.tasks, empty="")
     shown = len(due.tasks)
     more = f" (showing {shown} of {due.total})" if due.total > shown else ""
     out.line(
-        f"{due.total} due by end of {due.as_of}{who}: {overdue} overdue, "
-        f"{shown - overdue} due today{more}.",
+        f"{due.total} due by end of {due.as_of}{who}: {due.overdue} overdue, "
+        f"{due.total - due.overdue} due today{more}.",
         style="bold",
     )

@@ -223,6 +223,19 @@ def deal_card(deal_id: int, *, session: Session, with_history: bool = True) -> D
                 note=outcome.note,
                 closed_on=outcome.closed_on,
             )
+    from salesflow.services.activities import activities_of
+
+    activities = [
+        {
+            "id": a.id,
+            "type": a.type,
+            "summary": a.summary,
+            "at": a.at,
+            "by": a.by,
+            "outcome": a.outcome,
+        }
+        for a in activities_of(deal_id, session=session)
+    ]
     day = today()
     return DealView(
         id=deal_id,
@@ -266,6 +279,7 @@ def deal_card(deal_id: int, *, session: Session, with_history: bool = True) -> D
             )
             for t in tasks
         ],
+        activities=activities,
         collateral=list(stage.collateral or []),
         close=close,
     )
@@ -297,8 +311,18 @@ def list_deals(
         raise InvalidInput(f"cannot sort by {sort!r}", hint=f"sort by one of {', '.join(SORTS)}")
     if limit is not None and limit < 1:
         raise InvalidInput("--limit must be 1 or more")
+    entered = select(func.max(StageMove.at)).where(StageMove.deal_id == Deal.id).scalar_subquery()
     query = (
-        select(Deal, Stage, Pipeline.key, Company.name, Contact.name, Contact.email, Contact.phone)
+        select(
+            Deal,
+            Stage,
+            Pipeline.key,
+            Company.name,
+            Contact.name,
+            Contact.email,
+            Contact.phone,
+            entered,
+        )
         .join(Stage, Stage.id == Deal.stage_id)  # type: ignore[arg-type]
         .join(Pipeline, Pipeline.id == Deal.pipeline_id)  # type: ignore[arg-type]
         .join(Company, Company.id == Deal.company_id, isouter=True)  # type: ignore[arg-type]
@@ -347,12 +371,12 @@ def list_deals(
             close_by=d.close_by,
             created_at=d.created_at,
             updated_at=d.updated_at,
-            stage_entered_at=d.updated_at,
+            stage_entered_at=moved_at or d.created_at,
             score=0,
             lifecycle=lifecycle_of(d.status, st),
             version=d.version,
         )
-        for d, st, pkey, cname, pname, email, phone in rows
+        for d, st, pkey, cname, pname, email, phone, moved_at in rows
     ]
 
 

@@ -170,9 +170,15 @@ def due_today(*, session: Session, owner: str | None, limit: int | None = None) 
     if limit:
         query = query.limit(limit)
     tasks = _views(session.exec(query).all(), day)
-    total = len(tasks)
-    if limit and total == limit:
-        total = session.exec(
-            select(func.count()).select_from(FollowUp).join(Deal).where(*where)  # type: ignore[arg-type]
+    total, overdue = len(tasks), sum(1 for t in tasks if t.overdue_days)
+    if limit and total == limit:  # the list is cut: count the rest in SQL
+        from sqlmodel import case
+
+        counts = session.exec(
+            select(func.count(), func.sum(case((FollowUp.due < day, 1), else_=0)))
+            .select_from(FollowUp)
+            .join(Deal)  # type: ignore[arg-type]
+            .where(*where)
         ).one()
-    return DueToday(as_of=day, tasks=tasks, total=int(total), owner=owner)
+        total, overdue = int(counts[0]), int(counts[1] or 0)
+    return DueToday(as_of=day, tasks=tasks, total=total, overdue=overdue, owner=owner)

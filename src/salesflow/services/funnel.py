@@ -33,36 +33,38 @@ _DAYS = {
 
 _STAYS = """
 WITH stays AS (
-  SELECT m.id AS move_id, m.deal_id, m.to_stage_id AS stage_id, m.at AS started,
-         LEAD(m.at) OVER (PARTITION BY m.deal_id ORDER BY m.at, m.id) AS ended
-  FROM stage_moves m JOIN deals d ON d.id = m.deal_id
+  SELECT m.deal_id, m.to_stage_id AS stage_id, st.kind, st.position, d.status,
+         m.at AS started,
+         LEAD(m.at) OVER (PARTITION BY m.deal_id ORDER BY m.at, m.id) AS ended,
+         -- the furthest open stage the deal reaches after this stay (one pass, no self-join)
+         MAX(CASE WHEN st.kind = 'open' THEN st.position END) OVER (
+           PARTITION BY m.deal_id ORDER BY m.at, m.id
+           ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS later_open_max
+  FROM stage_moves m
+  JOIN deals d ON d.id = m.deal_id
+  JOIN stages st ON st.id = m.to_stage_id
   WHERE d.pipeline_id = :pipeline AND d.currency = :currency
     AND (:owner IS NULL OR lower(d.owner) = :owner)
 ),
 windowed AS (
-  SELECT s.*, st.position AS position FROM stays s JOIN stages st ON st.id = s.stage_id
-  WHERE st.kind = 'open' AND s.started < :until
+  SELECT * FROM stays
+  WHERE kind = 'open' AND started < :until
     -- overlaps [since, until): still running, ends after since, or starts inside (even a
     -- zero-length stay); a stay that ends exactly as the window opens was never in it
-    AND (s.ended IS NULL OR s.ended > :since OR s.started >= :since)
+    AND (ended IS NULL OR ended > :since OR started >= :since)
 )
 """
 
 # Built only from the constant strings in this module; every value is a bound parameter.
+# Converted: a later open stage further down the pipeline, or a win that still stands (the
+# deal's status is won, so its last stay is the win; a win undone by a reopen does not count).
 _ENTERED = (
-    _STAYS  # noqa: S608
+    _STAYS
     + """
-SELECT w.stage_id, COUNT(DISTINCT w.deal_id) AS entered,
-       COUNT(DISTINCT CASE WHEN EXISTS (
-           SELECT 1 FROM stays later JOIN stages t ON t.id = later.stage_id
-           WHERE later.deal_id = w.deal_id
-             AND (later.started > w.started
-                  OR (later.started = w.started AND later.move_id > w.move_id))
-             -- a later open stage, or a win that still stands (one undone by a reopen is not)
-             AND ((t.kind = 'open' AND t.position > w.position)
-                  OR (t.kind = 'won' AND later.ended IS NULL))
-       ) THEN w.deal_id END) AS converted
-FROM windowed w GROUP BY w.stage_id
+SELECT stage_id, COUNT(DISTINCT deal_id) AS entered,
+       COUNT(DISTINCT CASE WHEN later_open_max > position OR status = 'won'
+                           THEN deal_id END) AS converted
+FROM windowed GROUP BY stage_id
 """
 )
 

@@ -122,6 +122,7 @@ class DueToday:
     as_of: date
     tasks: list[TaskView]
     total: int
+    overdue: int
     owner: str | None
 
 

@@ -1,0 +1,69 @@
+"""Activities: logging calls, emails, meetings, notes and engagement events on a deal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from salesflow.clock import now_utc
+from salesflow.errors import InvalidInput
+from salesflow.models import Activity
+from salesflow.models.activity import ACTIVITY_TYPES, ENGAGEMENT_TYPES
+from salesflow.services.deals import resolve_deal
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+ALL_TYPES = ACTIVITY_TYPES + ENGAGEMENT_TYPES
+
+
+def log_activity(
+    ref: str,
+    kind: str,
+    summary: str,
+    *,
+    at: datetime | None,
+    outcome: str | None,
+    actor: str,
+    session: Session,
+) -> Activity:
+    """Record an activity on a deal (`at` is naive UTC; default now). Never in the future."""
+    wanted = kind.strip().lower()
+    if wanted not in ALL_TYPES:
+        raise InvalidInput(f"unknown activity type {kind!r}", hint=f"types: {', '.join(ALL_TYPES)}")
+    if not summary.strip():
+        raise InvalidInput("the summary is empty")
+    now = now_utc()
+    moment = at or now
+    if moment > now:
+        raise InvalidInput(
+            "an activity is something that happened: --at is in the future",
+            hint="plan future work with `salesflow task add`",
+        )
+    deal = resolve_deal(ref, session=session)
+    assert deal.id is not None
+    activity = Activity(
+        deal_id=deal.id,
+        type=wanted,
+        summary=summary.strip(),
+        outcome=outcome,
+        at=moment,
+        by=actor,
+        created_at=now,
+    )
+    session.add(activity)
+    session.flush()
+    return activity
+
+
+def activities_of(deal_id: int, *, session: Session) -> list[Activity]:
+    """A deal's activities, newest first."""
+    from sqlmodel import select
+
+    return list(
+        session.exec(
+            select(Activity)
+            .where(Activity.deal_id == deal_id)
+            .order_by(Activity.at.desc(), Activity.id.desc())  # type: ignore[attr-defined, union-attr]
+        )
+    )
