@@ -41,7 +41,7 @@ def test_concurrent_advances_serialise_into_a_clean_history(cli):
     assert cli("lead", "add", "Raced").exit_code == 0
 
     def move(stage: str) -> int:
-        return salesflow("advance", "1", "--to", stage).returncode
+        return salesflow("advance", "1", "--to", stage, "--force").returncode
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         codes = list(pool.map(move, ["contacted", "qualified", "demo", "proposal"]))

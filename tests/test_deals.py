@@ -96,6 +96,7 @@ def test_piped_output_is_plain_text_without_escape_codes(cli):
         "close",
         "by",
         "score",
+        "lifecycle",
     ]
     assert "2,500.00 USD" in out
 

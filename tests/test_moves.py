@@ -28,9 +28,23 @@ def add(cli, *args):
 
 
 def test_advance_walks_the_stages_in_order_and_records_history(cli, set_now):
-    add(cli, "Walker", "--value", "5k")
+    # a referral (30) at a 100-person company (10) that asked for a demo (30): an SQL (70),
+    # so the Qualified gate lets it through without --force
+    add(
+        cli,
+        "Walker",
+        "--company",
+        "Walker Ltd",
+        "--value",
+        "5k",
+        "--source",
+        "referral",
+        "--employees",
+        "100",
+    )
+    assert cli("log", "1", "demo_requested", "Asked for a demo").exit_code == 0
     stages = []
-    for day in ("2026-11-28", "2026-11-29", "2026-11-30", "2026-12-01"):
+    for day in ("2026-11-27", "2026-11-27", "2026-11-30", "2026-12-01"):
         set_now(day + "T10:00")
         stages.append(cli("advance", "1", "--json").json()["stage"])
     assert stages == ["contacted", "qualified", "demo", "proposal"]
@@ -40,8 +54,8 @@ def test_advance_walks_the_stages_in_order_and_records_history(cli, set_now):
     history = cli("show", "1", "--json").json()["history"]
     assert [(h["from"], h["to"], h["at"]) for h in history] == [
         (None, "prospect", "2026-11-27T09:00:00Z"),
-        ("prospect", "contacted", "2026-11-28T10:00:00Z"),
-        ("contacted", "qualified", "2026-11-29T10:00:00Z"),
+        ("prospect", "contacted", "2026-11-27T10:00:00Z"),
+        ("contacted", "qualified", "2026-11-27T10:00:00Z"),
         ("qualified", "demo", "2026-11-30T10:00:00Z"),
         ("demo", "proposal", "2026-12-01T10:00:00Z"),
     ]

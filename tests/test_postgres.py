@@ -125,7 +125,7 @@ def test_lead_add_list_and_show(sf):
         "id": 1, "title": "Acme rollout", "pipeline": "sales", "stage": "prospect",
         "stage_name": "Research", "status": "open", "value": "12500.00", "currency": "USD",
         "probability": 0.05, "owner": "ana", "company": "Acme", "contact": "Jo Smith",
-        "email": "jo@acme.com", "source": "referral", "score": 0,
+        "email": "jo@acme.com", "source": "referral", "score": 30,
         "created_at": "2026-11-27T09:00:00Z",
     }  # fmt: skip
     assert card["history"] == [move(None, "prospect", "27")]

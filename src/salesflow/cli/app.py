@@ -214,6 +214,6 @@ def validated(model: Any, **values: Any) -> Any:
         return model(**values)
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = ".".join(str(p) for p in first["loc"]) or "input"
+        name = ".".join(str(p) for p in first["loc"]).replace("_", "-")
         message = first["msg"].removeprefix("Value error, ")
-        raise InvalidInput(f"{name.replace('_', '-')}: {message}") from None
+        raise InvalidInput(f"{name}: {message}" if name else message) from None

@@ -9,6 +9,7 @@ from salesflow.cli import (  # noqa: F401
     leads,
     pipelines,
     reports,
+    scoring,
     setup,
     tasks,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -53,6 +53,13 @@ class LeadCreate(BaseModel):
         if not _EMAIL.match(value):
             raise ValueError(f"{value!r} is not an email address")
         return value
+
+    @model_validator(mode="after")
+    def _company_facts_need_a_company(self) -> LeadCreate:
+        for name in ("industry", "employees", "country"):
+            if getattr(self, name) is not None and not self.company:
+                raise ValueError(f"--{name} describes a company: give --company too")
+        return self
 
 
 class DealEdit(BaseModel):
@@ -126,7 +133,7 @@ class StageSpec(BaseModel):
     name: Text
     probability: float = Field(ge=0, le=1)
     rot_days: int | None = Field(default=None, ge=1)
-    min_score: int | None = None
+    min_score: int | Literal["mql", "sql"] | None = None  # a number, or a pipeline threshold
     requires_quote: bool = False
     on_enter: list[PlaybookStep] = Field(default_factory=list)
     collateral: list[CollateralItem] = Field(default_factory=list)
@@ -174,4 +181,9 @@ class PipelineSpec(BaseModel):
                 raise ValueError(f"outcome key {outcome.key!r} is also an open stage")
         if self.won.key == self.lost.key:
             raise ValueError("won and lost need different keys")
+        for stage in self.stages:
+            if isinstance(stage.min_score, str) and getattr(self, stage.min_score) is None:
+                raise ValueError(
+                    f"stage {stage.key!r} gates on {stage.min_score!r}, which the file does not set"
+                )
         return self

@@ -178,7 +178,8 @@ def show_list(out: Output, deals: list[DealView]) -> None:
             Column("owner"),
             Column("close by"),
             Column("score", True),
-        ],  # fmt: skip
+            Column("lifecycle"),
+        ],
         [
             [
                 d.id,
@@ -190,7 +191,8 @@ def show_list(out: Output, deals: list[DealView]) -> None:
                 d.owner,
                 day_json(d.close_by) or "",
                 d.score,
-            ]  # fmt: skip
+                d.lifecycle,
+            ]
             for d in deals
         ],
     )

@@ -224,6 +224,9 @@ def deal_card(deal_id: int, *, session: Session, with_history: bool = True) -> D
                 closed_on=outcome.closed_on,
             )
     from salesflow.services.activities import activities_of
+    from salesflow.services.scoring import score_of
+
+    scored = score_of(deal_id, session=session)
 
     activities = [
         {
@@ -257,8 +260,8 @@ def deal_card(deal_id: int, *, session: Session, with_history: bool = True) -> D
         created_at=deal.created_at,
         updated_at=deal.updated_at,
         stage_entered_at=moves[-1].at if moves else deal.created_at,
-        score=0,
-        lifecycle=lifecycle_of(deal.status, stage),
+        score=scored.score,
+        lifecycle=scored.lifecycle,
         version=deal.version,
         history=history if with_history else [],
         tasks=[
@@ -283,15 +286,6 @@ def deal_card(deal_id: int, *, session: Session, with_history: bool = True) -> D
         collateral=list(stage.collateral or []),
         close=close,
     )
-
-
-def lifecycle_of(status: str, stage: Stage) -> str:
-    """Lifecycle label without scoring: customer once won, opportunity from `qualified` on."""
-    if status == "won":
-        return "customer"
-    if status == "open" and stage.position >= 2:
-        return "opportunity"
-    return "lead"
 
 
 def list_deals(
@@ -342,15 +336,21 @@ def list_deals(
         query = query.where(Deal.status == "open")
     order: dict[str, Any] = {
         "id": (Deal.id,),
-        "score": (Deal.id,),  # every score is 0 until scoring rules exist
+        "score": (Deal.id,),  # scores are computed below, then sorted
         "value": (Deal.value_minor.desc(), Deal.id),  # type: ignore[attr-defined]
         "age": (Deal.created_at, Deal.id),
         "close": (Deal.close_by.is_(None), Deal.close_by, Deal.id),  # type: ignore[union-attr]
     }
     query = query.order_by(*order[sort])
-    if limit:
+    if limit and sort != "score":
         query = query.limit(limit)
     rows = session.exec(query).all()
+    from salesflow.services.scoring import score_deals
+
+    ids = [r[0].id for r in rows]
+    scores = score_deals(session=session, deal_ids=ids, open_only=not include_closed)
+    if sort == "score":
+        rows = sorted(rows, key=lambda r: (-scores[r[0].id].score, r[0].id))[:limit]
     return [
         DealView(
             id=d.id,  # type: ignore[arg-type]
@@ -372,8 +372,8 @@ def list_deals(
             created_at=d.created_at,
             updated_at=d.updated_at,
             stage_entered_at=moved_at or d.created_at,
-            score=0,
-            lifecycle=lifecycle_of(d.status, st),
+            score=scores[d.id].score,  # type: ignore[index]
+            lifecycle=scores[d.id].lifecycle,  # type: ignore[index]
             version=d.version,
         )
         for d, st, pkey, cname, pname, email, phone, moved_at in rows

@@ -32,9 +32,11 @@ def _closed_error(deal: Deal) -> InvalidMove:
 
 def gate_failures(deal: Deal, stage: Stage, *, session: Session) -> list[str]:
     """Why the deal may not enter `stage`; empty when every gate passes."""
+    from salesflow.services.scoring import score_of
+
     failures = []
     if stage.min_score is not None:
-        score = 0  # no scoring rules exist yet, so every deal scores 0
+        score = score_of(deal.id, session=session).score  # type: ignore[arg-type]
         if score < stage.min_score:
             failures.append(f"score {score} is below the gate's minimum {stage.min_score}")
     if stage.requires_quote:

@@ -111,7 +111,9 @@ def add_pipeline(
                 kind="open",
                 probability_bp=int((Decimal(str(stage.probability)) * 10000).to_integral_value()),
                 rot_days=stage.rot_days,
-                min_score=stage.min_score,
+                min_score=getattr(spec, stage.min_score)
+                if isinstance(stage.min_score, str)
+                else stage.min_score,
                 requires_quote=stage.requires_quote,
                 on_enter=[s.model_dump(exclude_none=True) for s in stage.on_enter],
                 collateral=[c.model_dump() for c in stage.collateral],

@@ -1,0 +1,97 @@
+"""Scoring rules and scores on screen and in JSON."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from salesflow.render.formats import when_json
+from salesflow.render.output import Column, Output
+from salesflow.services.scoring import DealScore
+from salesflow.services.scoring_rules import RuleSpec
+
+RULE_COLUMNS = ["name", "kind", "points", "field", "op", "value", "event", "half_life", "max",
+                "within"]  # fmt: skip
+
+
+def rule_json(rule: RuleSpec) -> dict[str, Any]:
+    """A rule's JSON keys (`name`, `kind`, `points`, then its own)."""
+    value: Any = rule.value
+    if isinstance(value, tuple):
+        value = list(value)
+    elif isinstance(value, Decimal):
+        value = str(value)
+    data: dict[str, Any] = {"name": rule.name, "kind": rule.kind, "points": rule.points}
+    if rule.kind == "fit":
+        data |= {"field": rule.field, "op": rule.op, "value": value}
+    else:
+        data |= {"event": rule.event, "half_life": rule.half_life, "max": rule.max,
+                 "within": rule.within}  # fmt: skip
+    return data
+
+
+def show_rules(out: Output, rules: list[RuleSpec]) -> None:
+    """`rule list` for people."""
+    if not rules:
+        out.line("No scoring rules: add one with `salesflow rule add`.")
+        return
+    out.table(
+        [Column("name"), Column("kind"), Column("points", True), Column("rule")],
+        [[r.name, r.kind, f"{r.points:+d}", r.describe()] for r in rules],
+    )
+
+
+def score_json(scored: DealScore, *, parts: bool = True) -> dict[str, Any]:
+    """`score --json`: the contract's keys."""
+    data: dict[str, Any] = {
+        "deal_id": scored.deal_id,
+        "deal": scored.title,
+        "score": scored.score,
+        "fit": scored.fit,
+        "engagement": scored.engagement,
+        "lifecycle": scored.lifecycle,
+        "as_of": when_json(scored.as_of),
+    }
+    if parts:
+        data["parts"] = [
+            {"rule": p.rule, "kind": p.kind, "points": p.points, "detail": p.detail}
+            for p in scored.parts
+        ]
+    return data
+
+
+def show_score(out: Output, scored: DealScore, *, explain: bool) -> None:
+    """One deal's score; with `explain`, every rule's contribution and the sum."""
+    out.line(
+        f"#{scored.deal_id} {scored.title}: score {scored.score} "
+        f"(fit {scored.fit}, engagement {scored.engagement}) · {scored.lifecycle}",
+        style="bold",
+    )
+    if not explain:
+        return
+    if not scored.parts:
+        out.line("No rule applies to this deal.")
+        return
+    out.table(
+        [Column("rule"), Column("kind"), Column("points", True), Column("why")],
+        [[p.rule, p.kind, f"{p.points:+d}", p.detail] for p in scored.parts]
+        + [["total", "", str(scored.score), ""]],
+    )
+
+
+def show_scores(out: Output, ranked: list[DealScore]) -> None:
+    """`score --all`: best first."""
+    if not ranked:
+        out.line("No open deals.")
+        return
+    out.table(
+        [
+            Column("id", True),
+            Column("deal"),
+            Column("score", True),
+            Column("fit", True),
+            Column("engagement", True),
+            Column("lifecycle"),
+        ],  # fmt: skip
+        [[s.deal_id, s.title, s.score, s.fit, s.engagement, s.lifecycle] for s in ranked],
+    )

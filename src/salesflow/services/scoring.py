@@ -1,0 +1,291 @@
+"""Scores: how well a deal fits (fit rules) plus how it engages (engagement rules), as of now.
+
+Every rule's contribution is rounded half-up to a whole point, and the score is their sum, so an
+explanation always adds up. Engagement decays continuously: an event `d` days old is worth
+`points × 0.5^(d / half_life)`. A rule's total is capped at `max` (in magnitude). Scoring many
+deals is one pass: one query for the facts, one for the events, then arithmetic in Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from salesflow.clock import now_utc
+from salesflow.services.scoring_rules import NUMBER_FIELDS, RuleSpec, list_rules
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# Beyond this many ids, scoring reads every deal instead of sending a long IN list.
+_IN_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class ScorePart:
+    """One rule's contribution to a score."""
+
+    rule: str
+    kind: str
+    points: int
+    detail: str
+
+
+@dataclass(frozen=True)
+class DealScore:
+    """A deal's score as of a moment, split into fit and engagement, with its lifecycle label."""
+
+    deal_id: int
+    title: str
+    score: int
+    fit: int
+    engagement: int
+    lifecycle: str
+    as_of: datetime
+    parts: list[ScorePart]
+
+
+def _round(value: float | Decimal) -> int:
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def fit_matches(rule: RuleSpec, facts: dict[str, Any]) -> bool:
+    """Whether a deal's facts satisfy a fit rule. An unknown fact never matches."""
+    fact = facts.get(rule.field or "")
+    if fact is None or fact == "":
+        return False
+    if rule.field in NUMBER_FIELDS:
+        number, target = Decimal(fact), rule.value
+        if rule.op == "in":
+            assert isinstance(target, tuple)
+            return any(_same_number(number, v) for v in target)
+        assert isinstance(target, Decimal)
+        return {
+            "eq": number == target,
+            "ne": number != target,
+            "gte": number >= target,
+            "lte": number <= target,
+            "contains": str(target) in str(number),
+        }[rule.op or "eq"]
+    text = str(fact).casefold()
+    if rule.op == "in":
+        assert isinstance(rule.value, tuple)
+        return text in {v.casefold() for v in rule.value}
+    target_text = str(rule.value).casefold()
+    return {"eq": text == target_text, "ne": text != target_text, "contains": target_text in text}[
+        rule.op or "eq"
+    ]
+
+
+def _same_number(number: Decimal, text: str) -> bool:
+    try:
+        return number == Decimal(text)
+    except ArithmeticError:
+        return False
+
+
+def engagement_total(rule: RuleSpec, ages_days: list[float]) -> float:
+    """The unrounded, capped contribution of events that happened `ages_days` ago."""
+    total = 0.0
+    for age in ages_days:
+        if age < 0 or (rule.within is not None and age > rule.within):
+            continue
+        factor = 0.5 ** (age / rule.half_life) if rule.half_life else 1.0
+        total += rule.points * factor
+    if rule.max is not None:
+        total = min(total, rule.max) if rule.points > 0 else max(total, -rule.max)
+    return total
+
+
+def score_parts(
+    rules: list[RuleSpec], facts: dict[str, Any], events: dict[str, list[float]]
+) -> list[ScorePart]:
+    """Every rule that contributes to this deal, with its whole-point contribution."""
+    parts = []
+    for rule in rules:
+        if rule.kind == "fit":
+            if fit_matches(rule, facts):
+                parts.append(ScorePart(rule.name, "fit", rule.points, rule.describe()))
+            continue
+        ages = events.get(rule.event or "", [])
+        points = _round(engagement_total(rule, ages))
+        if points:
+            counted = sum(1 for a in ages if a >= 0 and (rule.within is None or a <= rule.within))
+            detail = f"{rule.describe()}; {counted} event{'s' if counted != 1 else ''}"
+            parts.append(ScorePart(rule.name, "engagement", points, detail))
+    return parts
+
+
+def lifecycle_label(
+    *,
+    status: str,
+    position: int,
+    opportunity_from: int | None,
+    score: int,
+    mql: int | None,
+    sql: int | None,
+) -> str:
+    """lead → mql → sql by thresholds; opportunity from the qualifying stage on; customer if won."""
+    if status == "won":
+        return "customer"
+    if status == "open" and opportunity_from is not None and position >= opportunity_from:
+        return "opportunity"
+    if sql is not None and score >= sql:
+        return "sql"
+    if mql is not None and score >= mql:
+        return "mql"
+    return "lead"
+
+
+def _facts(session: Session, deal_ids: list[int] | None, open_only: bool) -> list[dict[str, Any]]:
+    from sqlmodel import select
+
+    from salesflow.models import Company, Contact, Deal, Pipeline, Stage
+
+    query = (
+        select(
+            Deal.id,
+            Deal.title,
+            Deal.status,
+            Deal.value_minor,
+            Deal.currency,
+            Deal.source,
+            Deal.owner,
+            Deal.pipeline_id,
+            Stage.position,
+            Pipeline.mql,
+            Pipeline.sql,
+            Company.name,
+            Company.industry,
+            Company.employees,
+            Company.country,
+            Contact.title,
+            Contact.email,
+        )
+        .join(Stage, Stage.id == Deal.stage_id)  # type: ignore[arg-type]
+        .join(Pipeline, Pipeline.id == Deal.pipeline_id)  # type: ignore[arg-type]
+        .join(Company, Company.id == Deal.company_id, isouter=True)  # type: ignore[arg-type]
+        .join(Contact, Contact.id == Deal.contact_id, isouter=True)  # type: ignore[arg-type]
+    )
+    if deal_ids is not None and len(deal_ids) <= _IN_LIMIT:
+        query = query.where(Deal.id.in_(deal_ids))  # type: ignore[union-attr]
+    if open_only:
+        query = query.where(Deal.status == "open")
+    from salesflow.parsing.money import from_minor
+
+    wanted = set(deal_ids) if deal_ids is not None else None
+    rows = []
+    for r in session.exec(query):
+        if wanted is not None and r[0] not in wanted:
+            continue
+        email = r[16]
+        rows.append(
+            {
+                "id": r[0],
+                "title": r[1],
+                "status": r[2],
+                "value": from_minor(r[3], r[4]),
+                "currency": r[4],
+                "source": r[5],
+                "owner": r[6],
+                "pipeline_id": r[7],
+                "position": r[8],
+                "mql": r[9],
+                "sql": r[10],
+                "company": r[11],
+                "industry": r[12],
+                "employees": r[13],
+                "country": r[14],
+                "title_": r[15],
+                "email": email,
+                "email_domain": email.rsplit("@", 1)[-1] if email and "@" in email else None,
+            }
+        )
+    return rows
+
+
+def _events(
+    session: Session, rules: list[RuleSpec], deal_ids: list[int] | None, now: datetime
+) -> dict[int, dict[str, list[float]]]:
+    from sqlmodel import select
+
+    from salesflow.models import Activity
+
+    kinds = sorted({r.event for r in rules if r.kind == "engagement" and r.event})
+    found: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    if not kinds:
+        return found
+    query = select(Activity.deal_id, Activity.type, Activity.at).where(
+        Activity.type.in_(kinds),  # type: ignore[attr-defined]
+        Activity.at <= now,
+    )
+    windows = [r.within for r in rules if r.kind == "engagement"]
+    if all(w is not None for w in windows):
+        query = query.where(Activity.at >= now - timedelta(days=max(w or 0 for w in windows)))
+    if deal_ids is not None and len(deal_ids) <= _IN_LIMIT:
+        query = query.where(Activity.deal_id.in_(deal_ids))  # type: ignore[attr-defined]
+    for deal_id, kind, at in session.exec(query):
+        found[deal_id][kind].append((now - at).total_seconds() / 86400)
+    return found
+
+
+def _opportunity_positions(session: Session) -> dict[int, int | None]:
+    """Per pipeline, the stage from which a deal is an opportunity: `qualified`, else the first
+    stage with a score gate, else the second open stage."""
+    from sqlmodel import select
+
+    from salesflow.models import Stage
+
+    stages: dict[int, list[Stage]] = defaultdict(list)
+    for stage in session.exec(select(Stage).where(Stage.kind == "open").order_by(Stage.position)):
+        stages[stage.pipeline_id].append(stage)
+    result: dict[int, int | None] = {}
+    for pipeline_id, open_stages in stages.items():
+        chosen = next((s for s in open_stages if s.key == "qualified"), None)
+        chosen = chosen or next((s for s in open_stages if s.min_score is not None), None)
+        if chosen is None and len(open_stages) > 1:
+            chosen = open_stages[1]
+        result[pipeline_id] = chosen.position if chosen else None
+    return result
+
+
+def score_deals(
+    *, session: Session, deal_ids: list[int] | None = None, open_only: bool = False
+) -> dict[int, DealScore]:
+    """Scores of the given deals (or all), in one pass."""
+    now = now_utc()
+    rules = list_rules(session=session)
+    facts = _facts(session, deal_ids, open_only)
+    events = _events(session, rules, deal_ids, now) if rules else {}
+    opportunity = _opportunity_positions(session)
+    scores = {}
+    for f in facts:
+        fit_facts = {**f, "title": f["title_"]}
+        parts = score_parts(rules, fit_facts, events.get(f["id"], {}))
+        fit = sum(p.points for p in parts if p.kind == "fit")
+        engagement = sum(p.points for p in parts if p.kind == "engagement")
+        label = lifecycle_label(
+            status=f["status"],
+            position=f["position"],
+            opportunity_from=opportunity.get(f["pipeline_id"]),
+            score=fit + engagement,
+            mql=f["mql"],
+            sql=f["sql"],
+        )
+        scores[f["id"]] = DealScore(
+            f["id"], f["title"], fit + engagement, fit, engagement, label, now, parts
+        )
+    return scores
+
+
+def score_of(deal_id: int, *, session: Session) -> DealScore:
+    """One deal's score."""
+    from salesflow.errors import NotFound
+
+    found = score_deals(session=session, deal_ids=[deal_id]).get(deal_id)
+    if found is None:
+        raise NotFound(f"no deal #{deal_id}")
+    return found
