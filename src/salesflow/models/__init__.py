@@ -17,23 +17,32 @@ SQLModel.metadata.naming_convention = {
 
 from salesflow.models.activity import Activity  # noqa: E402
 from salesflow.models.cadence import Cadence, CadenceRun  # noqa: E402
+from salesflow.models.catalogue import BundleItem, Product  # noqa: E402
+from salesflow.models.customer import Contract, Feedback  # noqa: E402
 from salesflow.models.deal import CloseOutcome, Deal, DealChange, StageMove  # noqa: E402
 from salesflow.models.followup import FollowUp  # noqa: E402
 from salesflow.models.party import Company, Contact  # noqa: E402
 from salesflow.models.pipeline import Pipeline, Stage  # noqa: E402
+from salesflow.models.quote import Quote, QuoteLine  # noqa: E402
 from salesflow.models.scoring import ScoringRule  # noqa: E402
 
 __all__ = [
     "Activity",
+    "BundleItem",
     "Cadence",
     "CadenceRun",
     "CloseOutcome",
     "Company",
     "Contact",
+    "Contract",
     "Deal",
     "DealChange",
+    "Feedback",
     "FollowUp",
     "Pipeline",
+    "Product",
+    "Quote",
+    "QuoteLine",
     "SQLModel",
     "ScoringRule",
     "Stage",

@@ -32,6 +32,9 @@ class Deal(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime)
     updated_at: datetime = Field(sa_type=DateTime)
     version: int = 1
+    upsell_of_id: int | None = Field(default=None, foreign_key="deals.id")  # expansion deals
+    product_id: int | None = Field(default=None, foreign_key="products.id")  # the main product
+    external_id: str | None = Field(default=None, index=True)  # id in the system it came from
 
 
 class StageMove(SQLModel, table=True):
