@@ -22,6 +22,9 @@ class Config:
     timezone: str | None = None
     date_order: str | None = None  # "DMY" or "MDY": lets 03/04/2026 through
     lost_reasons: tuple[str, ...] = DEFAULT_LOST_REASONS
+    templates_dir: Path | None = None  # email templates; default: `templates/` beside the config
+    outbox: Path | None = None  # drafted emails; default: `outbox/` in the data dir
+    smtp: dict[str, object] = field(default_factory=dict)  # [smtp] host, port, starttls, user …
     path: Path | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -60,13 +63,43 @@ def load_config() -> Config:
     if not isinstance(reasons, list | tuple) or not all(isinstance(r, str) for r in reasons):
         raise InvalidInput(f"config {path}: lost_reasons must be a list of strings")
     currency = str(data.get("currency", "USD")).upper()
-    known = {"user", "currency", "timezone", "date_order", "lost_reasons"}
+    smtp = data.get("smtp", {})
+    if not isinstance(smtp, dict):
+        raise InvalidInput(f"config {path}: [smtp] must be a table")
+    folders = {}
+    for key in ("templates_dir", "outbox"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            raise InvalidInput(f"config {path}: {key} must be a folder path")
+        # a relative folder is read from the config file's folder, wherever salesflow runs
+        folders[key] = (path.parent / Path(value).expanduser()) if value else None
+    known = {"user", "currency", "timezone", "date_order", "lost_reasons", "smtp", *folders}
     return Config(
         user=data.get("user"),
         currency=currency,
         timezone=data.get("timezone"),
         date_order=str(order).upper() if order else None,
         lost_reasons=tuple(reasons),
+        templates_dir=folders["templates_dir"],
+        outbox=folders["outbox"],
+        smtp=smtp,
         path=path,
         extra={k: v for k, v in data.items() if k not in known},
     )
+
+
+def templates_dir() -> Path:
+    """Where email templates (`NAME.eml.j2`) live: config `templates_dir`, else `templates/`
+    in the folder of the config file in force (so `SALESFLOW_CONFIG` moves them along)."""
+    configured = load_config().templates_dir
+    return configured if configured is not None else config_path().parent / "templates"
+
+
+def outbox_dir() -> Path:
+    """Where drafted emails (`.eml`) go: config `outbox`, else `outbox/` in the data dir."""
+    configured = load_config().outbox
+    if configured is not None:
+        return configured
+    from salesflow.db.location import data_dir
+
+    return data_dir() / "outbox"

@@ -79,6 +79,8 @@ def due_json(due: DueToday) -> dict[str, Any]:
         "total": due.total,
         "overdue": due.overdue,
         "tasks": [task_json(t) for t in due.tasks],
+        "rotting": due.rotting,
+        "no_next_step": due.no_next_step,
     }
 
 
@@ -87,12 +89,23 @@ def show_due(out: Output, due: DueToday) -> None:
     who = f" for {due.owner}" if due.owner else ""
     if not due.tasks:
         out.line(f"Nothing due today{who} ({due.as_of}). Clear skies.", style="green")
-        return
-    show_tasks(out, due.tasks, empty="")
-    shown = len(due.tasks)
-    more = f" (showing {shown} of {due.total})" if due.total > shown else ""
-    out.line(
-        f"{due.total} due by end of {due.as_of}{who}: {due.overdue} overdue, "
-        f"{due.total - due.overdue} due today{more}.",
-        style="bold",
-    )
+    else:
+        show_tasks(out, due.tasks, empty="")
+        shown = len(due.tasks)
+        more = f" (showing {shown} of {due.total})" if due.total > shown else ""
+        out.line(
+            f"{due.total} due by end of {due.as_of}{who}: {due.overdue} overdue, "
+            f"{due.total - due.overdue} due today{more}.",
+            style="bold",
+        )
+    stale = stale_line(due.rotting or 0, due.no_next_step or 0)
+    if stale:
+        out.line(stale, style="yellow")
+
+
+def stale_line(rotting: int, no_next_step: int) -> str | None:
+    """`3 deals rotting, 5 with no next step: see `salesflow stale``, or None when all is well."""
+    if not rotting and not no_next_step:
+        return None
+    deals = "deal" if rotting == 1 else "deals"
+    return f"{rotting} {deals} rotting, {no_next_step} with no next step: see `salesflow stale`"

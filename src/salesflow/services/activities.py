@@ -9,6 +9,7 @@ from salesflow.clock import now_utc
 from salesflow.errors import InvalidInput
 from salesflow.models import Activity
 from salesflow.models.activity import ACTIVITY_TYPES, ENGAGEMENT_TYPES
+from salesflow.services import cadences
 from salesflow.services.deals import resolve_deal
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ def log_activity(
     )
     session.add(activity)
     session.flush()
+    cadences.after_activity(deal, wanted, session=session)  # a reply stops a running cadence
     return activity
 
 
