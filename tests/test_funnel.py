@@ -62,7 +62,7 @@ HISTORY: list[tuple[str, tuple[str, ...]]] = [
     ("2026-01-08T09:00", ("advance", "1")),
     ("2026-01-15T09:00", ("advance", "1", "--force")),
     ("2026-01-20T09:00", ("advance", "1")),
-    ("2026-01-29T09:00", ("advance", "1")),
+    ("2026-01-29T09:00", ("advance", "1", "--force")),
     ("2026-02-10T09:00", ("won", "1", "--amount", "9,500", "--on", "2026-02-09")),
     # 2 Bravo: skips qualified, lost from demo
     ("2026-01-06T09:00", ("lead", "add", "Bravo", "--value", "4000")),
@@ -86,7 +86,7 @@ HISTORY: list[tuple[str, tuple[str, ...]]] = [
     ("2026-02-02T09:00", ("lost", "5", "--reason", "timing")),
     # 6 Foxtrot: won, reopened (the win no longer stands), then lost
     ("2026-01-25T09:00", ("lead", "add", "Foxtrot", "--value", "3000")),
-    ("2026-01-28T09:00", ("advance", "6", "--to", "proposal")),
+    ("2026-01-28T09:00", ("advance", "6", "--to", "proposal", "--force")),
     ("2026-02-02T09:00", ("won", "6")),
     ("2026-02-04T09:00", ("reopen", "6")),
     ("2026-02-16T09:00", ("lost", "6", "--reason", "competitor")),

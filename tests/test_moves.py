@@ -43,6 +43,9 @@ def test_advance_walks_the_stages_in_order_and_records_history(cli, set_now):
         "100",
     )
     assert cli("log", "1", "demo_requested", "Asked for a demo").exit_code == 0
+    # Proposal needs a quote
+    assert cli("product", "add", "SEAT", "Seat", "--price", "50").exit_code == 0
+    assert cli("quote", "new", "1", "--line", "SEAT:100").exit_code == 0
     stages = []
     for day in ("2026-11-27", "2026-11-27", "2026-11-30", "2026-12-01"):
         set_now(day + "T10:00")
@@ -104,7 +107,7 @@ def test_gates_block_unless_forced_and_the_override_is_recorded(cli, tmp_path):
 
 def test_won_lost_reopen(cli, set_now):
     add(cli, "Closer", "--value", "10k")
-    cli("advance", "1", "--to", "proposal")
+    assert cli("advance", "1", "--to", "proposal", "--force").exit_code == 0
     card = cli("won", "1", "--amount", "9,500", "--on", "yesterday", "--json").json()
     assert (card["status"], card["stage"], card["lifecycle"]) == ("won", "won", "customer")
     assert card["close"] == {

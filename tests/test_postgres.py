@@ -53,7 +53,7 @@ def story(sf: Callable[..., Any], set_now: Callable[[str], None]) -> Callable[..
         sf("advance", deal)
     set_now("2026-11-09T09:00")
     sf("advance", "acme", "--to", "demo")
-    sf("advance", "3", "--to", "Proposal", "--note", "fast track")
+    sf("advance", "3", "--to", "Proposal", "--note", "fast track", "--force")
     set_now("2026-11-13T09:00")
     sf("advance", "1", "--to", "contacted", "--note", "champion left")
     set_now("2026-11-20T09:00")
@@ -66,9 +66,12 @@ def story(sf: Callable[..., Any], set_now: Callable[[str], None]) -> Callable[..
     return sf
 
 
-def move(frm: str | None, to: str, day: str, note: str | None = None, regression: bool = False):
+def move(
+    frm: str | None, to: str, day: str, note: str | None = None, regression: bool = False,
+    forced: bool = False,
+):
     return {"from": frm, "to": to, "at": f"2026-11-{day}T09:00:00Z", "by": "ana", "note": note,
-            "forced": False, "regression": regression}  # fmt: skip
+            "forced": forced, "regression": regression}  # fmt: skip
 
 
 def test_init_is_idempotent_and_shows_the_default_pipeline(sf):
@@ -152,7 +155,7 @@ def test_advance_regression_won_lost_and_reopen(story):
     initech = story("show", "Initech", "--json").json()
     assert (initech["stage"], initech["status"]) == ("won", "won")
     assert initech["history"][1:] == [
-        move("prospect", "proposal", "09", "fast track"),
+        move("prospect", "proposal", "09", "fast track", forced=True),  # no quote: forced
         move("proposal", "won", "20"),
     ]
     assert initech["close"] == {"outcome": "won", "amount": "20000.50", "currency": "USD",
@@ -175,6 +178,10 @@ def test_advance_regression_won_lost_and_reopen(story):
     assert "reopen 3" in refused.stderr
     assert story("show", "3", "--json").json() == initech  # the failed command changed nothing
     # advance --json prints the card after the move
+    # the Proposal gate wants a quote: price one and quote it (the same on both backends)
+    story("product", "add", "PILOT", "Pilot package", "--price", "4,999.99")
+    quote = story("quote", "new", "4", "--line", "PILOT:2:10", "--tax", "8.25", "--json").json()
+    assert (quote["subtotal"], quote["tax"], quote["total"]) == ("8999.98", "742.50", "9742.48")
     moved = story("advance", "4", "--to", "proposal", "--json").json()
     assert moved["stage"] == "proposal"
     assert moved["history"][-1] == move("contacted", "proposal", "27")

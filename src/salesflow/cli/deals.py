@@ -108,16 +108,19 @@ def won(
     amount: Annotated[str | None, Opt("--amount", help="Won amount (default: deal value).")] = None,
     on: Annotated[str | None, Opt("--on", help="Close date (default: today).")] = None,
     note: Annotated[str | None, Opt("--note", help="Note.")] = None,
+    handoff: Annotated[
+        str | None, Opt("--handoff", help="What was promised, for customer success.")
+    ] = None,
     json: JsonFlag = False,
 ) -> None:
-    """Close a deal as won."""
+    """Close a deal as won (the company becomes a customer)."""
     from salesflow.services.moves import win_deal
 
     app_ctx = state(ctx)
     amount_value, day = parse_money_option(amount), parse_day(on)
     with app_ctx.write() as session:
         deal_id = win_deal(deal, amount=amount_value, on=day, note=note, actor=app_ctx.actor,
-                           session=session)  # fmt: skip
+                           session=session, handoff=handoff)  # fmt: skip
     _print_card(ctx, deal_id, json, "Won #{card.id} {card.title}. Nice.")
 
 

@@ -50,6 +50,10 @@ def add(
     industry: Annotated[str | None, Opt("--industry", help="Company industry.")] = None,
     employees: Annotated[int | None, Opt("--employees", help="Company head count.")] = None,
     country: Annotated[str | None, Opt("--country", help="Company country.")] = None,
+    upsell_of: Annotated[
+        str | None,
+        Opt("--upsell-of", help="An expansion of this won deal (same customer).", metavar="DEAL"),
+    ] = None,
     json: JsonFlag = False,
 ) -> None:
     """Add a lead: company, contact and a deal in the pipeline's first stage. Prints its id."""
@@ -79,7 +83,8 @@ def add(
         country=country,
     )
     with app_ctx.write() as session:
-        deal_id = add_lead(lead, pipeline=pipeline, actor=app_ctx.actor, session=session)
+        deal_id = add_lead(lead, pipeline=pipeline, actor=app_ctx.actor, session=session,
+                           upsell_of=upsell_of)  # fmt: skip
         card = deal_card(deal_id, session=session) if json else None
     out = app_ctx.output()
     if card is not None:

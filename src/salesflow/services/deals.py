@@ -78,9 +78,33 @@ def resolve_deal(ref: str, *, session: Session, for_update: bool = False) -> Dea
     return deal
 
 
-def add_lead(lead: LeadCreate, *, pipeline: str | None, actor: str, session: Session) -> int:
-    """Create (or reuse) the company and contact, and a deal in the pipeline's first stage."""
+def add_lead(
+    lead: LeadCreate,
+    *,
+    pipeline: str | None,
+    actor: str,
+    session: Session,
+    upsell_of: str | None = None,
+) -> int:
+    """Create (or reuse) the company and contact, and a deal in the pipeline's first stage.
+
+    With `upsell_of`, the deal is an expansion of that won deal, at the same customer.
+    """
     from salesflow.services.playbooks import run_on_enter
+
+    base = None
+    if upsell_of is not None:
+        from salesflow.services.customers import upsell_base
+
+        base = upsell_base(upsell_of, session=session)
+        customer = session.get(Company, base.company_id)
+        assert customer is not None
+        if lead.company and lead.company.casefold() != customer.name.casefold():
+            raise InvalidInput(
+                f"deal #{base.id} is with {customer.name}, not {lead.company}",
+                hint="an upsell is at the same customer: leave out --company",
+            )
+        lead = lead.model_copy(update={"company": customer.name})
 
     chosen = get_pipeline(pipeline, session=session)
     assert chosen.id is not None
@@ -102,6 +126,7 @@ def add_lead(lead: LeadCreate, *, pipeline: str | None, actor: str, session: Ses
         status="open",
         created_at=now,
         updated_at=now,
+        upsell_of_id=base.id if base else None,
     )
     session.add(deal)
     session.flush()

@@ -15,6 +15,7 @@ from salesflow.config import load_config
 from salesflow.errors import InvalidInput, InvalidMove
 from salesflow.models import CloseOutcome, Deal, Stage, StageMove
 from salesflow.parsing.money import to_minor
+from salesflow.services import cadences
 from salesflow.services.deals import resolve_deal
 from salesflow.services.pipelines import find_stage, stages_of
 from salesflow.services.playbooks import run_on_enter
@@ -40,7 +41,10 @@ def gate_failures(deal: Deal, stage: Stage, *, session: Session) -> list[str]:
         if score < stage.min_score:
             failures.append(f"score {score} is below the gate's minimum {stage.min_score}")
     if stage.requires_quote:
-        failures.append("it needs a quote and the deal has none")
+        from salesflow.services.quotes import has_live_quote
+
+        if not has_live_quote(deal.id, session=session):  # type: ignore[arg-type]
+            failures.append("it needs a quote and the deal has none")
     return failures
 
 
@@ -131,13 +135,17 @@ def win_deal(
     note: str | None,
     actor: str,
     session: Session,
+    handoff: str | None = None,
 ) -> int:
     """Close a deal as won, for `amount` (default: its value), on `on` (default: today)."""
     deal = resolve_deal(ref, session=session, for_update=True)
     if deal.status != "open":
         raise _closed_error(deal)
     amount_minor = deal.value_minor if amount is None else to_minor(amount, deal.currency)
-    return _close(deal, "won", amount_minor, on, note, None, None, actor=actor, session=session)
+    return _close(
+        deal, "won", amount_minor, on, note, None, None, actor=actor, session=session,
+        handoff=handoff,
+    )  # fmt: skip
 
 
 def lose_deal(
@@ -174,6 +182,7 @@ def _close(
     *,
     actor: str,
     session: Session,
+    handoff: str | None = None,
 ) -> int:
     closed_on = on or today()
     if closed_on > today():
@@ -199,6 +208,12 @@ def _close(
     )
     _move(deal, current, target, note=note, forced=False, regression=False, actor=actor,
           session=session)  # fmt: skip
+    cadences.after_close(deal, outcome, session=session)  # a running cadence stops on close
+    if outcome == "won":
+        from salesflow.services.customers import start_contract
+
+        start_contract(deal, closed_on=closed_on, amount_minor=amount_minor, promise=handoff,
+                       session=session)  # fmt: skip
     return deal.id
 
 
@@ -228,6 +243,10 @@ def reopen_deal(ref: str, *, to: str | None, note: str | None, actor: str, sessi
     if outcome:
         outcome.reopened_at = now_utc()
         session.add(outcome)
+    if deal.status == "won":
+        from salesflow.services.customers import end_contract
+
+        end_contract(deal, session=session)
     _move(deal, current, target, note=note or "reopened", forced=False, regression=True,
           actor=actor, session=session)  # fmt: skip
     return deal.id  # type: ignore[return-value]
