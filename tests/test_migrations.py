@@ -56,3 +56,27 @@ def test_init_is_idempotent_and_db_upgrade_reports_head(cli):
     assert status["revision"] == HEAD_REVISION
     assert status["up_to_date"] is True
     assert status["rows"]["pipelines"] == 1
+
+
+def test_a_populated_database_upgrades_from_the_first_schema_keeping_every_row(cli, tmp_path):
+    from salesflow.db.schema import downgrade
+
+    path = tmp_path / "old.db"
+    assert cli("--db", str(path), "demo", "--size", "300").exit_code == 0
+    db = Database(str(path))
+    tables = ("deals", "stage_moves", "follow_ups", "close_outcomes", "companies", "contacts")
+
+    def counts():
+        with db.engine.connect() as conn:
+            return {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar() for t in tables}
+
+    before = counts()
+    downgrade(db, "0001")
+    assert current_revision(db) == "0001"
+    upgrade(db)
+    assert current_revision(db) == HEAD_REVISION
+    assert counts() == before
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert cli("--db", str(path), "db", "check").exit_code == 0

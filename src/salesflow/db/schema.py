@@ -50,19 +50,48 @@ def alembic_config(db: Database) -> AlembicConfig:
 
 def upgrade(db: Database, revision: str = "head") -> None:
     """Apply migrations up to `revision`."""
+    _migrate(db, revision, "upgrade")
+
+
+def downgrade(db: Database, revision: str) -> None:
+    """Undo migrations down to `revision` (for tests and emergencies)."""
+    _migrate(db, revision, "downgrade")
+
+
+def _migrate(db: Database, revision: str, direction: str) -> None:
+    """Run Alembic in one write transaction.
+
+    On SQLite, foreign keys are switched off while a migration rebuilds a table (Alembic's batch
+    mode copies it and drops the old one; with foreign keys on, that drop checks every row of
+    every child table), and the whole database is checked for broken references before commit.
+    """
     from alembic import command
     from alembic.util.exc import CommandError
 
     config = alembic_config(db)
-    try:
-        with db.engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, revision)
-    except CommandError as exc:
-        raise SalesflowError(
-            f"cannot migrate the database: {exc}",
-            hint="is it from a newer salesflow? upgrade salesflow",
-        ) from None
+    with db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection if db.is_sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys = OFF")  # only takes effect outside a transaction
+        try:
+            with conn.execution_options(salesflow_write=True).begin():
+                config.attributes["connection"] = conn
+                getattr(command, direction)(config, revision)
+                if raw is not None:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise SalesflowError(
+                            f"migration left {len(broken)} broken references (first in table "
+                            f"{broken[0][0]}); nothing was changed"
+                        )
+        except CommandError as exc:
+            raise SalesflowError(
+                f"cannot migrate the database: {exc}",
+                hint="is it from a newer salesflow? upgrade salesflow",
+            ) from None
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 def head_revision() -> str:
