@@ -137,6 +137,9 @@ class StageSpec(BaseModel):
     requires_quote: bool = False
     on_enter: list[PlaybookStep] = Field(default_factory=list)
     collateral: list[CollateralItem] = Field(default_factory=list)
+    # forecast category; default: commit from `proposal` on, best_case from `demo` on (or, in a
+    # pipeline without those keys, by probability: 0.70 and up commit, 0.45 and up best case)
+    forecast: Literal["commit", "best_case", "pipeline"] | None = None
 
 
 class OutcomeSpec(BaseModel):

@@ -5,7 +5,8 @@ A *stay* is the time a deal spends in a stage: from the move into it to the next
 - current / current value: open deals in the stage now;
 - converted: of those, deals with a later move to a later open stage, or to won when that win
   still stands (a reopen undoes it); regressions and losses are never conversions;
-- median days: median length of finished stays that overlap the window;
+- median days: median length of finished stays that overlap the window (and, for `report
+  stages`, their number and 90th percentile by nearest rank);
 - won / lost / win rate: close outcomes (not undone by a reopen) dated in the window.
 Deals in other currencies than the report's are left out and counted in `left_out`.
 """
@@ -76,7 +77,9 @@ ranked AS (
          COUNT(*) OVER (PARTITION BY stage_id) AS cnt
   FROM durations
 )
-SELECT stage_id, AVG(days) FROM ranked WHERE rn IN ((cnt + 1) / 2, (cnt + 2) / 2) GROUP BY stage_id
+SELECT stage_id, AVG(CASE WHEN rn IN ((cnt + 1) / 2, (cnt + 2) / 2) THEN days END), MAX(cnt),
+       MAX(CASE WHEN rn = (9 * cnt + 9) / 10 THEN days END)  -- P90 by nearest rank
+FROM ranked GROUP BY stage_id
 """
 
 _CURRENT = """
@@ -167,11 +170,14 @@ def build_funnel(
     dialect = session.get_bind().dialect.name
     entered = {int(sid): (int(n), int(c)) for sid, n, c in session.execute(_sql(_ENTERED), params)}
     median_sql = _STAYS + _MEDIAN.format(days=_DAYS.get(dialect, _DAYS["postgresql"]))
-    medians = {
-        int(sid): Decimal(str(m)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        for sid, m in session.execute(_sql(median_sql), params)
-        if m is not None
-    }
+    medians, tails = {}, {}
+    for sid, m, stays, p90 in session.execute(_sql(median_sql), params):
+        if m is not None:
+            medians[int(sid)] = Decimal(str(m)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            tails[int(sid)] = (
+                int(stays),
+                Decimal(str(p90)).quantize(Decimal("0.1"), ROUND_HALF_UP),
+            )
     current = {int(sid): (int(n), int(v)) for sid, n, v in session.execute(_sql(_CURRENT), params)}
     closed_params = {k: params[k] for k in ("pipeline", "owner", "currency")}
     closed_params |= {"since_day": params["since_day"], "until_day": params["until_day"]}
@@ -190,6 +196,8 @@ def build_funnel(
                 converted=n_converted,
                 conversion_rate=_ratio(n_converted, n_entered),
                 median_days=medians.get(stage.id),  # type: ignore[arg-type]
+                stays=tails.get(stage.id, (0, None))[0],  # type: ignore[arg-type]
+                p90_days=tails.get(stage.id, (0, None))[1],  # type: ignore[arg-type]
             )
         )
     won, lost = closed.get("won", (0, 0)), closed.get("lost", (0, 0))
