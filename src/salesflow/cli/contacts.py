@@ -1,0 +1,101 @@
+"""`contact export | forget`: a person's data handed over, or erased."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from salesflow.cli.app import JsonFlag, app, state
+
+contact_app = typer.Typer(help="A person's data: export it or erase it.", no_args_is_help=True,
+                          rich_markup_mode=None)  # fmt: skip
+app.add_typer(contact_app, name="contact")
+ContactArg = Annotated[
+    str, typer.Argument(help="Contact id (12, #12), email, or a piece of the name.")
+]
+
+
+@contact_app.command("export")
+def export_(
+    ctx: typer.Context,
+    contact: ContactArg,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Write to this file (default: standard output).", metavar="FILE"
+        ),
+    ] = None,  # fmt: skip
+) -> None:
+    """Everything salesflow holds about a person, as JSON (to hand to them)."""
+    import json
+    import sys
+
+    from salesflow.render.exports import atomic_text
+    from salesflow.services.privacy import contact_data
+
+    app_ctx = state(ctx)
+    with app_ctx.read() as session:
+        data = contact_data(contact, session=session)
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+        return
+    with atomic_text(out) as handle:
+        handle.write(text)
+    app_ctx.output().line(f"Wrote {data['contact']['name']}'s data to {out}.")
+
+
+@contact_app.command()
+def forget(
+    ctx: typer.Context,
+    contact: ContactArg,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Yes, erase them (it cannot be undone).")
+    ] = False,
+    json: JsonFlag = False,
+) -> None:
+    """Erase a person: name, email, phone, title; their deals keep anonymous figures."""
+    from salesflow.config import outbox_dir
+    from salesflow.errors import UsageProblem
+    from salesflow.services.privacy import forget_contact, purge_file, remove_outbox_drafts
+
+    if not yes:
+        raise UsageProblem(
+            "forgetting a person cannot be undone: add --yes",
+            hint=f"`salesflow contact export {contact}` first hands over their data",
+        )
+    app_ctx = state(ctx)
+    with app_ctx.write() as session:
+        gone = forget_contact(contact, actor=app_ctx.actor, session=session)
+    purge_file(app_ctx.database(), gone)
+    gone.outbox_files = remove_outbox_drafts(gone, outbox_dir())
+    out = app_ctx.output()
+    if json:
+        out.json(
+            {
+                "contact_id": gone.contact_id,
+                "deals": gone.deals,
+                "texts_scrubbed": gone.texts_scrubbed,
+                "outbox_files": gone.outbox_files,
+                "verified": gone.verified,
+                "vacuumed": gone.vacuumed,
+                "note": gone.note,
+            }
+        )
+        return
+    deals = ", ".join(f"#{d}" for d in gone.deals) or "none"
+    out.line(f"Forgot contact #{gone.contact_id}. Their deals ({deals}) keep anonymous figures.")
+    if gone.texts_scrubbed:
+        places = "place" if gone.texts_scrubbed == 1 else "places"
+        out.line(
+            f"Scrubbed their name or email from {gone.texts_scrubbed} {places} in their deals."
+        )
+    if gone.outbox_files:
+        drafts = "email" if gone.outbox_files == 1 else "emails"
+        out.line(f"Removed {gone.outbox_files} drafted {drafts} to them from the outbox.")
+    if gone.verified:
+        out.line("Checked: the database file no longer holds their email.")
+    if gone.note:
+        out.line(f"Note: {gone.note}")

@@ -1,0 +1,73 @@
+"""Export files: our JSON interchange format, written as it streams, and spreadsheet-safe CSV."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+from salesflow.render.output import Output
+
+
+def write_json(stream: TextIO, head: dict[str, Any], sections: dict[str, Iterable[Any]]) -> int:
+    """One JSON document, laid out as `json.dumps(indent=2)` would, written an item at a time.
+    Returns how many items were written."""
+    count = 0
+    stream.write("{\n")
+    for key, value in head.items():
+        stream.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+    names = list(sections)
+    for position, name in enumerate(names):
+        stream.write(f"  {json.dumps(name)}: [")
+        first = True
+        for item in sections[name]:
+            text = json.dumps(item, indent=2, ensure_ascii=False)
+            stream.write(("\n" if first else ",\n") + textwrap.indent(text, "    "))
+            first = False
+            count += 1
+        stream.write("]" if first else "\n  ]")
+        stream.write(",\n" if position < len(names) - 1 else "\n")
+    stream.write("}\n")
+    return count
+
+
+def write_csv(stream: TextIO, columns: list[str], rows: Iterable[list[Any]]) -> int:
+    """A header row and the rows, every cell a spreadsheet could run neutralised (OWASP)."""
+    count = 0
+
+    def counted() -> Iterator[list[Any]]:
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
+    Output(color="never", stream=stream).csv(columns, counted())  # type: ignore[arg-type]
+    return count
+
+
+@contextmanager
+def atomic_text(path: Path) -> Iterator[TextIO]:
+    """A text file written in full or not at all: a temporary file beside it, renamed at the end."""
+    import os
+    import tempfile
+
+    from salesflow.errors import InvalidInput
+
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.chmod(temp, 0o600)  # exports hold personal data: readable by you alone
+        os.replace(temp, path)
+    except BaseException as exc:
+        Path(temp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise

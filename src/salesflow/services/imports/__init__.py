@@ -1,0 +1,382 @@
+"""`salesflow import`: bring deals, companies and contacts in from other systems' exports.
+
+`import_files` is the one entry point. It picks the preset (given, or recognised from the
+headers), streams every file a record at a time, turns each into records (`rows`), resolves
+duplicates and inserts in batches (`writer`), all inside the caller's one transaction: a failure
+anywhere leaves the database as it was. Without `skip_invalid` any bad row fails the whole import
+(every row is still read, so the message can say how many are bad); with it, bad rows go to the
+errors file with their line numbers and reasons and the rest are imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from salesflow.clock import now_utc
+from salesflow.config import load_config
+from salesflow.errors import InvalidInput, UsageProblem
+from salesflow.services.imports.csvfile import BadRecord, CsvFile, check_encoding
+from salesflow.services.imports.mapping import (
+    PRESETS,
+    detect_preset,
+    parse_maps,
+    plan_columns,
+)
+from salesflow.services.imports.writer import ON_DUPLICATE, Counts, ImportWriter, RowRejected
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+__all__ = ["ON_DUPLICATE", "PRESETS", "ImportReport", "Rejection", "import_files"]
+
+SHOWN_REJECTIONS = 20  # rejections kept in the report; the errors file has them all
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A row that was not imported."""
+
+    file: str
+    line: int | None  # None in a JSON file: the reason says where
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or on a dry run would do."""
+
+    preset: str
+    files: list[str]
+    dry_run: bool
+    on_duplicate: str
+    rows: int = 0  # data records read (blank lines aside)
+    rejected: int = 0
+    rejections: list[Rejection] = field(default_factory=list)  # the first few
+    errors_file: str | None = None
+    counts: Counts = field(default_factory=Counts)
+    pipelines: dict[str, int] = field(default_factory=dict)  # pipeline → deals imported into it
+    pipeline_created: str | None = None
+    products_created: int = 0
+    products_reused: int = 0
+    ignored_columns: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # preset-specific facts (JSON)
+
+
+class ErrorSink:
+    """Rejected rows, written as they come to a temporary file renamed into place at the end."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._temp: Path | None = None
+        self._handle: TextIO | None = None
+        self._writer: Any = None
+        self._header: tuple[str, ...] | None = None
+
+    def write(
+        self, file: str, line: int | None, reason: str, header: list[str], cells: list[str]
+    ) -> None:
+        if self.path is None:
+            return
+        if self._handle is None:
+            folder = self.path.parent if str(self.path.parent) else Path(".")
+            try:
+                fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part",
+                                            dir=folder)  # fmt: skip
+            except OSError as exc:
+                raise InvalidInput(f"cannot write {self.path}: {exc.strerror or exc}") from None
+            self._temp = Path(temp)
+            self._handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            self._writer = csv.writer(self._handle, lineterminator="\n")
+        wanted = ("file", "line", "reason", *header)
+        if wanted != self._header:  # a new file (or the first): its header row
+            self._writer.writerow(wanted)
+            self._header = wanted
+        # the row's cells exactly as they came, so the fixed file can be imported again
+        self._writer.writerow([file, line, reason, *cells])
+
+    def commit(self) -> str | None:
+        if self._handle is None or self.path is None or self._temp is None:
+            return None
+        self._handle.close()
+        os.replace(self._temp, self.path)
+        return str(self.path)
+
+    def discard(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+        if self._temp is not None:
+            self._temp.unlink(missing_ok=True)
+
+
+@dataclass
+class ImportJob:
+    """One import's settings and running state, shared by the presets."""
+
+    session: Session
+    report: ImportReport
+    actor: str
+    skip_invalid: bool
+    errors: ErrorSink
+    encoding: str | None
+    on_read: Callable[[int], None] | None
+    maps: dict[str, str]
+    pipeline: str | None
+    stage_map: dict[str, str]
+    writer: ImportWriter | None = None
+
+    def reject(
+        self, file: str, line: int | None, reason: str, header: list[str], cells: list[str]
+    ) -> None:
+        """Count a bad row and keep it for the errors file."""
+        report = self.report
+        report.rejected += 1
+        if len(report.rejections) < SHOWN_REJECTIONS:
+            report.rejections.append(Rejection(file, line, reason))
+        self.errors.write(file, line, reason, header, cells)
+
+    @property
+    def keeps(self) -> bool:
+        """Whether this import will be committed (not a dry run, no row failing it)."""
+        return not self.failing and not self.report.dry_run
+
+    @property
+    def failing(self) -> bool:
+        """All or nothing, and a row was bad: keep reading to count, stop writing."""
+        return self.report.rejected > 0 and not self.skip_invalid
+
+    def open_csv(self, path: Path) -> CsvFile:
+        return CsvFile(path, encoding=self.encoding, on_read=self.on_read)
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for the CSV and JSON files in it."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json"))
+            if not found:
+                raise InvalidInput(f"{path} holds no .csv or .json files")
+            files.extend(found)
+        elif not path.exists():
+            raise InvalidInput(f"no file {path}")
+        else:
+            files.append(path)
+    return files
+
+
+def total_bytes(paths: list[Path]) -> int:
+    """The size of what `import_files` will read, for a progress bar."""
+    return sum(p.stat().st_size for p in expand_paths(paths))
+
+
+def _looks_like_json(path: Path) -> bool:
+    if path.suffix.lower() == ".json":
+        return True
+    try:
+        with path.open("rb") as handle:
+            return handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    except OSError:
+        return False
+
+
+def _choose_preset(given: str | None, files: list[Path], encoding: str | None) -> str:
+    if given:
+        wanted = given.strip().lower()
+        if wanted not in PRESETS:
+            raise UsageProblem(f"unknown preset {given!r}", hint=f"presets: {', '.join(PRESETS)}")
+        return wanted
+    if all(_looks_like_json(p) for p in files):
+        return "salesflow"
+    found: set[str | None] = set()
+    for path in files:
+        if _looks_like_json(path):
+            raise InvalidInput(f"{path} is JSON and the other files are CSV: import them apart")
+        with CsvFile(path, encoding=encoding) as handle:
+            found.add(detect_preset(handle.header))
+    if "maven" in found:
+        return "maven"
+    known = {p for p in found if p and p != "generic"}
+    if len(known) > 1:
+        raise InvalidInput(
+            f"the files look like different systems' exports ({', '.join(sorted(known))})",
+            hint="import them one at a time, or give --preset",
+        )
+    return known.pop() if known else "generic"
+
+
+def import_files(
+    paths: list[Path],
+    *,
+    session: Session,
+    actor: str,
+    preset: str | None = None,
+    maps: list[str] | None = None,
+    pipeline: str | None = None,
+    new_pipeline: str | None = None,
+    stages: list[str] | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    errors_path: Path | None = None,
+    on_duplicate: str = "skip",
+    encoding: str | None = None,
+    on_read: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import CSV exports (or our own JSON export) inside the caller's transaction.
+
+    Raises InvalidInput when any row is bad and `skip_invalid` is off (nothing is written then:
+    the caller's transaction is rolled back). On a dry run everything is checked and counted,
+    then rolled back here.
+    """
+    if on_duplicate not in ON_DUPLICATE:
+        raise UsageProblem(
+            f"--on-duplicate must be skip, update or fail, not {on_duplicate!r}",
+        )
+    if not paths:
+        raise UsageProblem("give at least one file to import")
+    if pipeline and new_pipeline:
+        raise UsageProblem("--pipeline and --new-pipeline exclude each other")
+    encoding = check_encoding(encoding)
+    files = expand_paths(paths)
+    chosen = _choose_preset(preset, files, encoding)
+    if skip_invalid and errors_path is None:
+        first = files[0]
+        errors_path = first.with_name(first.stem + ".errors.csv")
+        if not os.access(first.parent, os.W_OK):
+            errors_path = Path(first.stem + ".errors.csv")
+    report = ImportReport(preset=chosen, files=[str(p) for p in files], dry_run=dry_run,
+                          on_duplicate=on_duplicate)  # fmt: skip
+    sink = ErrorSink(errors_path if skip_invalid else None)
+    job = ImportJob(
+        session=session, report=report, actor=actor, skip_invalid=skip_invalid, errors=sink,
+        encoding=encoding, on_read=on_read, maps=parse_maps(maps or []), pipeline=pipeline,
+        stage_map=_stage_map(stages or []),
+    )  # fmt: skip
+    try:
+        if chosen == "salesflow":
+            from salesflow.services.imports.native import import_native
+
+            import_native(job, files)
+        elif chosen == "maven":
+            from salesflow.services.imports.maven import import_maven
+
+            import_maven(job, files)
+        else:
+            if new_pipeline:
+                from salesflow.services.imports.stages import make_pipeline
+
+                job.pipeline = make_pipeline(new_pipeline, files, preset=chosen, maps=job.maps,
+                                             encoding=encoding, session=session)  # fmt: skip
+                report.pipeline_created = job.pipeline
+            _import_csv(job, files, chosen)
+        if job.failing:
+            bad = report.rejections[0]
+            more = f" ({report.rejected:,} rows are bad)" if report.rejected > 1 else ""
+            raise InvalidInput(
+                f"{bad.file}{where(bad.line)}: {bad.reason}{more}; nothing was imported",
+                hint="fix the file, or --skip-invalid to import the good rows "
+                "(the bad ones go to --errors FILE)",
+            )
+    except BaseException:
+        sink.discard()
+        raise
+    if dry_run:
+        sink.discard()
+        session.rollback()
+    else:
+        report.errors_file = sink.commit()
+    return report
+
+
+def where(line: int | None) -> str:
+    """` line N` for a CSV row; nothing for a JSON item (its reason says where)."""
+    return "" if line is None else f" line {line}"
+
+
+def _stage_map(pairs: list[str]) -> dict[str, str]:
+    result = {}
+    for pair in pairs:
+        theirs, sep, ours = pair.rpartition("=")
+        if not sep or not theirs.strip() or not ours.strip():
+            raise UsageProblem(f"--stage {pair!r} is not FILE_STAGE=STAGE",
+                               hint="e.g. --stage 'Appointment Scheduled=contacted'")  # fmt: skip
+        result[theirs.strip().lower()] = ours.strip()
+    return result
+
+
+def _import_csv(job: ImportJob, files: list[Path], preset: str) -> None:
+    """Pipedrive, HubSpot and plain CSV files: one row, one deal (or company and contact)."""
+    from salesflow.services.imports.rows import RowContext, build_row
+
+    config = load_config()
+    now = now_utc()
+    job.writer = writer = ImportWriter(session=job.session, on_duplicate=job.report.on_duplicate,
+                                       actor=job.actor, now=now)  # fmt: skip
+    for path in files:
+        with job.open_csv(path) as handle:
+            plan = plan_columns(handle.header, preset, job.maps)
+            if not set(plan.fields) & {"title", "company", "contact", "first_name", "email"}:
+                raise InvalidInput(
+                    f"{path}: no column gives a deal title, company, contact or email "
+                    f"(columns: {', '.join(h for h in handle.header[:8] if h)})",
+                    hint="give --preset, or --map COLUMN=FIELD (e.g. --map 'Deal Name=title')",
+                )
+            if plan.ignored:
+                job.report.ignored_columns[path.name] = plan.ignored
+            ctx = RowContext(
+                session=job.session, plan=plan, preset=preset,
+                source_label=f"{preset}: {path.name}", actor=job.actor, now=now,
+                default_currency=config.currency, lost_reasons=config.lost_reasons,
+                date_order=config.date_order, pipeline_option=job.pipeline,
+                stage_map=job.stage_map,
+            )  # fmt: skip
+            for record in _records(job, handle):
+                if isinstance(record, BadRecord):
+                    job.reject(path.name, record.line, record.reason, handle.header, record.cells)
+                    continue
+                try:
+                    row = build_row(ctx, record.line, record.cells)
+                    if row is None:
+                        continue
+                    writer.check(row)
+                except RowRejected as exc:
+                    job.reject(path.name, record.line, exc.reason, handle.header, record.cells)
+                    continue
+                if not job.failing:
+                    writer.add(row)
+            for key, count in ctx.pipelines_used.items():
+                job.report.pipelines[key] = job.report.pipelines.get(key, 0) + count
+            if ctx.lost_as_other:
+                job.report.notes.append(
+                    f"{_count(ctx.lost_as_other, 'lost reason')} "
+                    f"{'is' if ctx.lost_as_other == 1 else 'are'} not in your list: kept as "
+                    "`other`, with the words in the note"
+                )
+    job.report.counts = writer.finish(sync=job.keeps)
+    _note_variants(job.report)
+
+
+def _records(job: ImportJob, handle: CsvFile) -> Iterator[Any]:
+    for record in handle.records():
+        job.report.rows += 1
+        yield record
+
+
+def _note_variants(report: ImportReport) -> None:
+    merged = [names for names in report.counts.company_variants.values() if len(names) > 1]
+    if merged:
+        sample = "; ".join(" = ".join(sorted(n)) for n in merged[:3])
+        report.notes.append(
+            f"{_count(len(merged), 'company', 'companies')} spelled more than one way, "
+            f"merged ({sample})"
+        )
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else many or one + 's'}"

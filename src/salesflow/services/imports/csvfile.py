@@ -1,0 +1,223 @@
+"""Reading CSV files the way people's exports really are: streamed, with line numbers.
+
+UTF-8 with or without a BOM is read as is; anything else is refused up front (or decoded with the
+`--encoding` the user named). The delimiter is taken from the header line (`,`, `;` or tab).
+Malformed records (an unbalanced quote, the wrong number of fields, a huge field, a NUL byte)
+come out as `BadRecord`s carrying the line they start on, never swallowed and never fatal by
+themselves: the importer decides whether they reject the import or go to the errors file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from salesflow.errors import InvalidInput, UsageProblem
+
+FIELD_LIMIT = 131_072  # characters in one field: more is a broken file, not a deal
+SNIFF_BYTES = 65_536
+
+
+@dataclass(frozen=True)
+class Record:
+    """One well-formed data record: its first physical line and its cells by header."""
+
+    line: int
+    cells: list[str]
+
+
+@dataclass(frozen=True)
+class BadRecord:
+    """A record the CSV parser could not take as it is, and why."""
+
+    line: int
+    reason: str
+    cells: list[str]
+
+
+class _Counting(io.RawIOBase):
+    """A binary file that reports how many bytes have been read (for the progress bar)."""
+
+    def __init__(self, raw: BinaryIO, on_read: Callable[[int], None] | None) -> None:
+        self.raw = raw
+        self.on_read = on_read
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self.raw.read(len(buffer))
+        buffer[: len(data)] = data
+        if self.on_read and data:
+            self.on_read(len(data))
+        return len(data)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+def check_encoding(name: str | None) -> str | None:
+    """A codec name Python knows, or a usage error."""
+    if name is None:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise UsageProblem(
+            f"unknown encoding {name!r}", hint="e.g. --encoding cp1252, latin-1 or utf-16"
+        ) from None
+
+
+def _sniff_encoding(path: Path, head: bytes) -> str:
+    """utf-8-sig for UTF-8 (BOM or not); a clear error naming --encoding for anything else."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InvalidInput(
+            f"{path} is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8",
+            hint="save it as CSV UTF-8, or import it with --encoding utf-16",
+        )
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not merely a character cut at the end of the sample
+            raise _not_utf8(path, head[: exc.start].count(b"\n") + 1, head[exc.start]) from None
+    return "utf-8-sig"
+
+
+def _not_utf8(path: Path, line: int, byte: int) -> InvalidInput:
+    return InvalidInput(
+        f"{path} is not UTF-8: byte 0x{byte:02x} on line {line}",
+        hint="name its encoding, e.g. --encoding cp1252 (Excel on Windows) or --encoding latin-1",
+    )
+
+
+def _delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+class CsvFile:
+    """A CSV file opened for streaming: `header`, then `records()` (good and bad, in order)."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        encoding: str | None = None,
+        on_read: Callable[[int], None] | None = None,
+    ) -> None:
+        self.path = path
+        try:
+            raw = path.open("rb")
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+        head = raw.read(SNIFF_BYTES)
+        raw.seek(0)
+        self.size = path.stat().st_size
+        self.encoding = encoding or _sniff_encoding(path, head)
+        if encoding and codecs.lookup(encoding).name == "utf-8":
+            self.encoding = "utf-8-sig"  # a BOM is never part of the first header
+        self._stream = io.TextIOWrapper(
+            io.BufferedReader(_Counting(raw, on_read)),
+            encoding=self.encoding,
+            errors="strict",
+            newline="",
+        )
+        first = head.split(b"\n", 1)[0].decode(self.encoding, errors="replace")
+        self.delimiter = _delimiter(first)
+        self._reader = csv.reader(self._stream, delimiter=self.delimiter, strict=True)
+        self._line = 0  # physical lines consumed so far
+        self.header: list[str] = []
+        header = self._next()
+        if header is None:
+            self.close()
+            raise InvalidInput(f"{path} is empty: no header row")
+        if isinstance(header, BadRecord):
+            self.close()
+            raise InvalidInput(f"{path}: the header row (line 1) is malformed: {header.reason}")
+        self.header = [h.strip() for h in header.cells]
+        if not any(self.header):
+            self.close()
+            raise InvalidInput(f"{path}: the header row is empty")
+
+    def _next(self) -> Record | BadRecord | None:
+        start = self._line + 1
+        try:
+            cells = next(self._reader)
+        except StopIteration:
+            return None
+        except UnicodeDecodeError as exc:
+            raise _not_utf8_mid(self.path, start, exc) from None
+        except csv.Error as exc:
+            self._line = self._reader.line_num
+            return BadRecord(start, _csv_reason(str(exc)), [])
+        self._line = self._reader.line_num
+        if len(cells) == 1 and cells[0] == "" and self._line == start:
+            return Record(start, [])  # a blank line
+        return Record(start, cells)
+
+    def records(self) -> Iterator[Record | BadRecord]:
+        """The data records after the header, with their line numbers. Blank lines are skipped;
+        a record whose field count differs from the header's is a BadRecord."""
+        width = len(self.header)
+        while True:
+            record = self._next()
+            if record is None:
+                return
+            if isinstance(record, BadRecord):
+                yield record
+                continue
+            if not record.cells:
+                continue
+            if len(record.cells) != width:
+                yield BadRecord(record.line, self._count_reason(record, width), record.cells)
+                continue
+            yield record
+
+    def _count_reason(self, record: Record, width: int) -> str:
+        spans = self._line - record.line + 1
+        if spans > 1 and any("\n" in c for c in record.cells):
+            return (
+                f"unbalanced quote: a quoted field runs from line {record.line} to line "
+                f"{self._line} ({len(record.cells)} fields, expected {width})"
+            )
+        return f"{len(record.cells)} fields, expected {width} (as in the header)"
+
+    def close(self) -> None:
+        """Close the underlying file."""
+        self._stream.close()
+
+    def __enter__(self) -> CsvFile:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _not_utf8_mid(path: Path, line: int, exc: UnicodeDecodeError) -> InvalidInput:
+    byte = exc.object[exc.start] if exc.start < len(exc.object) else 0
+    return InvalidInput(
+        f"{path} is not UTF-8: byte 0x{byte:02x} near line {line}",
+        hint="name its encoding, e.g. --encoding cp1252 (Excel on Windows) or --encoding latin-1",
+    )
+
+
+def _csv_reason(message: str) -> str:
+    if "field larger than field limit" in message:
+        return f"a field is longer than {FIELD_LIMIT:,} characters"
+    if "unexpected end of data" in message or "EOF" in message:
+        return "unbalanced quote: a quoted field is never closed"
+    if "NUL" in message:
+        return "the line contains a NUL byte (is this a binary file?)"
+    if "expected" in message and "after" in message:
+        return f"stray quote inside a field ({message})"
+    return message
+
+
+csv.field_size_limit(FIELD_LIMIT)

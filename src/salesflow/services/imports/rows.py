@@ -1,0 +1,416 @@
+"""One CSV record → one importable row: every cell parsed and checked, or a reason why not.
+
+Nothing here writes. A row that fails raises `RowRejected` with a reason a person can act on
+("value 'abc' is not an amount"); the importer puts it in the errors file or fails the import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from salesflow.clock import to_local, to_utc
+from salesflow.errors import InvalidInput, NotFound
+from salesflow.models import Pipeline, Stage
+from salesflow.services.imports.mapping import ColumnPlan
+from salesflow.services.imports.writer import (
+    CompanyIn,
+    ContactIn,
+    DealIn,
+    OutcomeIn,
+    RowIn,
+    RowRejected,
+)
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+MAX_TEXT = 500
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_NAME_AND_EMAIL = re.compile(r"^(.*?)\s*[(<]\s*([^()<>\s]+@[^()<>\s]+)\s*[)>]\s*$")
+_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF"}
+_MONEY = re.compile(  # a currency sign or code before or after the amount: $12k, 1,200 EUR
+    r"([A-Z]{3}|US\$|[$€£¥₹])?\s*([0-9][0-9,. _]*[kKmM]?)\s*([A-Z]{3}|[$€£¥₹])?"
+)
+_STATUS = {"open": "open", "won": "won", "lost": "lost", "closed won": "won", "closed lost": "lost"}
+
+
+@dataclass
+class _PipelineInfo:
+    pipeline: Pipeline
+    stages: list[Stage]
+    first: Stage
+    won: Stage
+    lost: Stage
+    by_name: dict[str, Stage] = field(default_factory=dict)  # key or name, lower-cased
+
+
+@dataclass
+class RowContext:
+    """What turning rows into records needs to know, looked up once per import."""
+
+    session: Session
+    plan: ColumnPlan
+    preset: str
+    source_label: str  # "pipedrive: deals.csv", for the first stage move's note
+    actor: str
+    now: datetime
+    default_currency: str
+    lost_reasons: tuple[str, ...]
+    date_order: str | None
+    pipeline_option: str | None
+    stage_map: dict[str, str] = field(default_factory=dict)  # file stage (lower) → our key
+    lost_as_other: int = 0
+    pipelines_used: dict[str, int] = field(default_factory=dict)
+    _pipelines: dict[str, _PipelineInfo | None] = field(default_factory=dict)
+    _products: dict[str, int] | None = None
+    _days: dict[str, date] = field(default_factory=dict)
+
+
+def pipeline_info(name: str | None, *, session: Session) -> _PipelineInfo:
+    """A pipeline and its stages (first open stage, won, lost)."""
+    from salesflow.services.pipelines import get_pipeline, stages_of
+
+    pipeline = get_pipeline(name, session=session)
+    assert pipeline.id is not None
+    stages = stages_of(pipeline.id, session=session)
+    return _PipelineInfo(
+        pipeline=pipeline,
+        stages=stages,
+        first=next(s for s in stages if s.is_open),
+        won=next(s for s in stages if s.kind == "won"),
+        lost=next(s for s in stages if s.kind == "lost"),
+        by_name={**{s.name.lower(): s for s in stages}, **{s.key.lower(): s for s in stages}},
+    )
+
+
+def _pipeline(ctx: RowContext, named: str | None) -> _PipelineInfo:
+    """`--pipeline`, else the pipeline the row names when it exists, else the default."""
+    wanted = ctx.pipeline_option or named or ""
+    key = wanted.strip().lower()
+    if key not in ctx._pipelines:
+        try:
+            ctx._pipelines[key] = pipeline_info(key or None, session=ctx.session)
+        except NotFound:
+            if ctx.pipeline_option:
+                raise
+            ctx._pipelines[key] = None
+    info = ctx._pipelines[key]
+    if info is None:  # the file names a pipeline we do not have: the default one
+        info = ctx._pipelines.setdefault("", pipeline_info(None, session=ctx.session))
+        assert info is not None
+    return info
+
+
+def build_row(ctx: RowContext, line: int, cells: list[str]) -> RowIn | None:
+    """The row as records, or None for a row with nothing in it."""
+    values: dict[str, str] = {}
+    for name, index in ctx.plan.fields.items():
+        value = cells[index].strip()
+        if value:
+            if len(value) > MAX_TEXT:
+                raise RowRejected(f"{name} is longer than {MAX_TEXT} characters")
+            values[name] = value
+    if not values and not any(c.strip() for c in cells):
+        return None
+    get = values.get
+
+    company = None
+    company_name = get("company")
+    if company_name:
+        company = CompanyIn(
+            name=company_name,
+            industry=get("industry"),
+            employees=_count(get("employees")),
+            country=get("country"),
+        )
+    elif get("industry") or get("employees") or get("country"):
+        raise RowRejected("industry, employees or country describe a company, and it has none")
+    contact = _contact(get("contact"), get("first_name"), get("last_name"), get("email"))
+    if contact:
+        contact.phone = get("phone")
+        contact.title = get("job_title")
+    if "title" not in ctx.plan.fields:
+        if company is None and contact is None:
+            raise RowRejected("no company, contact or deal in this row")
+        return RowIn(line=line, company=company, contact=contact)
+    title = get("title")
+    if not title:
+        raise RowRejected("the deal has no title")
+    return RowIn(line=line, company=company, contact=contact, deal=_deal(ctx, line, title, get))
+
+
+def _contact(
+    name: str | None, first: str | None, last: str | None, email: str | None
+) -> ContactIn | None:
+    if name:
+        paired = _NAME_AND_EMAIL.match(name)  # HubSpot: "Jo Smith (jo@acme.com)"
+        if paired:
+            name, email = paired.group(1).strip() or None, email or paired.group(2)
+    if not name and (first or last):
+        name = " ".join(p for p in (first, last) if p)
+    if email:
+        email = email.strip().lower()
+        if not _EMAIL.match(email):
+            raise RowRejected(f"email {email!r} is not an email address")
+    if not name and not email:
+        return None
+    return ContactIn(name=name or (email or "").split("@")[0], email=email)
+
+
+def _deal(ctx: RowContext, line: int, title: str, get: Callable[[str], str | None]) -> DealIn:
+    info = _pipeline(ctx, get("pipeline"))
+    currency_text = get("currency")
+    currency = _currency(currency_text) if currency_text else None
+    value_minor = 0
+    value_text = get("value")
+    if value_text:
+        value_minor, value_currency = _value_minor(value_text, currency, ctx.default_currency)
+        currency = currency or value_currency
+    currency = currency or ctx.default_currency
+
+    stage, status = _stage_and_status(ctx, info, get("stage"), get("status"))
+    created = _moment(ctx, get("created"), "created") or ctx.now
+    if created > ctx.now:
+        raise RowRejected(f"created {to_local(created):%Y-%m-%d} is in the future")
+    close_by = _day(ctx, get("close_by"), "close_by")
+    closed_text = {"won": get("won_on"), "lost": get("lost_on")}.get(status) or get("closed_on")
+    if status == "open" and get("closed_on") and close_by is None:
+        close_by = _day(ctx, get("closed_on"), "close date")  # HubSpot: the expected close date
+    pipeline = info.pipeline
+    ctx.pipelines_used[pipeline.key] = ctx.pipelines_used.get(pipeline.key, 0) + 1
+    first_note = f"imported from {ctx.source_label} line {line}"
+    assert stage.id is not None
+    if status == "open":
+        return DealIn(
+            title=title, owner=get("owner") or ctx.actor, value_minor=value_minor,
+            currency=currency, pipeline_id=pipeline.id, stage_id=stage.id,  # type: ignore[arg-type]
+            status="open", created_at=created, source=get("source"), close_by=close_by,
+            external_id=get("external_id"), product_id=_product(ctx, get("product")),
+            moves=[(None, stage.id, created, ctx.actor, first_note)],
+        )  # fmt: skip
+    closed_at = _moment(ctx, closed_text, f"{status} date")
+    if closed_at is None:
+        raise RowRejected(f"the deal is {status} but the row has no {status} date")
+    if closed_at > ctx.now:
+        raise RowRejected(f"{status} date {to_local(closed_at):%Y-%m-%d} is in the future")
+    if closed_at < created:
+        raise RowRejected(
+            f"{status} on {to_local(closed_at):%Y-%m-%d}, before it was created "
+            f"({to_local(created):%Y-%m-%d})"
+        )
+    from_stage = stage if stage.is_open else info.first
+    outcome_stage = info.won if status == "won" else info.lost
+    owner = get("owner") or ctx.actor
+    reason, note = (None, None) if status == "won" else _reason(ctx, get("lost_reason"))
+    assert from_stage.id is not None
+    assert outcome_stage.id is not None
+    return DealIn(
+        title=title, owner=owner, value_minor=value_minor, currency=currency,
+        pipeline_id=pipeline.id, stage_id=outcome_stage.id, status=status,  # type: ignore[arg-type]
+        created_at=created, source=get("source"), close_by=close_by,
+        external_id=get("external_id"), product_id=_product(ctx, get("product")),
+        moves=[(None, from_stage.id, created, ctx.actor, first_note),
+               (from_stage.id, outcome_stage.id, closed_at, owner, None)],
+        outcome=OutcomeIn(
+            outcome=status, amount_minor=value_minor, closed_on=to_local(closed_at).date(),
+            at=closed_at, from_stage_id=from_stage.id, reason=reason,
+            competitor=get("competitor") if status == "lost" else None, note=note,
+        ),
+    )  # fmt: skip
+
+
+def _stage_and_status(
+    ctx: RowContext, info: _PipelineInfo, stage_text: str | None, status_text: str | None
+) -> tuple[Stage, str]:
+    status = None
+    if status_text:
+        status = _STATUS.get(status_text.strip().lower())
+        if status is None:
+            if status_text.strip().lower() == "deleted":
+                raise RowRejected("the deal was deleted in the system it comes from")
+            raise RowRejected(f"status {status_text!r} is not open, won or lost")
+    stage = info.first
+    if stage_text:
+        wanted = ctx.stage_map.get(stage_text.strip().lower(), stage_text).strip().lower()
+        found = [info.by_name[wanted]] if wanted in info.by_name else []
+        if not found and wanted in ("won", "closed won", "lost", "closed lost"):
+            found = [info.won if "won" in wanted else info.lost]
+        if not found:
+            raise RowRejected(
+                f"stage {stage_text!r} is not in pipeline {info.pipeline.key} "
+                f"({', '.join(s.name for s in info.stages)}): map it with --stage "
+                f"'{stage_text}=KEY'"
+            )
+        stage = found[0]
+    if not stage.is_open:
+        if status and status != stage.kind:
+            raise RowRejected(f"status {status_text!r} contradicts stage {stage_text!r}")
+        status = stage.kind
+    return stage, status or "open"
+
+
+def _reason(ctx: RowContext, text: str | None) -> tuple[str | None, str | None]:
+    """A lost reason from the configured list; anything else is `other`, its words in the note."""
+    if not text:
+        return None, None
+    wanted = re.sub(r"[\s_]+", "-", text.strip().lower())
+    if wanted in ctx.lost_reasons:
+        return wanted, None
+    ctx.lost_as_other += 1
+    return ("other" if "other" in ctx.lost_reasons else None), text
+
+
+def _product(ctx: RowContext, text: str | None) -> int | None:
+    if not text:
+        return None
+    if ctx._products is None:
+        from sqlmodel import select
+
+        from salesflow.models import Product
+        from salesflow.services.imports.mapping import norm
+
+        ctx._products = {}
+        for pid, sku, name in ctx.session.exec(select(Product.id, Product.sku, Product.name)):
+            ctx._products.setdefault(norm(sku), pid)  # type: ignore[arg-type]
+            ctx._products.setdefault(norm(name), pid)  # type: ignore[arg-type]
+    from salesflow.services.imports.mapping import norm
+
+    found = ctx._products.get(norm(text))
+    if found is None:
+        raise RowRejected(f"product {text!r} is not in the catalogue")
+    return found
+
+
+def _count(text: str | None) -> int | None:
+    if text is None:
+        return None
+    digits = text.replace(",", "").replace("_", "").replace(" ", "")
+    if not digits.isascii() or not digits.isdigit():
+        raise RowRejected(f"employees {text!r} is not a whole number")
+    return int(digits)
+
+
+_CURRENCIES: dict[str, str] = {}
+
+
+def _currency(text: str) -> str:
+    found = _CURRENCIES.get(text)
+    if found is None:
+        found = _parse_currency(text)
+        if len(_CURRENCIES) < 1000:
+            _CURRENCIES[text] = found
+    return found
+
+
+def _parse_currency(text: str) -> str:
+    from salesflow.parsing.money import check_currency
+
+    raw = text.strip()
+    bracketed = re.search(r"\(([A-Za-z]{3})\)", raw)  # "US Dollar (USD)"
+    code = bracketed.group(1) if bracketed else _SYMBOLS.get(raw.upper(), raw)
+    try:
+        return check_currency(code)
+    except InvalidInput:
+        raise RowRejected(f"currency {text!r} is not an ISO 4217 code") from None
+
+
+_PLAIN = re.compile(r"(\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.(\d{1,4}))?")
+
+
+def _value_minor(text: str, currency: str | None, default: str) -> tuple[int, str | None]:
+    """The value in minor units, and the currency it names; a fast path for plain numbers."""
+    plain = _PLAIN.fullmatch(text)
+    if plain:
+        from salesflow.parsing.money import exponent
+
+        places = exponent(currency or default)
+        whole, fraction = plain.group(1).replace(",", ""), plain.group(2) or ""
+        if len(fraction.rstrip("0")) <= places:
+            return int(whole) * 10**places + int((fraction + "0" * places)[:places] or 0), None
+    amount, value_currency = _amount(text)
+    if value_currency and currency and value_currency != currency:
+        raise RowRejected(f"value {text!r} is in {value_currency}, the row says {currency}")
+    return _minor(amount, currency or value_currency or default, text), value_currency
+
+
+def _amount(text: str) -> tuple[Decimal, str | None]:
+    """An amount with an optional currency sign or code before or after it."""
+    from salesflow.parsing.money import parse_amount
+
+    raw = text.strip().replace("\u00a0", " ")
+    currency = None
+    match = _MONEY.fullmatch(raw)
+    if match and (match.group(1) or match.group(3)):
+        currency = _currency(match.group(1) or match.group(3))
+        raw = match.group(2).strip()
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+,\d{1,2}", raw):
+        raise RowRejected(f"value {text!r} uses a decimal comma: write 12000.50 or 12,000.50")
+    try:
+        return parse_amount(raw), currency
+    except InvalidInput as exc:
+        raise RowRejected(f"value {text!r}: {exc.message}") from None
+
+
+def _minor(amount: Decimal, currency: str, text: str) -> int:
+    from salesflow.parsing.money import to_minor
+
+    try:
+        return to_minor(amount, currency)
+    except InvalidInput as exc:
+        raise RowRejected(f"value {text!r}: {exc.message}") from None
+
+
+_DATETIME = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def _moment(ctx: RowContext, text: str | None, what: str) -> datetime | None:
+    """A date or date-time cell as naive UTC (a bare date is local midnight)."""
+    if not text:
+        return None
+    raw = text.strip()
+    if _DATETIME.match(raw):
+        try:
+            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            raise RowRejected(f"{what} {text!r} is not a real date-time") from None
+        return to_utc(moment)
+    day = _day(ctx, raw, what)
+    assert day is not None
+    return to_utc(datetime(day.year, day.month, day.day))
+
+
+def _day(ctx: RowContext, text: str | None, what: str) -> date | None:
+    if not text:
+        return None
+    raw = text.strip()
+    known = ctx._days.get(raw)
+    if known is not None:
+        return known
+    if _DATETIME.match(raw):
+        moment = _moment(ctx, raw, what)
+        return to_local(moment).date() if moment else None
+    day = _parse_day(ctx, raw, what)
+    if len(ctx._days) < 100_000:  # the same few dates recur down a file
+        ctx._days[raw] = day
+    return day
+
+
+def _parse_day(ctx: RowContext, raw: str, what: str) -> date:
+    from salesflow.parsing.dates import _SLASHED, _iso, _slashed
+
+    try:
+        slashed = _SLASHED.match(raw)
+        if slashed:
+            return _slashed(raw, slashed, ctx.date_order)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            raise InvalidInput(f"cannot understand the date {raw!r} (use YYYY-MM-DD)")
+        return _iso(raw)
+    except InvalidInput as exc:
+        raise RowRejected(f"{what}: {exc.message}") from None
