@@ -116,3 +116,9 @@ def test_forget_erases_the_person_and_leaves_no_bytes(jo, isolated):
     forgotten = ok(jo("contact", "forget", "hank@globex.example", "--yes", "--json")).json()
     assert forgotten == {"contact_id": 2, "deals": [3], "texts_scrubbed": 0, "outbox_files": 1,
                          "verified": True, "vacuumed": False, "note": None}  # fmt: skip
+
+
+def test_forget_scrubs_whole_words_only(cli):
+    ok(cli("lead", "add", "Annual plan for Ann", "--contact", "Ann", "--email", "ann@x.example"))
+    ok(cli("contact", "forget", "ann@x.example", "--yes"))
+    assert cli("show", "1", "--json").json()["title"] == "Annual plan for (forgotten)"

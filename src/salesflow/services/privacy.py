@@ -171,7 +171,8 @@ def forget_contact(ref: str, *, actor: str, session: Session) -> Forgotten:
     email, name = contact.email, contact.name
     deals = list(session.exec(select(Deal).where(Deal.contact_id == contact.id).order_by(Deal.id)))  # type: ignore[arg-type]
     ids = [d.id for d in deals]
-    patterns = [re.escape(x) for x in (email, name) if x and len(x) >= 3]
+    # whole words only: forgetting "Ann" must not turn "Annual plan" into "(forgotten)ual plan"
+    patterns = [rf"(?<!\w){re.escape(x)}(?!\w)" for x in (email, name) if x and len(x) >= 3]
     scrub = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
     now = now_utc()
     scrubbed = 0
