@@ -51,6 +51,17 @@ class Output:
             )
         return self._console
 
+    def _pages(self, rows: int) -> bool:
+        """A table taller than the terminal goes through the pager (`$PAGER`, like git), unless
+        `SALESFLOW_PAGER=0`; never when output is piped."""
+        import shutil
+
+        if os.environ.get("SALESFLOW_PAGER", "1") == "0":
+            return False
+        if not (hasattr(self.stream, "isatty") and self.stream.isatty()):
+            return False
+        return rows + 4 > shutil.get_terminal_size().lines
+
     def json(self, data: Any) -> None:
         """Machine output: stable keys, two-space indent."""
         self.stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -91,7 +102,11 @@ class Output:
                 table.add_column(col.header, justify="right" if col.numeric else "left")
             for i, row in enumerate(cells):
                 table.add_row(*row, style=(styles[i] if styles else None) or None)
-            self.console.print(table)
+            if self._pages(len(cells)):
+                with self.console.pager(styles=self.colored):
+                    self.console.print(table)
+            else:
+                self.console.print(table)
             return
         if title:
             self.stream.write(title + "\n")

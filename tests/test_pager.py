@@ -1,0 +1,36 @@
+"""Long lists on a terminal go through the pager, as git does; piped output never does."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+
+
+def run_on_a_terminal(args, env, rows=10):
+    main, secondary = pty.openpty()
+    os.set_blocking(main, False)
+    env = {**env, "LINES": str(rows), "COLUMNS": "120", "TERM": "xterm"}
+    proc = subprocess.run([sys.executable, "-m", "salesflow", *args], stdin=secondary, stdout=secondary,
+                          stderr=subprocess.PIPE, env=env, timeout=120)  # fmt: skip
+    os.close(secondary)
+    os.close(main)
+    return proc
+
+
+def test_a_long_list_is_paged_on_a_terminal_and_not_when_piped(cli, tmp_path):
+    for i in range(30):
+        assert cli("lead", "add", f"Lead {i:02}").exit_code == 0
+    paged = tmp_path / "paged.txt"
+    env = {**os.environ, "PAGER": f"cat > {paged}"}
+    proc = run_on_a_terminal(["lead", "list"], env)
+    assert proc.returncode == 0, proc.stderr
+    text = paged.read_text()
+    assert "Lead 00" in text and "Lead 29" in text
+    paged.unlink()
+    proc = run_on_a_terminal(["lead", "list"], {**env, "SALESFLOW_PAGER": "0"})
+    assert proc.returncode == 0 and not paged.exists()
+    piped = subprocess.run([sys.executable, "-m", "salesflow", "lead", "list"], env=env,
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert "Lead 29" in piped.stdout and not paged.exists()
