@@ -15,6 +15,20 @@ from typer.testing import CliRunner
 NOW = "2026-11-27T09:00"
 
 
+def maven_dir() -> Path:
+    """The Maven CRM data set: SALESFLOW_MAVEN_DIR, else shared/ beside the checkout, else the
+    workplace's /work/shared (CI clones elsewhere with a copy of shared/ beside the clone)."""
+    import os
+
+    candidates = [
+        os.environ.get("SALESFLOW_MAVEN_DIR"),
+        Path(__file__).resolve().parents[2] / "shared/data/maven-crm",
+        "/work/shared/data/maven-crm",
+    ]
+    found = [Path(c) for c in candidates if c and (Path(c) / "sales_pipeline.csv").exists()]
+    return found[0] if found else Path(candidates[1])
+
+
 def _clear_caches() -> None:
     from salesflow import clock, config
 

@@ -9,14 +9,11 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import maven_dir
 
 # shared/ lies beside the checkout (here and in CI); SALESFLOW_MAVEN_DIR overrides. Under CI a
 # missing data set fails the tests instead of skipping them.
-MAVEN = Path(
-    os.environ.get(
-        "SALESFLOW_MAVEN_DIR", Path(__file__).resolve().parents[2] / "shared/data/maven-crm"
-    )
-)
+MAVEN = maven_dir()
 maven_data = pytest.mark.skipif(
     not MAVEN.exists() and os.environ.get("CI") != "true",
     reason=f"the Maven CRM data set is not in {MAVEN}",

@@ -16,14 +16,13 @@ from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import maven_dir
 from typer.testing import CliRunner
 
-DATA = Path(os.environ.get("SALESFLOW_MAVEN_DIR",
-                           Path(__file__).resolve().parents[2] / "shared/data/maven-crm"))  # fmt: skip
+DATA = maven_dir()
 FILES = ["accounts.csv", "products.csv", "sales_teams.csv", "sales_pipeline.csv"]
 ZONE = "Europe/Berlin"  # midnight there is the previous day in UTC: dates must be local
 
