@@ -166,6 +166,7 @@ BAD = [
     (("quote", "new", "1", "--line", "SEAT:1:150"), "between 0 and 100"),
     (("quote", "new", "1", "--line", "SEAT:1", "--tax", "1.234"), "two decimals"),
     (("quote", "show", "99"), "no quote"),
+    (("quote", "new", "1", "--line", "SEAT:1", "--valid-days", "0"), "between 1 and 3650"),
     (("product", "add", "SEAT", "Again", "--price", "1"), "exists"),
     (("product", "add", "BAD SKU", "x", "--price", "1"), "without spaces"),
     (("product", "add", "B2", "Bundle", "--price", "1", "--bundle", "NOPE:1"), "no product"),

@@ -213,7 +213,7 @@ def new_quote(
         priced,
         discount_bp=discount_bp,
         tax_bp=tax_bp,
-        valid_days=valid_days or DEFAULT_VALID_DAYS,
+        valid_days=DEFAULT_VALID_DAYS if valid_days is None else valid_days,
         version=1,
         supersedes=None,
         actor=actor,
@@ -264,7 +264,9 @@ def revise_quote(
             )
     old.status = "superseded"
     session.add(old)
-    days = valid_days or max(1, (old.valid_until - old.created_at.date()).days)
+    days = (
+        max(1, (old.valid_until - old.created_at.date()).days) if valid_days is None else valid_days
+    )
     return _store(
         deal,
         priced,
