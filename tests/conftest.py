@@ -71,7 +71,9 @@ class Run:
 @pytest.fixture
 def cli() -> Callable[..., Run]:
     """Run salesflow through CliRunner; returns exit code, stdout and stderr."""
-    from salesflow.cli.main import app
+    from salesflow.cli.main import full_app
+
+    app = full_app()
 
     runner = CliRunner()
 

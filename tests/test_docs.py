@@ -6,7 +6,9 @@ from pathlib import Path
 
 import typer
 
-from salesflow.cli.main import app
+from salesflow.cli.main import full_app
+
+app = full_app()
 
 README = (Path(__file__).parent.parent / "README.md").read_text()
 

@@ -95,7 +95,9 @@ def closed_between(first: date, last: date) -> list[dict[str, str]]:
 def maven(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The Maven data imported into a database of its own; the env to report on it."""
     from salesflow import clock, config
-    from salesflow.cli.main import app
+    from salesflow.cli.main import full_app
+
+    app = full_app()
 
     folder = tmp_path_factory.mktemp("maven")
     settings = folder / "config.toml"

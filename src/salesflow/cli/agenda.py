@@ -31,12 +31,12 @@ def agenda(
     """Open follow-ups per day for the coming days, overdue ones first."""
     from salesflow.render.agenda import agenda_json, show_agenda
     from salesflow.render.tasks import TASK_COLUMNS, task_rows
-    from salesflow.services.followups import agenda as build
+    from salesflow.services.task_lists import agenda as build
 
     app_ctx = state(ctx)
     who = _who(ctx, owner, all_)
-    with app_ctx.read() as session:
-        result = build(session=session, days=days, owner=who)
+    with app_ctx.reader() as reader:
+        result = build(reader=reader, days=days, owner=who)
     out = app_ctx.output()
     if json:
         out.json(agenda_json(result))
@@ -60,8 +60,8 @@ def stale(
     from salesflow.services.stale import find_stale
 
     app_ctx = state(ctx)
-    with app_ctx.read() as session:
-        result = find_stale(session=session, pipeline=pipeline, owner=owner, limit=limit)
+    with app_ctx.reader() as reader:
+        result = find_stale(reader=reader, pipeline=pipeline, owner=owner, limit=limit)
     out = app_ctx.output()
     if json:
         out.json(stale_json(result))

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from salesflow.db.engine import Database
+    from salesflow.db.reader import Reader
     from salesflow.render.output import Output
 
 
@@ -91,6 +92,23 @@ class AppContext:
         """A read session on the database."""
         with self.database().read() as session:
             yield session
+
+    @contextmanager
+    def reader(self) -> Iterator[Reader]:
+        """A light read-only connection (no ORM import) when the database is ready for it;
+        otherwise the database is opened the full way (created, migrated) and its session wrapped.
+        """
+        from salesflow.db.reader import open_reader, reader_for
+
+        if self._db is None:
+            from salesflow.db.location import resolve_target
+
+            with open_reader(resolve_target(self.db_option)) as light:
+                if light is not None:
+                    yield light
+                    return
+        with self.read() as session:
+            yield reader_for(session)
 
     @contextmanager
     def write(self) -> Iterator[Session]:

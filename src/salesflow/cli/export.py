@@ -56,14 +56,14 @@ def ics(
     from salesflow.clock import now_utc
     from salesflow.errors import UsageProblem
     from salesflow.render.ics import calendar_bytes
-    from salesflow.services.followups import calendar_tasks
+    from salesflow.services.task_lists import calendar_tasks
 
     if owner and all_:
         raise UsageProblem("--owner and --all exclude each other")
     app_ctx = state(ctx)
     who = None if all_ else (owner or app_ctx.actor)
-    with app_ctx.read() as session:
-        tasks = calendar_tasks(session=session, owner=who)
+    with app_ctx.reader() as reader:
+        tasks = calendar_tasks(reader=reader, owner=who)
     name = f"salesflow follow-ups ({who})" if who else "salesflow follow-ups"
     data = calendar_bytes(tasks, stamp=now_utc(), name=name)
     if str(file) == "-":

@@ -37,12 +37,13 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same data).")] = 7,
 ) -> None:
     """Build a realistic demo database (demo.db unless --db) and tour it."""
+    from salesflow.db.reader import reader_for
     from salesflow.errors import InvalidInput
     from salesflow.render.funnel import show_funnel
     from salesflow.render.tasks import show_due
     from salesflow.services.demo import build_demo
-    from salesflow.services.followups import due_today
     from salesflow.services.funnel import build_funnel
+    from salesflow.services.task_lists import due_today
 
     if size < 1 or size > 2_000_000:
         raise InvalidInput("--size must be between 1 and 2,000,000")
@@ -55,7 +56,7 @@ def demo(
     out.line()
     with app_ctx.read() as session:
         funnel = build_funnel(session=session)
-        due = due_today(session=session, owner=None, limit=10)
+        due = due_today(reader=reader_for(session), owner=None, limit=10)
     show_funnel(out, funnel)
     out.line()
     show_due(out, due)

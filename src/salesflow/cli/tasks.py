@@ -53,11 +53,20 @@ def list_(
 ) -> None:
     """List open follow-ups, soonest first."""
     from salesflow.render.tasks import TASK_COLUMNS, show_tasks, task_json, task_rows
-    from salesflow.services.followups import list_tasks
+    from salesflow.services.task_lists import list_tasks
 
     app_ctx = state(ctx)
-    with app_ctx.read() as session:
-        tasks = list_tasks(session=session, owner=owner, deal=deal, include_done=all_, limit=limit)
+    if deal:  # a deal reference (id, title words …) is resolved the full way
+        from salesflow.db.reader import reader_for
+        from salesflow.services.deals import resolve_deal
+
+        with app_ctx.read() as session:
+            deal_id = resolve_deal(deal, session=session).id
+            tasks = list_tasks(reader=reader_for(session), owner=owner, deal_id=deal_id,
+                               include_done=all_, limit=limit)  # fmt: skip
+    else:
+        with app_ctx.reader() as reader:
+            tasks = list_tasks(reader=reader, owner=owner, include_done=all_, limit=limit)
     out = app_ctx.output()
     if json:
         out.json({"tasks": [task_json(t) for t in tasks]})
@@ -128,14 +137,14 @@ def due_today(
     """What is due by the end of today: overdue first, then today."""
     from salesflow.errors import UsageProblem
     from salesflow.render.tasks import TASK_COLUMNS, due_json, show_due, task_rows
-    from salesflow.services.followups import due_today as build
+    from salesflow.services.task_lists import due_today as build
 
     if owner and all_:
         raise UsageProblem("--owner and --all exclude each other")
     app_ctx = state(ctx)
     who = None if all_ else (owner or app_ctx.actor)
-    with app_ctx.read() as session:
-        due = build(session=session, owner=who, limit=limit)
+    with app_ctx.reader() as reader:
+        due = build(reader=reader, owner=who, limit=limit)
     out = app_ctx.output()
     if json:
         out.json(due_json(due))

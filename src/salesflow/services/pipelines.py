@@ -175,21 +175,13 @@ def ensure_default_pipeline(*, session: Session) -> None:
 
 
 def get_pipeline(name: str | None, *, session: Session) -> Pipeline:
-    """The pipeline called `name`, or the default one."""
-    from sqlmodel import func, select
+    """The pipeline called `name`, or the default one (the rule lives in `lookups`)."""
+    from salesflow.db.reader import reader_for
+    from salesflow.services.lookups import pipeline_id
 
-    if name:
-        found = session.exec(
-            select(Pipeline).where(func.lower(Pipeline.key) == name.strip().lower())
-        ).first()
-        if found is None:
-            known = ", ".join(session.exec(select(Pipeline.key).order_by(Pipeline.key)))
-            raise NotFound(f"no pipeline {name!r}", hint=f"pipelines: {known}")
-        return found
-    default = session.exec(select(Pipeline).where(Pipeline.is_default)).first()
-    if default is None:
-        raise NotFound("no default pipeline", hint="run `salesflow init`")
-    return default
+    found = session.get(Pipeline, pipeline_id(name, reader=reader_for(session)))
+    assert found is not None
+    return found
 
 
 def stages_of(pipeline_id: int, *, session: Session) -> list[Stage]:

@@ -3,183 +3,159 @@
 A deal is *rotting* (Pipedrive's rule) when it is open, its stage has `rot_days`, and more
 than `rot_days` whole days have passed since the later of its last activity and its last stage
 move; `idle_days` counts local calendar days from that last touch to today. A deal has *no next
-step* when it is open and has no open follow-up. Both are single queries over all deals, so
-they stay fast on a big database (the 100k-deal demo answers in about half a second).
+step* when it is open and has no open follow-up.
+
+Both read through the light `Reader` (plain SQL, the same on SQLite and PostgreSQL). Rotting is
+asked stage by stage: each stage's threshold is a plain timestamp (local midnight `rot_days`
+days ago, as UTC), so the comparison stays index-friendly and portable, and the SQL is static.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+import heapq
+from datetime import datetime, timedelta
+from typing import Any, LiteralString
 
 from salesflow.clock import start_of_day_utc, to_local, today
+from salesflow.db.reader import Reader, as_datetime, compose
 from salesflow.errors import InvalidInput
-from salesflow.models import Activity, Company, Deal, FollowUp, Stage, StageMove
 from salesflow.services.views import RottingDeal, Stale, StaleDeal
 
-if TYPE_CHECKING:
-    from sqlmodel import Session
+_ROT_STAGES = "SELECT id, key, rot_days FROM stages WHERE kind = 'open' AND rot_days IS NOT NULL"
+_OF_PIPELINE = " AND pipeline_id = :pipeline_id"
+
+# Open deals of one stage with their last touch (the later of last move and last activity).
+_TOUCHED = """
+SELECT t.id, t.title, t.owner, t.company_id,
+       CASE WHEN t.acted IS NOT NULL AND t.acted > t.moved THEN t.acted ELSE t.moved END AS touch
+FROM (
+  SELECT d.id, d.title, d.owner, d.company_id,
+         (SELECT max(m.at) FROM stage_moves m WHERE m.deal_id = d.id) AS moved,
+         (SELECT max(a.at) FROM activities a WHERE a.deal_id = d.id) AS acted
+  FROM deals d
+  WHERE d.status = 'open' AND d.stage_id = :stage_id
+"""
+_DEAL_OWNER = " AND lower(d.owner) = :owner"
+_COUNT = "SELECT count(*) FROM rotting"
+_LIMIT = " LIMIT :limit"
+_ROTTING_LIST = """
+SELECT r.id, r.title, r.owner, c.name, r.touch FROM rotting r
+LEFT JOIN companies c ON c.id = r.company_id
+ORDER BY r.touch, r.id
+"""
+_NO_STEP = """
+FROM deals d
+WHERE d.status = 'open'
+  AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.deal_id = d.id AND f.done_at IS NULL)
+"""
+_NO_STEP_LIST = """
+SELECT d.id, d.title, c.name, s.key, d.owner
+FROM deals d JOIN stages s ON s.id = d.stage_id LEFT JOIN companies c ON c.id = d.company_id
+WHERE d.status = 'open'
+  AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.deal_id = d.id AND f.done_at IS NULL)
+"""
 
 
-def _scope(session: Session, pipeline: str | None, owner: str | None) -> list[Any]:
-    """WHERE terms for open deals, optionally of one pipeline and one owner."""
-    from sqlmodel import func
+def _rot_stages(reader: Reader, pipeline_id: int | None) -> list[tuple[int, str, int]]:
+    if pipeline_id is None:
+        return [tuple(r) for r in reader.rows(_ROT_STAGES)]  # type: ignore[misc]
+    sql = compose(_ROT_STAGES, _OF_PIPELINE)
+    return [tuple(r) for r in reader.rows(sql, pipeline_id=pipeline_id)]  # type: ignore[misc]
 
-    where: list[Any] = [Deal.status == "open"]
-    if pipeline:
-        from salesflow.services.pipelines import get_pipeline
 
-        where.append(Deal.pipeline_id == get_pipeline(pipeline, session=session).id)
+def _rotting(owner: str | None, then: LiteralString) -> LiteralString:
+    """`WITH rotting AS (…) <then>`: the stage's open deals last touched before the threshold."""
+    return compose(
+        "WITH rotting AS (SELECT * FROM (",
+        _TOUCHED,
+        _DEAL_OWNER if owner else "",
+        ") t) x WHERE x.touch < :threshold) ",
+        then,
+    )
+
+
+def _stage_params(stage_id: int, rot_days: int, owner: str | None) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "stage_id": stage_id,
+        "threshold": start_of_day_utc(today() - timedelta(days=rot_days)),
+    }
     if owner:
-        where.append(func.lower(Deal.owner) == owner.lower())
-    return where
+        params["owner"] = owner.lower()
+    return params
 
 
-def _rotting_query(session: Session, where: list[Any]) -> Any:
-    """Open deals whose last touch is older than their stage allows, or None if no stage rots.
-
-    Each stage's rot threshold is a plain timestamp (local midnight `rot_days` days ago, as UTC),
-    picked per deal with a CASE on the stage id: the comparison stays index-friendly and portable.
-    """
-    from sqlmodel import case, col, func, select
-
-    stages = select(Stage.id, Stage.rot_days).where(
-        Stage.kind == "open",
-        Stage.rot_days.is_not(None),  # type: ignore[union-attr]
+def _scope(pipeline_id: int | None, owner: str | None) -> tuple[LiteralString, dict[str, Any]]:
+    params: dict[str, Any] = {}
+    if pipeline_id is not None:
+        params["pipeline_id"] = pipeline_id
+    if owner:
+        params["owner"] = owner.lower()
+    sql = compose(
+        " AND d.pipeline_id = :pipeline_id" if pipeline_id is not None else "",
+        _DEAL_OWNER if owner else "",
     )
-    rot: dict[int, int] = dict(session.exec(stages).all())  # type: ignore[arg-type]
-    if not rot:
-        return None
-    day = today()
-    threshold = case(
-        *(
-            (Deal.stage_id == sid, start_of_day_utc(day - timedelta(days=days)))
-            for sid, days in rot.items()
-        ),
-        else_=None,
-    )
-    moved = select(func.max(StageMove.at)).where(StageMove.deal_id == Deal.id).scalar_subquery()
-    acted = select(func.max(Activity.at)).where(Activity.deal_id == Deal.id).scalar_subquery()
-    touched = (
-        select(  # type: ignore[call-overload]
-            col(Deal.id).label("deal_id"),
-            col(Deal.title).label("title"),
-            col(Deal.owner).label("owner"),
-            col(Deal.company_id).label("company_id"),
-            col(Deal.stage_id).label("stage_id"),
-            moved.label("moved"),
-            acted.label("acted"),
-            threshold.label("threshold"),
-        )
-        .where(*where, col(Deal.stage_id).in_(list(rot)))
-        .subquery()
-    )
-    last = case(
-        (touched.c.acted.is_not(None) & (touched.c.acted > touched.c.moved), touched.c.acted),
-        else_=touched.c.moved,
-    )
-    return (
-        select(  # type: ignore[call-overload]
-            touched.c.deal_id,
-            touched.c.title,
-            touched.c.owner,
-            Company.name,
-            Stage.key,
-            Stage.rot_days,
-            last.label("last_touch"),
-        )
-        .select_from(touched)
-        .join(Stage, col(Stage.id) == touched.c.stage_id)
-        .join(Company, col(Company.id) == touched.c.company_id, isouter=True)
-        .where(last < touched.c.threshold)
-    )
-
-
-def _no_step_where() -> Any:
-    from sqlmodel import exists, select
-
-    return ~exists(
-        select(FollowUp.id).where(
-            FollowUp.deal_id == Deal.id,
-            FollowUp.done_at.is_(None),  # type: ignore[union-attr]
-        )
-    )
+    return sql, params
 
 
 def find_stale(
     *,
-    session: Session,
+    reader: Reader,
     pipeline: str | None = None,
     owner: str | None = None,
     limit: int | None = None,
 ) -> Stale:
     """Rotting deals (most idle first) and deals with no next step (oldest first)."""
-    from sqlmodel import col, func, select
-
     if limit is not None and limit < 1:
         raise InvalidInput("--limit must be 1 or more")
-    where = _scope(session, pipeline, owner)
+    pipeline_id = None
+    if pipeline:
+        from salesflow.services.lookups import pipeline_id as find_pipeline
+
+        pipeline_id = find_pipeline(pipeline, reader=reader)
     day = today()
-    rotting: list[RottingDeal] = []
+    found: list[tuple[datetime, int, RottingDeal]] = []
     rotting_total = 0
-    query = _rotting_query(session, where)
-    if query is not None:
-        inner = query.subquery()
-        ordered = select(*inner.c).order_by(inner.c.last_touch, inner.c.deal_id)
+    for stage_id, stage_key, rot_days in _rot_stages(reader, pipeline_id):
+        params = _stage_params(stage_id, rot_days, owner)
         if limit:
-            ordered = ordered.limit(limit)
-            rotting_total = int(session.exec(select(func.count()).select_from(inner)).one())
-        for deal_id, title, deal_owner, company, stage, rot_days, last in session.exec(ordered):
-            rotting.append(
-                RottingDeal(
-                    deal_id=deal_id,
-                    deal=title,
-                    company=company,
-                    stage=stage,
-                    owner=deal_owner,
-                    idle_days=(day - to_local(last).date()).days,
-                    rot_days=rot_days,
-                    last_touch=last,
-                )
-            )
-        if not limit:
-            rotting_total = len(rotting)
-    no_step_where = [*where, _no_step_where()]
-    no_step_total = int(
-        session.exec(select(func.count()).select_from(Deal).where(*no_step_where)).one()
-    )
-    no_step_query = (
-        select(Deal.id, Deal.title, Company.name, Stage.key, Deal.owner)  # type: ignore[call-overload]
-        .join(Stage, col(Stage.id) == Deal.stage_id)
-        .join(Company, col(Company.id) == Deal.company_id, isouter=True)
-        .where(*no_step_where)
-        .order_by(Deal.id)
-    )
+            rotting_total += int(reader.scalar(_rotting(owner, _COUNT), **params))
+            params["limit"] = limit
+        rows = reader.rows(_rotting(owner, compose(_ROTTING_LIST, _LIMIT if limit else "")),
+                           **params)  # fmt: skip
+        for deal_id, title, deal_owner, company, touch in rows:
+            last = as_datetime(touch)
+            assert last is not None
+            found.append((last, deal_id, RottingDeal(
+                deal_id=deal_id, deal=title, company=company, stage=stage_key, owner=deal_owner,
+                idle_days=(day - to_local(last).date()).days, rot_days=rot_days, last_touch=last,
+            )))  # fmt: skip
+    ordered = [deal for _, _, deal in heapq.nsmallest(limit or len(found), found)]
+    if not limit:
+        rotting_total = len(ordered)
+    scope, params = _scope(pipeline_id, owner)
+    no_step_total = int(reader.scalar(compose("SELECT count(*)", _NO_STEP, scope), **params))
+    list_sql = compose(_NO_STEP_LIST, scope, " ORDER BY d.id", _LIMIT if limit else "")
     if limit:
-        no_step_query = no_step_query.limit(limit)
+        params["limit"] = limit
     no_step = [
         StaleDeal(deal_id=i, deal=t, company=c, stage=s, owner=o)
-        for i, t, c, s, o in session.exec(no_step_query)
+        for i, t, c, s, o in reader.rows(list_sql, **params)
     ]
     return Stale(
         as_of=day,
-        rotting=rotting,
+        rotting=ordered,
         no_next_step=no_step,
         rotting_total=rotting_total,
         no_next_step_total=no_step_total,
     )
 
 
-def stale_counts(*, session: Session, owner: str | None) -> tuple[int, int]:
+def stale_counts(*, reader: Reader, owner: str | None) -> tuple[int, int]:
     """How many open deals (of `owner`, or everyone's) are rotting, and have no next step."""
-    from sqlmodel import func, select
-
-    where = _scope(session, None, owner)
-    query = _rotting_query(session, where)
     rotting = 0
-    if query is not None:
-        rotting = int(session.exec(select(func.count()).select_from(query.subquery())).one())
-    no_step = int(
-        session.exec(select(func.count()).select_from(Deal).where(*where, _no_step_where())).one()
-    )
+    for stage_id, _key, rot_days in _rot_stages(reader, None):
+        params = _stage_params(stage_id, rot_days, owner)
+        rotting += int(reader.scalar(_rotting(owner, _COUNT), **params))
+    scope, params = _scope(None, owner)
+    no_step = int(reader.scalar(compose("SELECT count(*)", _NO_STEP, scope), **params))
     return rotting, no_step

@@ -1,0 +1,209 @@
+"""The light read path: plain SQL over a DB-API connection, the same on SQLite and PostgreSQL.
+
+The commands a rep runs all day (`due-today`, `stale`, `funnel`) must answer in a blink, and
+importing the ORM alone costs more than the whole answer. Their queries are therefore written
+once, as SQL text with `:name` parameters, and run through a `Reader`:
+
+- `open_reader(target)` opens the database directly with `sqlite3` (or `psycopg` for a
+  `postgresql://` URL) without importing SQLAlchemy. It returns None when the database needs the
+  full path first: the file does not exist yet or its schema is not at head (then the caller
+  opens it the usual way, which creates and migrates it).
+- `reader_for(session)` wraps the connection of an ORM session, so a service that already holds
+  a session runs exactly the same SQL inside its transaction.
+
+There is one query per rule: a service takes a `Reader` and never cares which way it was opened.
+Values come back as the driver gives them (SQLite: text for dates and times, PostgreSQL: date
+and datetime objects); `as_date` and `as_datetime` read both.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, LiteralString
+
+from salesflow.errors import DatabaseBusy, SalesflowError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+class Reader:
+    """Runs read-only SQL text with `:name` parameters on SQLite or PostgreSQL."""
+
+    def __init__(self, connection: Any, dialect: str) -> None:
+        self.connection = connection
+        self.dialect = dialect  # "sqlite" or "postgresql"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    def rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        """Every row of the query."""
+        with _translated():
+            cursor = self.connection.cursor()
+            try:
+                cursor.execute(self._sql(sql), self._params(params))
+                return [tuple(row) for row in cursor.fetchall()]
+            finally:
+                cursor.close()
+
+    def row(self, sql: str, **params: Any) -> tuple[Any, ...] | None:
+        """The first row, or None."""
+        with _translated():
+            cursor = self.connection.cursor()
+            try:
+                cursor.execute(self._sql(sql), self._params(params))
+                found = cursor.fetchone()
+                return tuple(found) if found is not None else None
+            finally:
+                cursor.close()
+
+    def scalar(self, sql: str, **params: Any) -> Any:
+        """The first column of the first row, or None."""
+        found = self.row(sql, **params)
+        return found[0] if found else None
+
+    def _params(self, params: dict[str, Any]) -> dict[str, Any]:
+        """On SQLite, dates and times as the ORM stores them (ISO text, so comparisons hold)."""
+        if not self.is_sqlite:
+            return params
+        return {name: _sqlite_value(value) for name, value in params.items()}
+
+    def _sql(self, sql: str) -> str:
+        if self.is_sqlite:
+            return sql
+        return _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
+def compose(*parts: LiteralString) -> LiteralString:
+    """One statement from constant fragments. Only literals go in (a type checker holds callers
+    to that), never user text: values always travel as parameters."""
+    return "".join(parts)
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere; its own % and _ match literally (ESCAPE '\\')."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def as_date(value: Any) -> date | None:
+    """A date from either driver (SQLite gives 'YYYY-MM-DD' text)."""
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return date.fromisoformat(str(value)[:10])
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """A naive-UTC datetime from either driver (SQLite gives ISO text)."""
+    if value is None or isinstance(value, datetime):
+        return value.replace(tzinfo=None) if value is not None and value.tzinfo else value
+    return datetime.fromisoformat(str(value))
+
+
+def reader_for(session: Session) -> Reader:
+    """A Reader over the connection (and transaction) of an ORM session."""
+    raw = session.connection().connection.driver_connection
+    dialect = "sqlite" if session.get_bind().dialect.name == "sqlite" else "postgresql"
+    return Reader(raw, dialect)
+
+
+@contextmanager
+def open_reader(target: str) -> Iterator[Reader | None]:
+    """A Reader opened without the ORM, or None when the database must be opened the full way."""
+    from salesflow.db.location import is_url
+
+    if is_url(target):
+        opened = _open_postgresql(target) if target.startswith("postgresql") else None
+    else:
+        opened = _open_sqlite(target)
+    if opened is None:
+        yield None
+        return
+    try:
+        if _revision(opened) != _head():
+            yield None
+            return
+        yield opened
+    finally:
+        with _translated():
+            opened.connection.rollback()
+        opened.connection.close()
+
+
+def _head() -> str:
+    from salesflow.db.schema import HEAD_REVISION
+
+    return HEAD_REVISION
+
+
+def _open_sqlite(path: str) -> Reader | None:
+    import sqlite3
+
+    if not os.path.isfile(path) or os.path.getsize(path) == 0:
+        return None
+    from salesflow.db.engine import BUSY_TIMEOUT_MS
+
+    timeout = int(os.environ.get("SALESFLOW_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS))
+    with _translated():
+        connection = sqlite3.connect(path, timeout=timeout / 1000)
+        connection.execute("PRAGMA query_only = ON")
+    return Reader(connection, "sqlite")
+
+
+def _open_postgresql(url: str) -> Reader | None:
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    conninfo = re.sub(r"^postgresql\+\w+://", "postgresql://", url)
+    try:
+        connection = psycopg.connect(conninfo)
+    except psycopg.Error:
+        return None  # the full path reports the problem in its own words
+    connection.read_only = True
+    return Reader(connection, "postgresql")
+
+
+def _revision(reader: Reader) -> str | None:
+    try:
+        return str(reader.scalar("SELECT version_num FROM alembic_version"))
+    except SalesflowError:
+        if not reader.is_sqlite:
+            reader.connection.rollback()
+        return None
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Driver errors as salesflow errors: a lock that outlasts the timeout is exit 4."""
+    try:
+        yield
+    except Exception as exc:
+        module = type(exc).__module__
+        if not (module.startswith("sqlite3") or module.startswith("psycopg")):
+            raise
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            raise DatabaseBusy(
+                "the database is busy: another salesflow is writing",
+                hint="try again in a moment",
+            ) from None
+        raise SalesflowError(f"database error: {str(exc).strip()}") from None
