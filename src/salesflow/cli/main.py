@@ -72,7 +72,7 @@ def command_module(words: list[str]) -> str | None:
 
 
 def _typed_words() -> list[str]:
-    """The words of this command line that are complete (for completion: not the one being typed)."""
+    """The complete words of this command line (when completing: not the word being typed)."""
     if not os.environ.get("_SALESFLOW_COMPLETE"):
         return sys.argv[1:]
     if "COMP_WORDS" in os.environ:  # bash
