@@ -68,3 +68,76 @@ def test_a_new_database_is_still_created_by_a_read_command(tmp_path) -> None:
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "new.db").stat().st_size > 0
     assert "Nothing due today" in run.stdout
+
+
+def _salesflow(args: list[str], env: dict[str, str], importtime: bool = False):
+    flags = ["-X", "importtime"] if importtime else []
+    return subprocess.run([sys.executable, *flags, "-m", "salesflow", *args],
+                          capture_output=True, text=True, env=env)  # fmt: skip
+
+
+def test_root_help_from_the_cache_is_what_typer_prints(tmp_path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "COLUMNS": "100"}
+    first = _salesflow(["--help"], env)  # through Typer; writes the cache
+    assert first.returncode == 0 and "due-today" in first.stdout and "Usage:" in first.stdout
+    second = _salesflow(["--help"], env, importtime=True)
+    assert second.returncode == 0
+    assert second.stdout == first.stdout
+    assert "typer" not in second.stderr  # answered without importing Typer
+    narrow = _salesflow(["--help"], {**env, "COLUMNS": "60"})  # another width: rendered anew
+    assert narrow.stdout != first.stdout and max(map(len, narrow.stdout.splitlines())) <= 60
+
+
+def test_a_cache_of_another_installation_is_ignored(tmp_path) -> None:
+    import marshal
+
+    from salesflow.cli import quick
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "COLUMNS": "80"}
+    folder = tmp_path / "cache" / "salesflow"
+    folder.mkdir(parents=True)
+    bogus = {"key": "another version", "help": {"80": "stale help\n"}, "bash": {"": ["zzz"]}}
+    (folder / "answers.marshal").write_bytes(marshal.dumps(bogus))
+    run = _salesflow(["--help"], env)
+    assert "stale help" not in run.stdout and "due-today" in run.stdout
+    assert marshal.loads((folder / "answers.marshal").read_bytes())["key"] != "another version"
+    assert quick.terminal_columns() > 0
+
+
+@pytest.mark.parametrize(
+    ("words", "cword"),
+    [("salesflow adv", 1), ("salesflow ", 1), ("salesflow lead ", 2), ("salesflow quote s", 2),
+     ("salesflow --db x.db task d", 3), ("salesflow zzz", 1)],
+)  # fmt: skip
+def test_bash_completion_from_the_cache_is_what_typer_answers(tmp_path, words, cword) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "_SALESFLOW_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}  # fmt: skip
+    typer_answer = _salesflow([], env)  # no cache yet: Typer answers (and the cache is written)
+    cached = _salesflow([], env, importtime=True)
+    assert cached.returncode == typer_answer.returncode == 0
+    assert cached.stdout == typer_answer.stdout
+    assert "typer" not in cached.stderr
+    if words == "salesflow adv":
+        assert cached.stdout.split() == ["advance"]
+
+
+def test_completing_an_option_still_goes_through_typer(tmp_path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "_SALESFLOW_COMPLETE": "complete_bash", "COMP_WORDS": "salesflow lead add --cu",
+           "COMP_CWORD": "3"}  # fmt: skip
+    run = _salesflow([], env)
+    assert run.stdout.split() == ["--currency"]
+
+
+def test_the_cache_dir_is_what_platformdirs_says(monkeypatch, tmp_path) -> None:
+    import shutil
+
+    from platformdirs import user_cache_dir
+
+    from salesflow.cli import quick
+
+    assert quick.cache_dir() == user_cache_dir("salesflow")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert quick.cache_dir() == user_cache_dir("salesflow")
+    monkeypatch.setenv("COLUMNS", "123")
+    assert quick.terminal_columns() == shutil.get_terminal_size().columns == 123

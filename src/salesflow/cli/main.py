@@ -4,19 +4,19 @@ Each command module registers its commands on the root app when imported. Import
 building all eighteen of them costs more than most commands take, so `main` reads the command
 word first and imports only its module; `--help`, a word we don't know (so the error can suggest
 one) and completing a command name load them all. `COMMAND_MODULES` is the index, and a test
-checks it against what the modules register.
+checks it against what the modules register. Root help and bash completion of command names
+are answered from a cache before Typer is even imported (`quick`).
 """
 
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 from importlib import import_module
 
-import typer
-
-from salesflow.cli.app import app
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `--help` and completion must not import typing
+if TYPE_CHECKING:
+    import typer
 
 # top-level command or group → the module in salesflow.cli that registers it
 COMMAND_MODULES: dict[str, str] = {
@@ -85,6 +85,8 @@ def _typed_words() -> list[str]:
 
 
 def _split(line: str) -> list[str]:
+    import shlex
+
     try:
         return shlex.split(line)
     except ValueError:
@@ -100,13 +102,24 @@ def load_commands(words: list[str]) -> None:
 
 def full_app() -> typer.Typer:
     """The root app with every command loaded (tests, documentation checks)."""
+    from salesflow.cli.app import app
+
     load_commands([])
     return app
 
 
 def main() -> None:
     """The `salesflow` console script."""
+    from salesflow.cli import quick
+
+    argv = sys.argv[1:]
+    if quick.answer(argv):
+        return
     load_commands(_typed_words())
+    from salesflow.cli.app import app
+
+    if quick.is_cacheable(argv):
+        quick.remember(full_app())
     app()
 
 
