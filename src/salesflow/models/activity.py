@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import DateTime, Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from salesflow.models.base import TableModel
 
 ACTIVITY_TYPES = ("call", "email", "meeting", "demo", "note", "support")
 ENGAGEMENT_TYPES = (
@@ -18,7 +20,7 @@ ENGAGEMENT_TYPES = (
 )
 
 
-class Activity(SQLModel, table=True):
+class Activity(TableModel, table=True):
     """One logged touch or engagement event. Restarts the rotting clock of its deal."""
 
     __tablename__ = "activities"

@@ -11,10 +11,12 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator, model_validator
 from pydantic import Field as PydanticField
 from sqlalchemy import JSON, Column, DateTime, Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from salesflow.models.base import TableModel
 
 
-class Cadence(SQLModel, table=True):
+class Cadence(TableModel, table=True):
     """A sequence of steps: `[{day, kind, text | template}]`, loaded from TOML."""
 
     __tablename__ = "cadences"
@@ -26,7 +28,7 @@ class Cadence(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime)
 
 
-class CadenceRun(SQLModel, table=True):
+class CadenceRun(TableModel, table=True):
     """A cadence running on a deal; stopped by hand, by a close, or by a `replied` activity."""
 
     __tablename__ = "cadence_runs"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, DateTime
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from salesflow.models.base import TableModel
 
 
-class Product(SQLModel, table=True):
+class Product(TableModel, table=True):
     """Something we sell, at a unit price in one currency. A bundle has `BundleItem`s."""
 
     __tablename__ = "products"
@@ -24,7 +26,7 @@ class Product(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime)
 
 
-class BundleItem(SQLModel, table=True):
+class BundleItem(TableModel, table=True):
     """One product inside a bundle, with its quantity."""
 
     __tablename__ = "bundle_items"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, DateTime
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from salesflow.models.base import TableModel
 
 
-class Contract(SQLModel, table=True):
+class Contract(TableModel, table=True):
     """The term a won deal starts: dates, recurring value, renewal date, hand-off note."""
 
     __tablename__ = "contracts"
@@ -26,7 +28,7 @@ class Contract(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime)
 
 
-class Feedback(SQLModel, table=True):
+class Feedback(TableModel, table=True):
     """An NPS-style score (0–10) from a customer, on a deal."""
 
     __tablename__ = "feedback"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, DateTime, Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from salesflow.models.base import TableModel
 
 
-class Deal(SQLModel, table=True):
+class Deal(TableModel, table=True):
     """An opportunity moving through a pipeline. `version` guards against lost updates."""
 
     __tablename__ = "deals"
@@ -37,7 +39,7 @@ class Deal(SQLModel, table=True):
     external_id: str | None = Field(default=None, index=True)  # id in the system it came from
 
 
-class StageMove(SQLModel, table=True):
+class StageMove(TableModel, table=True):
     """One entry of a deal's stage history; never updated or deleted.
 
     The first move of a deal has no `from_stage_id`: the deal was created in `to_stage_id`.
@@ -60,7 +62,7 @@ class StageMove(SQLModel, table=True):
     regression: bool = False
 
 
-class CloseOutcome(SQLModel, table=True):
+class CloseOutcome(TableModel, table=True):
     """How a deal closed: won with an amount, or lost with a reason (and maybe a competitor)."""
 
     __tablename__ = "close_outcomes"
@@ -83,7 +85,7 @@ class CloseOutcome(SQLModel, table=True):
     )  # set when the deal is reopened; the row stays
 
 
-class DealChange(SQLModel, table=True):
+class DealChange(TableModel, table=True):
     """The change log: one edited field of a deal, old → new, who and when."""
 
     __tablename__ = "deal_changes"

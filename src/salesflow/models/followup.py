@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import DateTime, Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from salesflow.models.base import TableModel
 
 
-class FollowUp(SQLModel, table=True):
+class FollowUp(TableModel, table=True):
     """A task on a deal. Open while `done_at` is empty; `repeat` schedules the next on done."""
 
     __tablename__ = "follow_ups"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import DateTime
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from salesflow.models.base import TableModel
 
 
-class Company(SQLModel, table=True):
+class Company(TableModel, table=True):
     """An organisation we sell to; reused by name (case-insensitive) when leads are added."""
 
     __tablename__ = "companies"
@@ -22,7 +24,7 @@ class Company(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime)
 
 
-class Contact(SQLModel, table=True):
+class Contact(TableModel, table=True):
     """A person at a company; reused by email (or name at the same company)."""
 
     __tablename__ = "contacts"

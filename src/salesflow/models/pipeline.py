@@ -7,10 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from salesflow.models.base import TableModel
 
 
-class Pipeline(SQLModel, table=True):
+class Pipeline(TableModel, table=True):
     """A named sales process; exactly one is the default."""
 
     __tablename__ = "pipelines"
@@ -24,7 +26,7 @@ class Pipeline(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime)
 
 
-class Stage(SQLModel, table=True):
+class Stage(TableModel, table=True):
     """One step of a pipeline. `kind` is open, won or lost; `position` orders them."""
 
     __tablename__ = "stages"

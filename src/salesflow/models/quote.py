@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, DateTime
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from salesflow.models.base import TableModel
 
 
-class Quote(SQLModel, table=True):
+class Quote(TableModel, table=True):
     """One version of a quote on a deal. Percentages are hundredths of a percent (12.5% = 1250)."""
 
     __tablename__ = "quotes"
@@ -35,7 +37,7 @@ class Quote(SQLModel, table=True):
     reject_reason: str | None = None
 
 
-class QuoteLine(SQLModel, table=True):
+class QuoteLine(TableModel, table=True):
     """A line: qty × unit price, less the line discount, rounded half-up to the minor unit."""
 
     __tablename__ = "quote_lines"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import DateTime
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from salesflow.models.base import TableModel
 
 
-class ScoringRule(SQLModel, table=True):
+class ScoringRule(TableModel, table=True):
     """A named rule. Fit: `field op value` → points. Engagement: points per `event`, with
     optional half-life decay (days), a cap on the total and a look-back window (days)."""
 
