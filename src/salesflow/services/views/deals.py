@@ -1,0 +1,87 @@
+"""Read models of a deal: its card, stage history, follow-ups and close outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class MoveView:
+    """One line of a deal's stage history."""
+
+    from_stage: str | None
+    to_stage: str
+    at: datetime
+    by: str
+    note: str | None
+    forced: bool
+    regression: bool
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A follow-up, with enough of its deal to act on it."""
+
+    id: int
+    deal_id: int
+    deal: str
+    company: str | None
+    stage: str
+    text: str
+    due: date
+    owner: str
+    repeat: str | None
+    done_at: datetime | None
+    overdue_days: int
+    value_minor: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class CloseView:
+    """How a closed deal ended."""
+
+    outcome: str
+    amount_minor: int
+    currency: str
+    reason: str | None
+    competitor: str | None
+    note: str | None
+    closed_on: date
+
+
+@dataclass(frozen=True)
+class DealView:
+    """The deal card (`show`), and a row of `lead list` (without history)."""
+
+    id: int
+    title: str
+    pipeline: str
+    stage: str
+    stage_name: str
+    status: str
+    value_minor: int
+    currency: str
+    probability: Decimal
+    owner: str
+    company: str | None
+    contact: str | None
+    email: str | None
+    phone: str | None
+    source: str | None
+    close_by: date | None
+    created_at: datetime
+    updated_at: datetime
+    stage_entered_at: datetime
+    score: int
+    lifecycle: str
+    version: int
+    history: list[MoveView] = field(default_factory=list)
+    tasks: list[TaskView] = field(default_factory=list)
+    activities: list[dict[str, Any]] = field(default_factory=list)
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+    collateral: list[dict[str, Any]] = field(default_factory=list)
+    close: CloseView | None = None
