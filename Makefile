@@ -7,13 +7,15 @@ BIN := $(VENV)/bin
 DEMO_DB ?= build/demo.db
 DEMO_ARGS ?=
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test clean
+.PHONY: help venv demo test bench clean
 
 help:
 	@echo "make demo   build a demo database ($(DEMO_DB)) and tour it"
 	@echo "make test   run the test suite (PostgreSQL tests need initdb/pg_ctl or SALESFLOW_TEST_PG_URL)"
+	@echo "make bench  time salesflow against its targets (issue 8): needs hyperfine, taskwarrior, sqlite3; ~15 min"
 	@echo "make venv   create $(VENV) and install salesflow with its test tools"
 	@echo "make clean  remove $(VENV), build/ and caches"
 
@@ -40,6 +42,11 @@ test: $(VENV)/.installed
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests (exit 5)" >&2; exit 0; fi; \
 	exit $$status
+
+# Not part of `make test`: it takes minutes and its numbers depend on the machine's load.
+# BENCH_ARGS=--quick for small sizes, BENCH_ARGS='--only due10k' for one row (bench/README.md).
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis
