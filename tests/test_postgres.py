@@ -326,3 +326,20 @@ def test_amounts_beyond_32_bits(sf):
     assert sf("funnel", "--currency", "IDR", "--json").json()["stages"][0]["current_value"] == (
         "2500000000.00"
     )
+
+
+def test_cold_deals_and_agenda(story):
+    """`stale` and `agenda` read through the light path (psycopg on PostgreSQL)."""
+    stale = story("stale", "--json").json()
+    assert stale == {
+        "as_of": "2026-11-27",
+        "rotting": [{"deal_id": 1, "deal": "Acme rollout", "stage": "contacted", "idle_days": 14,
+                     "rot_days": 7, "company": "Acme", "owner": "ana",
+                     "last_touch": "2026-11-13T09:00:00Z"}],
+        "no_next_step": [], "rotting_total": 1, "no_next_step_total": 0,
+    }  # fmt: skip
+    agenda = story("agenda", "--all", "--days", "3", "--json").json()
+    assert [t["id"] for t in agenda["overdue"]] == [3, 1, 4, 5, 7, 8, 9, 10, 12]
+    assert [(d["date"], d["tasks"]) for d in agenda["days"]] == [
+        ("2026-11-27", []), ("2026-11-28", []), ("2026-11-29", []),
+    ]  # fmt: skip
