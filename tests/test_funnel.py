@@ -442,3 +442,22 @@ def test_currency_tie_goes_to_the_configured_currency(cli: Callable[..., Any]) -
     assert cli("lead", "add", "Euro two", "--value", "100", "--currency", "EUR").exit_code == 0
     data = funnel(cli)
     assert (data["currency"], data["left_out"]) == ("CHF", {"EUR": 2, "USD": 1})
+
+
+@pytest.mark.usefixtures("history")
+def test_funnel_reads_without_importing_the_orm() -> None:
+    """On a database that is ready, `funnel` reads through the light Reader: no SQLAlchemy."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "salesflow", "funnel", "--json"],
+        capture_output=True, text=True, env={**os.environ, "SALESFLOW_PAGER": "0"},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == CASES["all-time"][1]
+    imported = run.stderr
+    assert "sqlalchemy" not in imported
+    assert "sqlmodel" not in imported

@@ -35,8 +35,8 @@ def funnel(
     app_ctx = state(ctx)
     start, end = parse_day(since), parse_day(until)
     code = check_currency(currency) if currency else None
-    with app_ctx.read() as session:
-        result = build_funnel(session=session, pipeline=pipeline, since=start, until=end,
+    with app_ctx.reader() as reader:
+        result = build_funnel(reader=reader, pipeline=pipeline, since=start, until=end,
                               owner=owner, currency=code)  # fmt: skip
     out = app_ctx.output()
     data = funnel_json(result)

@@ -55,7 +55,7 @@ def demo(
     out.line(f"Demo database: {db.display_name} ({summary})", style="bold")
     out.line()
     with app_ctx.read() as session:
-        funnel = build_funnel(session=session)
+        funnel = build_funnel(reader=reader_for(session))
         due = due_today(reader=reader_for(session), owner=None, limit=10)
     show_funnel(out, funnel)
     out.line()

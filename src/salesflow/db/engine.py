@@ -49,7 +49,11 @@ class Database:
                 event.listen(self.engine, "connect", _sqlite_pragmas(timeout))
                 event.listen(self.engine, "begin", _sqlite_begin)
             else:
-                self.engine = create_engine(url, pool_pre_ping=False)
+                # a row lock held by another writer is waited for as long as SQLite's busy
+                # timeout, then it is DatabaseBusy (exit 4) rather than a wait without end
+                self.engine = create_engine(
+                    url, pool_pre_ping=False, connect_args=server_connect_args(url, timeout)
+                )
         except Exception as exc:  # a malformed URL or a missing driver
             raise SalesflowError(f"cannot open database {target!r}: {exc}") from None
 
@@ -70,13 +74,21 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session for one unit of work: committed if the block succeeds, else rolled back."""
+        """A session for one unit of work: committed if the block succeeds, else rolled back.
+
+        Before the commit, the stay columns of any new stage moves are derived (`db.stays`).
+        """
         from sqlmodel import Session
+
+        from salesflow.db.stays import refresh_stays
 
         bind = self.engine.execution_options(salesflow_write=True)
         with _translated(), Session(bind, expire_on_commit=False) as session:
             try:
                 yield session
+                session.flush()
+                if session.in_transaction():  # it wrote or read something
+                    refresh_stays(session.connection())
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -106,6 +118,30 @@ def _sqlite_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+def server_connect_args(url: str, timeout_ms: int) -> dict[str, Any]:
+    """Connection arguments for a database server: on PostgreSQL, a `lock_timeout` as long as
+    SQLite's busy timeout (the URL's own `options` kept), so a row lock another writer holds is
+    waited for that long and then reported as busy, never waited on forever."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return {}
+    given = parsed.query.get("options") or ()
+    given = (given,) if isinstance(given, str) else tuple(given)
+    return {"options": " ".join((*given, f"-c lock_timeout={int(timeout_ms)}"))}
+
+
+def is_busy(error: BaseException | None) -> bool:
+    """A driver error meaning another writer held the lock too long: SQLite's "database is
+    locked"/"busy", PostgreSQL's lock timeout (55P03) or deadlock (40P01)."""
+    text = str(error).lower()
+    code = getattr(error, "sqlstate", None)
+    return (
+        "locked" in text or "busy" in text or "lock timeout" in text or code in ("55P03", "40P01")
+    )
+
+
 @contextmanager
 def _translated() -> Iterator[None]:
     """Turn driver errors users can act on into salesflow errors."""
@@ -114,8 +150,7 @@ def _translated() -> Iterator[None]:
     try:
         yield
     except OperationalError as exc:
-        text = str(exc.orig).lower()
-        if "locked" in text or "busy" in text:
+        if is_busy(exc.orig):
             raise DatabaseBusy(
                 "the database is busy: another salesflow is writing",
                 hint="try again in a moment",

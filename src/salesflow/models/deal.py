@@ -17,6 +17,17 @@ class Deal(TableModel, table=True):
     __table_args__ = (
         Index("ix_deals_status_pipeline_stage", "status", "pipeline_id", "stage_id"),
         Index("ix_deals_owner_status", "owner", "status"),
+        # covering indexes for the funnel: open deals per stage, and deals per currency
+        Index(
+            "ix_deals_funnel_open",
+            "status",
+            "pipeline_id",
+            "currency",
+            "stage_id",
+            "owner",
+            "value_minor",
+        ),
+        Index("ix_deals_pipeline_currency_owner", "pipeline_id", "currency", "owner"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -40,15 +51,32 @@ class Deal(TableModel, table=True):
 
 
 class StageMove(TableModel, table=True):
-    """One entry of a deal's stage history; never updated or deleted.
+    """One entry of a deal's stage history; never deleted, and what it records never changes.
 
     The first move of a deal has no `from_stage_id`: the deal was created in `to_stage_id`.
+
+    Each move also begins a *stay* in `to_stage_id`. The stay columns (`left_at` and after) are
+    derived from the deal's history, so the funnel reads each stay as one index entry instead of
+    replaying every deal's history; `db.stays` keeps them up to date at the end of each write
+    transaction (NULL `deal_currency` marks a move not derived yet).
     """
 
     __tablename__ = "stage_moves"
     __table_args__ = (
         Index("ix_stage_moves_deal_at", "deal_id", "at"),
-        Index("ix_stage_moves_to_stage_at", "to_stage_id", "at"),
+        # the stays of one stage (and currency) at a time, by length: covers the funnel, and
+        # serves whatever looks moves up by stage (it replaced ix_stage_moves_to_stage_at)
+        Index(
+            "ix_stage_moves_funnel",
+            "to_stage_id",
+            "deal_currency",
+            "stay_seconds",
+            "at",
+            "left_at",
+            "furthest_after",
+            "reentry",
+            "deal_id",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -60,13 +88,32 @@ class StageMove(TableModel, table=True):
     note: str | None = None
     forced: bool = False
     regression: bool = False
+    # the stay this move began (derived, see above)
+    left_at: datetime | None = Field(default=None, sa_type=DateTime)  # next move; None: still in
+    stay_seconds: int | None = None  # left_at - at, in whole seconds
+    furthest_after: int | None = None  # position of the furthest stage reached after the stay:
+    # the highest open stage entered later, or the won stage while the deal is won
+    reentry: bool | None = None  # the deal had been in this stage before
+    deal_currency: str | None = Field(default=None, max_length=3)  # the deal's, for the funnel
 
 
 class CloseOutcome(TableModel, table=True):
     """How a deal closed: won with an amount, or lost with a reason (and maybe a competitor)."""
 
     __tablename__ = "close_outcomes"
-    __table_args__ = (Index("ix_close_outcomes_closed_on", "closed_on"),)
+    __table_args__ = (
+        Index("ix_close_outcomes_closed_on", "closed_on"),
+        # covering index for the funnel's won and lost: outcomes that still stand, per currency
+        Index(
+            "ix_close_outcomes_standing",
+            "reopened_at",
+            "currency",
+            "outcome",
+            "deal_id",
+            "closed_on",
+            "amount_minor",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     deal_id: int = Field(foreign_key="deals.id", index=True)

@@ -1,9 +1,9 @@
 """The demo database: a believable, reproducible sales team's last nine months.
 
 `build_demo` fills an empty database with companies, contacts, deals in the default pipeline,
-each deal's whole stage history, close outcomes and follow-ups. Everything is drawn from one
-`random.Random(seed)` and every date counts back from the clock, so the same size, seed and
-`SALESFLOW_NOW` give the same rows, ids included.
+each deal's whole stage history (with its stay columns, see `db.stays`), close outcomes and
+follow-ups. Everything is drawn from one `random.Random(seed)` and every date counts back from
+the clock, so the same size, seed and `SALESFLOW_NOW` give the same rows, ids included.
 
 It doubles as the benchmark data generator (`demo --size 100000`), so rows go in through
 SQLAlchemy Core bulk inserts with ids assigned here, a chunk of deals at a time, never as ORM
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesflow.clock import now_local, now_utc, to_local, today
 from salesflow.config import DEFAULT_LOST_REASONS
+from salesflow.db.stays import stay_columns
 from salesflow.errors import InvalidInput
 from salesflow.models import CloseOutcome, Company, Contact, Deal, FollowUp, Stage, StageMove
 from salesflow.parsing.dates import parse_date
@@ -252,6 +253,7 @@ class _Demo:
         self.rng = rng
         self.conn: Connection = session.connection()
         self.pipeline_id, self.steps, self.won, self.lost = pipeline_id, steps, won, lost
+        self.open_positions = {s.id: s.position for s in steps}
         self.now, self.day = now_utc(), today()
         self.shift = now_local().utcoffset() or timedelta(0)  # UTC → local, for working hours
         self.next_id = {
@@ -418,11 +420,15 @@ class _Demo:
                 moves.append((here.id, self.lost.id, at, False))
                 break
 
-        for from_id, to_id, moved_at, back in moves:
+        stays = stay_columns(
+            [(to_id, moved_at) for _, to_id, moved_at, _ in moves], self.open_positions,
+            won_position=self.won.position if status == "won" else None, currency=currency,
+        )  # fmt: skip
+        for (from_id, to_id, moved_at, back), stay in zip(moves, stays, strict=True):
             self.rows.moves.append({
                 "id": self.take_id(StageMove), "deal_id": deal_id, "from_stage_id": from_id,
                 "to_stage_id": to_id, "at": moved_at, "by": owner, "note": None,
-                "forced": False, "regression": back,
+                "forced": False, "regression": back, **stay,
             })  # fmt: skip
         last_at = moves[-1][2]
         self.rows.deals.append({

@@ -1,4 +1,4 @@
-"""The funnel, computed from the stage history (see CONTRACT.md, "Funnel definitions").
+"""The funnel, computed from the stays (see CONTRACT.md, "Funnel definitions").
 
 A *stay* is the time a deal spends in a stage: from the move into it to the next move (or now).
 - entered: deals with a stay in the stage that overlaps the window;
@@ -9,117 +9,234 @@ A *stay* is the time a deal spends in a stage: from the move into it to the next
   stages`, their number and 90th percentile by nearest rank);
 - won / lost / win rate: close outcomes (not undone by a reopen) dated in the window.
 Deals in other currencies than the report's are left out and counted in `left_out`.
+
+Every figure is aggregated in SQL (the same text on SQLite and PostgreSQL, through a `Reader`)
+and only result rows come back, so a million deals cost a few index scans, not a million rows
+in Python. Each stage move carries its stay's derived columns (`db.stays`): when it ended, how
+long it lasted, how far the deal got afterwards, whether the deal had been in the stage before,
+and the deal's currency. So, one open stage at a time:
+- entered / converted / finished stays: one pass over the stage's stays in the report currency
+  (index `ix_stage_moves_funnel`). A deal is counted at its first stay in the window; only a
+  re-entry (after a regression) looks back for an earlier one, so no DISTINCT is needed, and
+  that first stay converted exactly when any of the deal's stays in the window did;
+- median and P90: the index holds the stays by length, so the k-th shortest finished stay is
+  read with LIMIT/OFFSET, k from the count above: no sort, no rows beyond the one or two asked.
+Current deals and won/lost come from their own covering indexes (`ix_deals_funnel_open`,
+`ix_close_outcomes_standing`).
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from salesflow.clock import end_of_day_utc, start_of_day_utc, today
 from salesflow.config import load_config
+from salesflow.db.reader import Reader, compose
 from salesflow.errors import InvalidInput
-from salesflow.services.pipelines import get_pipeline, stages_of
+from salesflow.services.lookups import pipeline_id
 from salesflow.services.views import Funnel, FunnelStage
 
-if TYPE_CHECKING:
-    from sqlmodel import Session
+DAY_SECONDS = 86400
 
-_DAYS = {
-    "sqlite": "(julianday(ended) - julianday(started))",
-    "postgresql": "(EXTRACT(EPOCH FROM (ended - started)) / 86400.0)",
-}
-
-_STAYS = """
-WITH stays AS (
-  SELECT m.deal_id, m.to_stage_id AS stage_id, st.kind, st.position, d.status,
-         m.at AS started,
-         LEAD(m.at) OVER (PARTITION BY m.deal_id ORDER BY m.at, m.id) AS ended,
-         -- the furthest open stage the deal reaches after this stay (one pass, no self-join)
-         MAX(CASE WHEN st.kind = 'open' THEN st.position END) OVER (
-           PARTITION BY m.deal_id ORDER BY m.at, m.id
-           ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS later_open_max
-  FROM stage_moves m
-  JOIN deals d ON d.id = m.deal_id
-  JOIN stages st ON st.id = m.to_stage_id
-  WHERE d.pipeline_id = :pipeline AND d.currency = :currency
-    AND (:owner IS NULL OR lower(d.owner) = :owner)
-),
-windowed AS (
-  SELECT * FROM stays
-  WHERE kind = 'open' AND started < :until
-    -- overlaps [since, until): still running, ends after since, or starts inside (even a
-    -- zero-length stay); a stay that ends exactly as the window opens was never in it
-    AND (ended IS NULL OR ended > :since OR started >= :since)
-)
+_PIPELINE_KEY = "SELECT key FROM pipelines WHERE id = :pipeline"
+_OPEN_STAGES = """
+SELECT id, key, name, position FROM stages
+WHERE pipeline_id = :pipeline AND kind = 'open' ORDER BY position
 """
 
-# Built only from the constant strings in this module; every value is a bound parameter.
-# Converted: a later open stage further down the pipeline, or a win that still stands (the
-# deal's status is won, so its last stay is the win; a win undone by a reopen does not count).
-_ENTERED = (
-    _STAYS
-    + """
-SELECT stage_id, COUNT(DISTINCT deal_id) AS entered,
-       COUNT(DISTINCT CASE WHEN later_open_max > position OR status = 'won'
-                           THEN deal_id END) AS converted
-FROM windowed GROUP BY stage_id
+# The stays of one stage in the report currency that overlap the window [since, until): started
+# before it ends, and still running, ended after it began, or started inside it (even a
+# zero-length stay); a stay that ends exactly as the window opens was never in it.
+_IN_STAGE = """
+FROM stage_moves m
+WHERE m.to_stage_id = :stage AND m.deal_currency = :currency AND m.at < :until
 """
+_SINCE = " AND (m.left_at IS NULL OR m.left_at > :since OR m.at >= :since)"
+_OWNER = (
+    " AND m.deal_id IN (SELECT d.id FROM deals d"
+    " WHERE d.pipeline_id = :pipeline AND lower(d.owner) = :owner)"
 )
+# A re-entered stay is not the deal's first in the window when an earlier stay in the same stage
+# also overlaps it (that one started earlier still, so only its end can miss the window).
+_EARLIER = """
+EXISTS (SELECT 1 FROM stage_moves p
+        WHERE p.deal_id = m.deal_id AND p.to_stage_id = m.to_stage_id
+          AND p.at <= m.at AND (p.at < m.at OR p.id < m.id)
+"""
+_EARLIER_SINCE = " AND (p.left_at IS NULL OR p.left_at > :since OR p.at >= :since)"
 
-_MEDIAN = """
-, durations AS (SELECT stage_id, {days} AS days FROM windowed WHERE ended IS NOT NULL),
-ranked AS (
-  SELECT stage_id, days,
-         ROW_NUMBER() OVER (PARTITION BY stage_id ORDER BY days) AS rn,
-         COUNT(*) OVER (PARTITION BY stage_id) AS cnt
-  FROM durations
-)
-SELECT stage_id, AVG(CASE WHEN rn IN ((cnt + 1) / 2, (cnt + 2) / 2) THEN days END), MAX(cnt),
-       MAX(CASE WHEN rn = (9 * cnt + 9) / 10 THEN days END)  -- P90 by nearest rank
-FROM ranked GROUP BY stage_id
-"""
+# entered, converted (at the deal's first stay in the window), finished stays
+_COUNTS_HEAD = """
+SELECT COALESCE(SUM(f.first), 0),
+       COALESCE(SUM(CASE WHEN f.first = 1 AND f.furthest_after > :position THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN f.left_at IS NOT NULL THEN 1 ELSE 0 END), 0)
+FROM (SELECT m.furthest_after, m.left_at,
+             CASE WHEN m.reentry AND """
+_COUNTS_MID = ") THEN 0 ELSE 1 END AS first\n"
+_COUNTS_TAIL = ") f"
+
+# the finished stays by length: LIMIT/OFFSET picks the middle one(s) and the 90th percentile
+_LENGTH_HEAD = "SELECT m.stay_seconds\n"
+_FINISHED = " AND m.stay_seconds IS NOT NULL"
+_BY_LENGTH = " ORDER BY m.stay_seconds LIMIT :take OFFSET :skip"
 
 _CURRENT = """
 SELECT stage_id, COUNT(*), COALESCE(SUM(value_minor), 0) FROM deals
-WHERE pipeline_id = :pipeline AND status = 'open' AND currency = :currency
-  AND (:owner IS NULL OR lower(owner) = :owner)
-GROUP BY stage_id
+WHERE status = 'open' AND pipeline_id = :pipeline AND currency = :currency
 """
+_DEALS_OWNER = " AND lower(owner) = :owner"
+_BY_STAGE = " GROUP BY stage_id"
 
+# Outcomes first, in deal order, then each one's deal (CROSS JOIN keeps that order on SQLite).
 _CLOSED = """
 SELECT c.outcome, COUNT(DISTINCT c.deal_id), COALESCE(SUM(c.amount_minor), 0)
-FROM close_outcomes c JOIN deals d ON d.id = c.deal_id
-WHERE d.pipeline_id = :pipeline AND c.currency = :currency AND c.reopened_at IS NULL
-  AND (:owner IS NULL OR lower(d.owner) = :owner)
-  AND c.closed_on >= :since_day AND c.closed_on <= :until_day
-GROUP BY c.outcome
+FROM close_outcomes c CROSS JOIN deals d
+WHERE c.reopened_at IS NULL AND c.currency = :currency
+  AND d.id = c.deal_id AND d.pipeline_id = :pipeline
 """
+_CLOSED_OWNER = " AND lower(d.owner) = :owner"
+_CLOSED_SINCE = " AND c.closed_on >= :since_day"
+_CLOSED_UNTIL = " AND c.closed_on <= :until_day"
+_BY_OUTCOME = " GROUP BY c.outcome"
 
-_CURRENCIES = """
-SELECT currency, COUNT(*) FROM deals
-WHERE pipeline_id = :pipeline AND (:owner IS NULL OR lower(owner) = :owner)
-GROUP BY currency ORDER BY COUNT(*) DESC, currency
-"""
+_CURRENCIES = "SELECT currency, COUNT(*) FROM deals WHERE pipeline_id = :pipeline"
+_BY_CURRENCY = " GROUP BY currency"
 
 
-def _sql(sql: str) -> Any:
-    """A text query with typed parameters (PostgreSQL cannot infer the type of `:owner IS NULL`)."""
-    from sqlalchemy import Date, DateTime, Integer, String, bindparam, text
+def build_funnel(
+    *,
+    reader: Reader,
+    pipeline: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    owner: str | None = None,
+    currency: str | None = None,
+    with_p90: bool = False,
+) -> Funnel:
+    """The funnel of a pipeline for a window and (optionally) one owner.
 
-    types = {
-        "pipeline": Integer(),
-        "owner": String(),
-        "currency": String(),
-        "since": DateTime(),
-        "until": DateTime(),
-        "since_day": Date(),
-        "until_day": Date(),
+    `with_p90`: also the 90th percentile of each stage's finished stays (`report stages`).
+    """
+    if since and until and since > until:
+        raise InvalidInput(f"--since {since} is after --until {until}")
+    chosen = pipeline_id(pipeline, reader=reader)
+    pipeline_key = str(reader.scalar(_PIPELINE_KEY, pipeline=chosen))
+    owner_key = owner.lower() if owner else None
+    by_owner = owner_key is not None
+    base: dict[str, Any] = {"pipeline": chosen}
+    if owner_key is not None:
+        base["owner"] = owner_key
+
+    by_currency = {
+        str(c): int(n)
+        for c, n in reader.rows(
+            compose(_CURRENCIES, _DEALS_OWNER if by_owner else "", _BY_CURRENCY), **base
+        )
     }
-    used = set(re.findall(r":(\w+)", sql))
-    return text(sql).bindparams(*(bindparam(k, type_=t) for k, t in types.items() if k in used))
+    report_currency = currency or _most_used(by_currency, load_config().currency)
+    left_out = {c: n for c, n in sorted(by_currency.items(), key=lambda cn: (-cn[1], cn[0]))
+                if c != report_currency}  # fmt: skip
+
+    current = {
+        int(sid): (int(n), int(v))
+        for sid, n, v in reader.rows(
+            compose(_CURRENT, _DEALS_OWNER if by_owner else "", _BY_STAGE),
+            **base,
+            currency=report_currency,
+        )
+    }
+    window: dict[str, Any] = {**base, "currency": report_currency,
+                              "until": end_of_day_utc(until or today())}  # fmt: skip
+    if since is not None:
+        window["since"] = start_of_day_utc(since)
+    stays = _Stays(reader, window, by_owner=by_owner, with_p90=with_p90)
+    rows = [
+        stays.stage(sid, key, name, position, current.get(sid, (0, 0)))
+        for sid, key, name, position in reader.rows(_OPEN_STAGES, pipeline=chosen)
+    ]
+
+    closed_params: dict[str, Any] = {**base, "currency": report_currency}
+    if since is not None:
+        closed_params["since_day"] = since
+    if until is not None:
+        closed_params["until_day"] = until
+    closed_sql = compose(
+        _CLOSED,
+        _CLOSED_OWNER if by_owner else "",
+        _CLOSED_SINCE if since is not None else "",
+        _CLOSED_UNTIL if until is not None else "",
+        _BY_OUTCOME,
+    )
+    closed = {str(o): (int(n), int(v)) for o, n, v in reader.rows(closed_sql, **closed_params)}
+    won, lost = closed.get("won", (0, 0)), closed.get("lost", (0, 0))
+    return Funnel(
+        pipeline=pipeline_key,
+        currency=report_currency,
+        since=since,
+        until=until,
+        owner=owner,
+        stages=rows,
+        won_count=won[0],
+        won_value_minor=won[1],
+        lost_count=lost[0],
+        lost_value_minor=lost[1],
+        win_rate=_ratio(won[0], won[0] + lost[0]),
+        left_out=left_out,
+    )
+
+
+class _Stays:
+    """The stay figures of one open stage at a time: entered, converted, median (and P90)."""
+
+    def __init__(
+        self, reader: Reader, window: dict[str, Any], *, by_owner: bool, with_p90: bool
+    ) -> None:
+        self.reader, self.window, self.with_p90 = reader, window, with_p90
+        since = "since" in window
+        scope = compose(_IN_STAGE, _SINCE if since else "", _OWNER if by_owner else "")
+        self.counts_sql = compose(
+            _COUNTS_HEAD, _EARLIER, _EARLIER_SINCE if since else "", _COUNTS_MID,
+            scope, _COUNTS_TAIL,
+        )  # fmt: skip
+        self.length_sql = compose(_LENGTH_HEAD, scope, _FINISHED, _BY_LENGTH)
+
+    def stage(
+        self, stage_id: int, key: str, name: str, position: int, current: tuple[int, int]
+    ) -> FunnelStage:
+        """The stage's row; `current`: its open deals now, and their value."""
+        params = {**self.window, "stage": stage_id}
+        found = self.reader.row(self.counts_sql, **params, position=position)
+        entered, converted, finished = (int(v) for v in found) if found else (0, 0, 0)
+        median = p90 = None
+        if finished:
+            middle = self._lengths(params, skip=(finished - 1) // 2, take=2 - finished % 2)
+            median = _days(sum(middle), len(middle))
+            if self.with_p90:
+                rank = (9 * finished + 9) // 10  # nearest rank
+                p90 = _days(self._lengths(params, skip=rank - 1, take=1)[0], 1)
+        return FunnelStage(
+            key=key,
+            name=name,
+            entered=entered,
+            current=current[0],
+            current_value_minor=current[1],
+            converted=converted,
+            conversion_rate=_ratio(converted, entered),
+            median_days=median,
+            stays=finished,
+            p90_days=p90,
+        )
+
+    def _lengths(self, params: dict[str, Any], *, skip: int, take: int) -> list[int]:
+        rows = self.reader.rows(self.length_sql, **params, skip=skip, take=take)
+        return [int(seconds) for (seconds,) in rows]
+
+
+def _days(seconds: int, count: int) -> Decimal:
+    """The mean of `count` lengths totalling `seconds`, in days to one decimal (half up)."""
+    return (Decimal(seconds) / (count * DAY_SECONDS)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def _most_used(by_currency: dict[str, int], configured: str) -> str:
@@ -135,83 +252,3 @@ def _ratio(part: int, whole: int) -> Decimal | None:
     if whole == 0:
         return None
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-
-
-def build_funnel(
-    *,
-    session: Session,
-    pipeline: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    owner: str | None = None,
-    currency: str | None = None,
-) -> Funnel:
-    """The funnel of a pipeline for a window and (optionally) one owner."""
-    if since and until and since > until:
-        raise InvalidInput(f"--since {since} is after --until {until}")
-    chosen = get_pipeline(pipeline, session=session)
-    stages = [s for s in stages_of(chosen.id, session=session) if s.is_open]  # type: ignore[arg-type]
-    owner_key = owner.lower() if owner else None
-    base: dict[str, Any] = {"pipeline": chosen.id, "owner": owner_key}
-
-    counts = session.execute(_sql(_CURRENCIES), base).all()
-    by_currency = {str(c): int(n) for c, n in counts}
-    report_currency = currency or _most_used(by_currency, load_config().currency)
-    left_out = {c: n for c, n in by_currency.items() if c != report_currency}
-
-    params = {
-        **base,
-        "currency": report_currency,
-        "since": start_of_day_utc(since) if since else start_of_day_utc(date(1900, 1, 1)),
-        "until": end_of_day_utc(until or today()),
-        "since_day": since or date(1900, 1, 1),
-        "until_day": until or date(9999, 12, 31),
-    }
-    dialect = session.get_bind().dialect.name
-    entered = {int(sid): (int(n), int(c)) for sid, n, c in session.execute(_sql(_ENTERED), params)}
-    median_sql = _STAYS + _MEDIAN.format(days=_DAYS.get(dialect, _DAYS["postgresql"]))
-    medians, tails = {}, {}
-    for sid, m, stays, p90 in session.execute(_sql(median_sql), params):
-        if m is not None:
-            medians[int(sid)] = Decimal(str(m)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-            tails[int(sid)] = (
-                int(stays),
-                Decimal(str(p90)).quantize(Decimal("0.1"), ROUND_HALF_UP),
-            )
-    current = {int(sid): (int(n), int(v)) for sid, n, v in session.execute(_sql(_CURRENT), params)}
-    closed_params = {k: params[k] for k in ("pipeline", "owner", "currency")}
-    closed_params |= {"since_day": params["since_day"], "until_day": params["until_day"]}
-    closed = {str(o): (int(n), int(v)) for o, n, v in session.execute(_sql(_CLOSED), closed_params)}
-    rows = []
-    for stage in stages:
-        n_entered, n_converted = entered.get(stage.id, (0, 0))  # type: ignore[arg-type]
-        n_current, value = current.get(stage.id, (0, 0))  # type: ignore[arg-type]
-        rows.append(
-            FunnelStage(
-                key=stage.key,
-                name=stage.name,
-                entered=n_entered,
-                current=n_current,
-                current_value_minor=value,
-                converted=n_converted,
-                conversion_rate=_ratio(n_converted, n_entered),
-                median_days=medians.get(stage.id),  # type: ignore[arg-type]
-                stays=tails.get(stage.id, (0, None))[0],  # type: ignore[arg-type]
-                p90_days=tails.get(stage.id, (0, None))[1],  # type: ignore[arg-type]
-            )
-        )
-    won, lost = closed.get("won", (0, 0)), closed.get("lost", (0, 0))
-    return Funnel(
-        pipeline=chosen.key,
-        currency=report_currency,
-        since=since,
-        until=until,
-        owner=owner,
-        stages=rows,
-        won_count=won[0],
-        won_value_minor=won[1],
-        lost_count=lost[0],
-        lost_value_minor=lost[1],
-        win_rate=_ratio(won[0], won[0] + lost[0]),
-        left_out=left_out,
-    )

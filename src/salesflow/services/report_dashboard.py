@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from salesflow.db.reader import reader_for
 from salesflow.services.funnel import build_funnel
 from salesflow.services.report_forecast import build_forecast
 from salesflow.services.report_kpis import build_kpis
@@ -38,7 +39,7 @@ def build_dashboard(
         "owner": owner,
         "currency": kpis.window.currency,
     }
-    funnel = build_funnel(session=session, **scope)
+    funnel = build_funnel(reader=reader_for(session), with_p90=True, **scope)  # P90s: stages
     return Dashboard(
         kpis=kpis,
         funnel=funnel,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from salesflow.db.reader import reader_for
 from salesflow.services.funnel import build_funnel
 from salesflow.services.report_kpis import window_of
 from salesflow.services.report_lost import LOST_BY_REASON_AND_STAGE
@@ -36,13 +37,14 @@ def build_stages(
 ) -> StagesReport:
     """Time in stage (median, P90), conversion and losses per stage; the bottlenecks.
 
-    `funnel`: the same window's funnel when the caller has it already (it is the costly part).
+    `funnel`: the same window's funnel, with P90s, when the caller has it already.
     """
     scope = report_scope(session=session, pipeline=pipeline, since=since, until=until,
                          owner=owner, currency=currency, period=period)  # fmt: skip
     if funnel is None:
-        funnel = build_funnel(session=session, pipeline=scope.pipeline.key, since=since,
-                              until=until, owner=owner, currency=scope.currency)  # fmt: skip
+        funnel = build_funnel(reader=reader_for(session), pipeline=scope.pipeline.key,
+                              since=since, until=until, owner=owner, currency=scope.currency,
+                              with_p90=True)  # fmt: skip
     p = scope.params
     lost: dict[int, tuple[int, int]] = {}
     for _, stage_id, n, value in session.execute(
