@@ -1,13 +1,17 @@
 """Import 100,000 generated leads with `salesflow import`, beside the sqlite3 CLI's `.import`.
 
-    .venv/bin/python bench/import_vs_sqlite3.py [--rows 100000] [--runs 3] [--keep DIR]
+    .venv/bin/python bench/import_vs_sqlite3.py [--rows 100000] [--runs 5] [--keep DIR]
 
 It writes one CSV of leads (title, company, contact, email, phone, value, currency, stage,
 owner, source, created, close_by: 12 columns, ~1 in 3 companies repeated, every email unique),
-then runs each tool under `/usr/bin/time -v` on a fresh database file and prints the median wall
-time, the peak memory (max RSS) and the ratio. sqlite3's `.import` puts the rows into one table
-as text, unchecked; salesflow validates every cell, resolves companies and contacts, writes
-companies, contacts, deals and the first stage move of each deal, in one transaction.
+then runs each tool under `/usr/bin/time -v` on a fresh database file, the two alternating, and
+prints for each the median wall time, the median CPU time (user + system: steadier than wall
+time on a busy machine) and the peak memory (max RSS), then the ratios. The load average is
+printed too: on a machine busy with other work, wall times mean little.
+
+sqlite3's `.import` puts the rows into one table as text, unchecked; salesflow validates every
+cell, resolves companies and contacts, writes companies, contacts, deals and the first stage move
+of each deal, in one transaction.
 Needs /usr/bin/time (Debian: `time`) and sqlite3 (Debian: `sqlite3`).
 """
 
@@ -24,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 NOW = "2026-11-27T09:00"
 HEADER = ["title", "company", "contact", "email", "phone", "value", "currency", "stage", "owner",
@@ -57,24 +62,41 @@ def write_leads(path: Path, rows: int, seed: int = 7) -> None:
             ])  # fmt: skip
 
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
-    """(wall seconds, max RSS in KiB) of one run under /usr/bin/time -v."""
+class Run(NamedTuple):
+    wall: float  # seconds
+    cpu: float  # user + system seconds
+    rss: int  # KiB
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> Run:
+    """Wall time, CPU time and max RSS of one run under /usr/bin/time -v."""
     done = subprocess.run(["/usr/bin/time", "-v", *command], capture_output=True, text=True,
                           env=env, check=False)  # fmt: skip
     if done.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr[-2000:]}")
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", done.stderr)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
-    if not wall or not rss:
+    user = re.search(r"User time \(seconds\): ([\d.]+)", done.stderr)
+    system = re.search(r"System time \(seconds\): ([\d.]+)", done.stderr)
+    if not wall or not rss or not user or not system:
         sys.exit(f"cannot read /usr/bin/time's report:\n{done.stderr[-2000:]}")
     hours, minutes, seconds = wall.groups()
-    return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds), int(rss.group(1))
+    return Run(int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds),
+               float(user.group(1)) + float(system.group(1)), int(rss.group(1)))  # fmt: skip
+
+
+def _line(name: str, runs: list[Run]) -> str:
+    wall = statistics.median(r.wall for r in runs)
+    cpu = statistics.median(r.cpu for r in runs)
+    rss = max(r.rss for r in runs) / 1024
+    every = ", ".join(f"{r.wall:.2f}" for r in runs)
+    return f"  {name:<18} {wall:6.2f} s  {cpu:6.2f} s  {rss:7.1f} MiB   wall times: {every}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="leave the CSV and databases in this folder")
     args = parser.parse_args()
     for tool in ("/usr/bin/time", "sqlite3"):
@@ -87,7 +109,9 @@ def main() -> None:
     write_leads(leads, args.rows)
     size_mb = leads.stat().st_size / 1e6
     env = {**os.environ, "SALESFLOW_NOW": NOW, "SALESFLOW_USER": "bench"}
-    ours, theirs = [], []
+    ours: list[Run] = []
+    theirs: list[Run] = []
+    load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     for run in range(args.runs):
         db = folder / f"salesflow-{run}.db"
         subprocess.run(
@@ -96,18 +120,16 @@ def main() -> None:
         ours.append(timed([salesflow, "--db", str(db), "import", str(leads)], env))
         plain = folder / f"sqlite3-{run}.db"
         theirs.append(timed(["sqlite3", str(plain), ".import --csv " + str(leads) + " leads"]))
-    ours_time = statistics.median(t for t, _ in ours)
-    theirs_time = statistics.median(t for t, _ in theirs)
-    ours_rss = max(r for _, r in ours) / 1024
-    theirs_rss = max(r for _, r in theirs) / 1024
-    print(f"{args.rows:,} leads, {size_mb:.1f} MB CSV, {args.runs} runs each (median wall time, "
-          "peak RSS)")  # fmt: skip
-    print(f"  salesflow import   {ours_time:6.2f} s  {ours_rss:6.1f} MiB   runs: "
-          + ", ".join(f"{t:.2f}" for t, _ in ours))  # fmt: skip
-    print(f"  sqlite3 .import    {theirs_time:6.2f} s  {theirs_rss:6.1f} MiB   runs: "
-          + ", ".join(f"{t:.2f}" for t, _ in theirs))  # fmt: skip
-    print(f"  ratio              {ours_time / theirs_time:6.1f}x time, "
-          f"{ours_rss / theirs_rss:.1f}x memory")  # fmt: skip
+    median = statistics.median
+    load_after = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"{args.rows:,} leads, {size_mb:.1f} MB CSV, {args.runs} runs each; load average "
+          f"{load_before} before, {load_after} after")  # fmt: skip
+    print(f"  {'':<18} {'wall':>6}    {'CPU':>6}    {'peak RSS':>7}      (medians; peak of runs)")
+    print(_line("salesflow import", ours))
+    print(_line("sqlite3 .import", theirs))
+    print(f"  {'ratio':<18} {median(r.wall for r in ours) / median(r.wall for r in theirs):6.1f}x "
+          f"  {median(r.cpu for r in ours) / median(r.cpu for r in theirs):6.1f}x "
+          f"  {max(r.rss for r in ours) / max(r.rss for r in theirs):6.1f}x")  # fmt: skip
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -34,6 +37,32 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[int], None] | Non
     ) as bar:
         task = bar.add_task("Importing", total=total)
         yield lambda n: bar.advance(task, n)
+
+
+class _CtrlC:
+    """Ctrl-C during an import: the first one stops it (the transaction is rolled back); once
+    the commit has begun, or while rolling back, a Ctrl-C is held, so "nothing imported" is
+    never said of an import that landed, and a second Ctrl-C cannot cut the rollback short."""
+
+    def __init__(self) -> None:
+        self.holding = False
+
+    def _on_sigint(self, _signum: int, _frame: FrameType | None) -> None:
+        if self.holding:
+            return
+        self.holding = True
+        raise KeyboardInterrupt
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield  # signal handlers belong to the main thread (Python's default stays)
+            return
+        previous = signal.signal(signal.SIGINT, self._on_sigint)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
 
 @app.command("import")
@@ -95,19 +124,29 @@ def import_(
     """Import deals, companies and contacts: Pipedrive, HubSpot, Maven CRM or any CSV."""
     from salesflow.errors import ExitStatus, UsageProblem
     from salesflow.render.imports import import_json, show_import
-    from salesflow.services.imports import import_files, total_bytes
+    from salesflow.services.imports import ImportInterrupted, import_files, total_bytes
 
     if errors is not None and not skip_invalid:
         raise UsageProblem("--errors goes with --skip-invalid")
     app_ctx = state(ctx)
     session_of = app_ctx.read if dry_run else app_ctx.write
-    with _progress(total_bytes(files), sys.stderr.isatty()) as on_read, session_of() as session:
-        report = import_files(
-            files, session=session, actor=app_ctx.actor, preset=preset, maps=maps or [],
-            pipeline=pipeline, new_pipeline=new_pipeline, stages=stages or [], dry_run=dry_run,
-            skip_invalid=skip_invalid, errors_path=errors, on_duplicate=on_duplicate,
-            encoding=encoding, on_read=on_read,
-        )  # fmt: skip
+    ctrl_c = _CtrlC()
+    with ctrl_c.installed():
+        try:
+            with (
+                _progress(total_bytes(files), sys.stderr.isatty()) as on_read,
+                session_of() as session,
+            ):
+                report = import_files(
+                    files, session=session, actor=app_ctx.actor, preset=preset,
+                    maps=maps or [], pipeline=pipeline, new_pipeline=new_pipeline,
+                    stages=stages or [], dry_run=dry_run, skip_invalid=skip_invalid,
+                    errors_path=errors, on_duplicate=on_duplicate, encoding=encoding,
+                    on_read=on_read,
+                )  # fmt: skip
+                ctrl_c.holding = True  # the commit (on leaving the block) is not interrupted
+        except KeyboardInterrupt:
+            raise ImportInterrupted("interrupted: nothing imported") from None
     out = app_ctx.output()
     if json:
         out.json(import_json(report))

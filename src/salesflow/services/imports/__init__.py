@@ -13,14 +13,14 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from salesflow.clock import now_utc
 from salesflow.config import load_config
-from salesflow.errors import InvalidInput, UsageProblem
+from salesflow.errors import ExitStatus, InvalidInput, SalesflowError, UsageProblem
 from salesflow.services.imports.csvfile import BadRecord, CsvFile, check_encoding
 from salesflow.services.imports.mapping import (
     PRESETS,
@@ -33,9 +33,22 @@ from salesflow.services.imports.writer import ON_DUPLICATE, Counts, ImportWriter
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-__all__ = ["ON_DUPLICATE", "PRESETS", "ImportReport", "Rejection", "import_files"]
+__all__ = [
+    "ON_DUPLICATE",
+    "PRESETS",
+    "ImportInterrupted",
+    "ImportReport",
+    "Rejection",
+    "import_files",
+]
 
 SHOWN_REJECTIONS = 20  # rejections kept in the report; the errors file has them all
+
+
+class ImportInterrupted(SalesflowError):
+    """The user stopped an import (Ctrl-C); its transaction was rolled back."""
+
+    exit_code = ExitStatus.INTERRUPTED
 
 
 @dataclass(frozen=True)
@@ -316,8 +329,14 @@ def _import_csv(job: ImportJob, files: list[Path], preset: str) -> None:
 
     config = load_config()
     now = now_utc()
-    job.writer = writer = ImportWriter(session=job.session, on_duplicate=job.report.on_duplicate,
-                                       actor=job.actor, now=now)  # fmt: skip
+    expected = 0
+    for path in files:
+        with CsvFile(path, encoding=job.encoding) as handle:
+            expected += handle.estimated_records
+    job.writer = writer = ImportWriter(
+        session=job.session, on_duplicate=job.report.on_duplicate, actor=job.actor, now=now,
+        expected_rows=expected,
+    )  # fmt: skip
     for path in files:
         with job.open_csv(path) as handle:
             plan = plan_columns(handle.header, preset, job.maps)
@@ -336,7 +355,11 @@ def _import_csv(job: ImportJob, files: list[Path], preset: str) -> None:
                 date_order=config.date_order, pipeline_option=job.pipeline,
                 stage_map=job.stage_map,
             )  # fmt: skip
-            for record in _records(job, handle):
+            report = job.report
+            # the loop every row goes through: kept to the calls each row needs
+            check, add = writer.check, writer.add
+            for record in handle.records():
+                report.rows += 1
                 if isinstance(record, BadRecord):
                     job.reject(path.name, record.line, record.reason, handle.header, record.cells)
                     continue
@@ -344,12 +367,12 @@ def _import_csv(job: ImportJob, files: list[Path], preset: str) -> None:
                     row = build_row(ctx, record.line, record.cells)
                     if row is None:
                         continue
-                    writer.check(row)
+                    check(row)
                 except RowRejected as exc:
                     job.reject(path.name, record.line, exc.reason, handle.header, record.cells)
                     continue
-                if not job.failing:
-                    writer.add(row)
+                if not report.rejected or job.skip_invalid:  # not failing: keep writing
+                    add(row)
             for key, count in ctx.pipelines_used.items():
                 job.report.pipelines[key] = job.report.pipelines.get(key, 0) + count
             if ctx.lost_as_other:
@@ -360,12 +383,6 @@ def _import_csv(job: ImportJob, files: list[Path], preset: str) -> None:
                 )
     job.report.counts = writer.finish(sync=job.keeps)
     _note_variants(job.report)
-
-
-def _records(job: ImportJob, handle: CsvFile) -> Iterator[Any]:
-    for record in handle.records():
-        job.report.rows += 1
-        yield record
 
 
 def _note_variants(report: ImportReport) -> None:

@@ -15,7 +15,7 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from salesflow.errors import InvalidInput, UsageProblem
 
@@ -23,9 +23,9 @@ FIELD_LIMIT = 131_072  # characters in one field: more is a broken file, not a d
 SNIFF_BYTES = 65_536
 
 
-@dataclass(frozen=True)
-class Record:
-    """One well-formed data record: its first physical line and its cells by header."""
+class Record(NamedTuple):
+    """One well-formed data record: its first physical line and its cells by header.
+    (A named tuple: one is made per row, and a tuple is the cheapest object to make.)"""
 
     line: int
     cells: list[str]
@@ -41,17 +41,26 @@ class BadRecord:
 
 
 class _Counting(io.RawIOBase):
-    """A binary file that reports how many bytes have been read (for the progress bar)."""
+    """A binary file that reports how many bytes have been read (for the progress bar), and
+    refuses a NUL byte (the csv module takes NULs as text since Python 3.11; no CSV holds one,
+    a binary file or a mislabelled UTF-16 one does). `path` set means: check for NULs."""
 
-    def __init__(self, raw: BinaryIO, on_read: Callable[[int], None] | None) -> None:
+    def __init__(
+        self, raw: BinaryIO, on_read: Callable[[int], None] | None, path: Path | None = None
+    ) -> None:
         self.raw = raw
         self.on_read = on_read
+        self.path = path
+        self.offset = 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         data = self.raw.read(len(buffer))
+        if self.path is not None and b"\x00" in data:  # one C scan per chunk, not per row
+            raise _nul_byte(self.path, self.offset + data.index(b"\x00"))
+        self.offset += len(data)
         buffer[: len(data)] = data
         if self.on_read and data:
             self.on_read(len(data))
@@ -123,12 +132,16 @@ class CsvFile:
         self.encoding = encoding or _sniff_encoding(path, head)
         if encoding and codecs.lookup(encoding).name == "utf-8":
             self.encoding = "utf-8-sig"  # a BOM is never part of the first header
+        wide = codecs.lookup(self.encoding).name.startswith(("utf-16", "utf-32"))
         self._stream = io.TextIOWrapper(
-            io.BufferedReader(_Counting(raw, on_read)),
+            io.BufferedReader(_Counting(raw, on_read, None if wide else path)),
             encoding=self.encoding,
             errors="strict",
             newline="",
         )
+        # roughly how many records the file holds, from the lines in its first bytes
+        lines = head.count(b"\n")
+        self.estimated_records = max(0, round(self.size * lines / len(head)) - 1) if head else 0
         first = head.split(b"\n", 1)[0].decode(self.encoding, errors="replace")
         self.delimiter = _delimiter(first)
         self._reader = csv.reader(self._stream, delimiter=self.delimiter, strict=True)
@@ -145,6 +158,17 @@ class CsvFile:
         if not any(self.header):
             self.close()
             raise InvalidInput(f"{path}: the header row is empty")
+        seen: dict[str, int] = {}
+        for number, name in enumerate(self.header, 1):
+            key = name.casefold()
+            if key and key in seen:  # which of the two would hold the value? neither, say so
+                self.close()
+                raise InvalidInput(
+                    f"{path}: the header names column {name!r} twice (columns {seen[key]} and "
+                    f"{number})",
+                    hint="rename or remove one of them",
+                )
+            seen[key] = number
 
     def _next(self) -> Record | BadRecord | None:
         start = self._line + 1
@@ -165,20 +189,29 @@ class CsvFile:
     def records(self) -> Iterator[Record | BadRecord]:
         """The data records after the header, with their line numbers. Blank lines are skipped;
         a record whose field count differs from the header's is a BadRecord."""
+        # One loop over the csv reader (no helper call per row): this runs once per record.
         width = len(self.header)
+        reader = self._reader
         while True:
-            record = self._next()
-            if record is None:
+            start = self._line + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
                 return
-            if isinstance(record, BadRecord):
-                yield record
+            except UnicodeDecodeError as exc:
+                raise _not_utf8_mid(self.path, start, exc) from None
+            except csv.Error as exc:
+                self._line = reader.line_num
+                yield BadRecord(start, _csv_reason(str(exc)), [])
                 continue
-            if not record.cells:
-                continue
-            if len(record.cells) != width:
-                yield BadRecord(record.line, self._count_reason(record, width), record.cells)
-                continue
-            yield record
+            self._line = line = reader.line_num
+            count = len(cells)
+            if count == width and (count > 1 or cells[0] or line != start):
+                yield Record(start, cells)
+            elif count == 0 or (count == 1 and cells[0] == "" and line == start):
+                continue  # a blank line
+            else:
+                yield BadRecord(start, self._count_reason(Record(start, cells), width), cells)
 
     def _count_reason(self, record: Record, width: int) -> str:
         spans = self._line - record.line + 1
@@ -198,6 +231,15 @@ class CsvFile:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _nul_byte(path: Path, offset: int) -> InvalidInput:
+    with path.open("rb") as raw:  # only on the error path: count the lines up to the NUL
+        line = raw.read(offset).count(b"\n") + 1
+    return InvalidInput(
+        f"{path} holds a NUL byte (line {line}): it is not a CSV text file",
+        hint="is it a spreadsheet (.xlsx) or UTF-16? save it as CSV UTF-8",
+    )
 
 
 def _not_utf8_mid(path: Path, line: int, exc: UnicodeDecodeError) -> InvalidInput:

@@ -410,7 +410,7 @@ def _accounts(job: ImportJob, path: Path) -> dict[str, CompanyIn]:
         sector = TYPOS["sector"].get(sector or "", sector)
         country = TYPOS["country"].get(country or "", country)
         employees = cell.get("employees") or None
-        if employees is not None and not employees.isdigit():
+        if employees is not None and not (employees.isascii() and employees.isdigit()):
             raise InvalidInput(f"{path.name} line {line}: employees {employees!r} is not a number")
         accounts[name] = CompanyIn(name=name, industry=sector,
                                    employees=int(employees) if employees else None,

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from operator import itemgetter
+from typing import TYPE_CHECKING, NamedTuple
 
 from salesflow.clock import to_local, to_utc
 from salesflow.errors import InvalidInput, NotFound
@@ -49,6 +50,17 @@ class _PipelineInfo:
     by_name: dict[str, Stage] = field(default_factory=dict)  # key or name, lower-cased
 
 
+class _Placement(NamedTuple):
+    """Where a row's deal goes, worked out once per distinct (pipeline, stage, status) cells."""
+
+    pipeline_id: int
+    pipeline_key: str
+    stage_id: int  # the stage the deal is in now (the outcome stage when closed)
+    status: str
+    entered_id: int  # the open stage its history starts in
+    outcome_id: int  # won or lost stage (used when closed)
+
+
 @dataclass
 class RowContext:
     """What turning rows into records needs to know, looked up once per import."""
@@ -67,8 +79,21 @@ class RowContext:
     lost_as_other: int = 0
     pipelines_used: dict[str, int] = field(default_factory=dict)
     _pipelines: dict[str, _PipelineInfo | None] = field(default_factory=dict)
+    _placements: dict[tuple[str | None, str | None, str | None], _Placement] = field(
+        default_factory=dict
+    )
     _products: dict[str, int] | None = None
     _days: dict[str, date] = field(default_factory=dict)
+    _offsets: dict[datetime, timedelta] = field(default_factory=dict)  # local hour → to UTC
+    _columns: tuple[tuple[str, int], ...] = ()
+    pick: Callable[[list[str]], tuple[str, ...]] = field(init=False)  # the PICKED fields' cells
+    has_title: bool = field(init=False)  # a file without a title column adds no deals
+
+    def __post_init__(self) -> None:
+        fields = self.plan.fields
+        self._columns = tuple(fields.items())
+        self.pick = itemgetter(*(fields.get(name, -1) for name in PICKED))
+        self.has_title = "title" in fields
 
 
 def pipeline_info(name: str | None, *, session: Session) -> _PipelineInfo:
@@ -106,51 +131,56 @@ def _pipeline(ctx: RowContext, named: str | None) -> _PipelineInfo:
     return info
 
 
+# The fields a row can give, in the order `RowContext.pick` hands them out.
+PICKED = ("title", "value", "currency", "pipeline", "stage", "status", "company", "contact",
+          "first_name", "last_name", "email", "phone", "job_title", "owner", "source",
+          "close_by", "created", "won_on", "lost_on", "closed_on", "lost_reason", "competitor",
+          "industry", "employees", "country", "external_id", "product")  # fmt: skip
+
+
 def build_row(ctx: RowContext, line: int, cells: list[str]) -> RowIn | None:
     """The row as records, or None for a row with nothing in it."""
-    values: dict[str, str] = {}
-    for name, index in ctx.plan.fields.items():
-        value = cells[index].strip()
-        if value:
-            if len(value) > MAX_TEXT:
-                raise RowRejected(f"{name} is longer than {MAX_TEXT} characters")
-            values[name] = value
-    if not values and not any(c.strip() for c in cells):
+    # This runs once per row of files of 100,000 rows and more, so it is written for speed:
+    # every field's cell picked in one call (a field the file lacks reads as ""), anything that
+    # can be worked out once cached on the context.
+    values = list(map(str.strip, cells))
+    if not any(values):
         return None
-    get = values.get
+    values.append("")  # what a field without a column reads
+    if max(map(len, values)) > MAX_TEXT:
+        for name, index in ctx._columns:
+            if len(values[index]) > MAX_TEXT:
+                raise RowRejected(f"{name} is longer than {MAX_TEXT} characters")
+    picked = ctx.pick(values)
+    (title, _, _, _, _, _, company_name, contact_name, first_name, last_name, email, phone,
+     job_title, _, _, _, _, _, _, _, _, _, industry, employees, country, _, _) = picked  # fmt: skip
 
     company = None
-    company_name = get("company")
     if company_name:
-        company = CompanyIn(
-            name=company_name,
-            industry=get("industry"),
-            employees=_count(get("employees")),
-            country=get("country"),
-        )
-    elif get("industry") or get("employees") or get("country"):
+        company = CompanyIn(company_name, industry or None,
+                            _count(employees) if employees else None, country or None)  # fmt: skip
+    elif industry or employees or country:
         raise RowRejected("industry, employees or country describe a company, and it has none")
-    contact = _contact(get("contact"), get("first_name"), get("last_name"), get("email"))
-    if contact:
-        contact.phone = get("phone")
-        contact.title = get("job_title")
-    if "title" not in ctx.plan.fields:
+    contact = None
+    if contact_name or first_name or last_name or email:
+        contact = _contact(contact_name, first_name, last_name, email)
+        if contact:
+            contact.phone = phone or None
+            contact.title = job_title or None
+    if not ctx.has_title:
         if company is None and contact is None:
             raise RowRejected("no company, contact or deal in this row")
-        return RowIn(line=line, company=company, contact=contact)
-    title = get("title")
+        return RowIn(line, company, contact)
     if not title:
         raise RowRejected("the deal has no title")
-    return RowIn(line=line, company=company, contact=contact, deal=_deal(ctx, line, title, get))
+    return RowIn(line, company, contact, _deal(ctx, line, picked))
 
 
-def _contact(
-    name: str | None, first: str | None, last: str | None, email: str | None
-) -> ContactIn | None:
-    if name:
+def _contact(name: str, first: str, last: str, email: str) -> ContactIn | None:
+    if name and ("(" in name or "<" in name):
         paired = _NAME_AND_EMAIL.match(name)  # HubSpot: "Jo Smith (jo@acme.com)"
         if paired:
-            name, email = paired.group(1).strip() or None, email or paired.group(2)
+            name, email = paired.group(1).strip(), email or paired.group(2)
     if not name and (first or last):
         name = " ".join(p for p in (first, last) if p)
     if email:
@@ -159,69 +189,93 @@ def _contact(
             raise RowRejected(f"email {email!r} is not an email address")
     if not name and not email:
         return None
-    return ContactIn(name=name or (email or "").split("@")[0], email=email)
+    return ContactIn(name or email.split("@")[0], email or None)
 
 
-def _deal(ctx: RowContext, line: int, title: str, get: Callable[[str], str | None]) -> DealIn:
-    info = _pipeline(ctx, get("pipeline"))
-    currency_text = get("currency")
+def _deal(ctx: RowContext, line: int, picked: tuple[str, ...]) -> DealIn:
+    (title, value_text, currency_text, pipeline_text, stage_text, status_text, _, _, _, _, _, _,
+     _, owner, source, close_by_text, created_text, won_on, lost_on, closed_on, lost_reason,
+     competitor, _, _, _, external_id, product) = picked  # fmt: skip
+    if pipeline_text or ctx.pipeline_option:
+        _pipeline(ctx, pipeline_text or None)  # an unknown --pipeline fails before any cell
     currency = _currency(currency_text) if currency_text else None
     value_minor = 0
-    value_text = get("value")
     if value_text:
         value_minor, value_currency = _value_minor(value_text, currency, ctx.default_currency)
         currency = currency or value_currency
     currency = currency or ctx.default_currency
 
-    stage, status = _stage_and_status(ctx, info, get("stage"), get("status"))
-    created = _moment(ctx, get("created"), "created") or ctx.now
-    if created > ctx.now:
+    placement = _place(ctx, pipeline_text or None, stage_text or None, status_text or None)
+    status = placement.status
+    now = ctx.now
+    created = _when(ctx, created_text, "created") if created_text else now
+    if created > now:
         raise RowRejected(f"created {to_local(created):%Y-%m-%d} is in the future")
-    close_by = _day(ctx, get("close_by"), "close_by")
-    closed_text = {"won": get("won_on"), "lost": get("lost_on")}.get(status) or get("closed_on")
-    if status == "open" and get("closed_on") and close_by is None:
-        close_by = _day(ctx, get("closed_on"), "close date")  # HubSpot: the expected close date
-    pipeline = info.pipeline
-    ctx.pipelines_used[pipeline.key] = ctx.pipelines_used.get(pipeline.key, 0) + 1
+    close_by = _day(ctx, close_by_text, "close_by") if close_by_text else None
+    if status == "open" and close_by is None and closed_on:
+        close_by = _day(ctx, closed_on, "close date")  # HubSpot: the expected close date
+    key = placement.pipeline_key
+    ctx.pipelines_used[key] = ctx.pipelines_used.get(key, 0) + 1
     first_note = f"imported from {ctx.source_label} line {line}"
-    assert stage.id is not None
+    product_id = _product(ctx, product) if product else None
     if status == "open":
+        stage_id = placement.stage_id
         return DealIn(
-            title=title, owner=get("owner") or ctx.actor, value_minor=value_minor,
-            currency=currency, pipeline_id=pipeline.id, stage_id=stage.id,  # type: ignore[arg-type]
-            status="open", created_at=created, source=get("source"), close_by=close_by,
-            external_id=get("external_id"), product_id=_product(ctx, get("product")),
-            moves=[(None, stage.id, created, ctx.actor, first_note)],
+            title, owner or ctx.actor, value_minor, currency, placement.pipeline_id, stage_id,
+            "open", created, [(None, stage_id, created, ctx.actor, first_note)],
+            source or None, close_by, external_id or None, product_id,
         )  # fmt: skip
-    closed_at = _moment(ctx, closed_text, f"{status} date")
+    closed_text = (won_on if status == "won" else lost_on) or closed_on
+    closed_at = _when(ctx, closed_text, f"{status} date") if closed_text else None
     if closed_at is None:
         raise RowRejected(f"the deal is {status} but the row has no {status} date")
-    if closed_at > ctx.now:
+    if closed_at > now:
         raise RowRejected(f"{status} date {to_local(closed_at):%Y-%m-%d} is in the future")
     if closed_at < created:
         raise RowRejected(
             f"{status} on {to_local(closed_at):%Y-%m-%d}, before it was created "
             f"({to_local(created):%Y-%m-%d})"
         )
-    from_stage = stage if stage.is_open else info.first
-    outcome_stage = info.won if status == "won" else info.lost
-    owner = get("owner") or ctx.actor
-    reason, note = (None, None) if status == "won" else _reason(ctx, get("lost_reason"))
-    assert from_stage.id is not None
-    assert outcome_stage.id is not None
+    entered, outcome_stage = placement.entered_id, placement.outcome_id
+    owner = owner or ctx.actor
+    reason, note = (None, None) if status == "won" else _reason(ctx, lost_reason or None)
     return DealIn(
-        title=title, owner=owner, value_minor=value_minor, currency=currency,
-        pipeline_id=pipeline.id, stage_id=outcome_stage.id, status=status,  # type: ignore[arg-type]
-        created_at=created, source=get("source"), close_by=close_by,
-        external_id=get("external_id"), product_id=_product(ctx, get("product")),
-        moves=[(None, from_stage.id, created, ctx.actor, first_note),
-               (from_stage.id, outcome_stage.id, closed_at, owner, None)],
-        outcome=OutcomeIn(
+        title, owner, value_minor, currency, placement.pipeline_id, outcome_stage, status,
+        created,
+        [(None, entered, created, ctx.actor, first_note),
+         (entered, outcome_stage, closed_at, owner, None)],
+        source or None, close_by, external_id or None, product_id,
+        OutcomeIn(
             outcome=status, amount_minor=value_minor, closed_on=to_local(closed_at).date(),
-            at=closed_at, from_stage_id=from_stage.id, reason=reason,
-            competitor=get("competitor") if status == "lost" else None, note=note,
+            at=closed_at, from_stage_id=entered, reason=reason,
+            competitor=(competitor or None) if status == "lost" else None, note=note,
         ),
     )  # fmt: skip
+
+
+def _place(
+    ctx: RowContext, pipeline_text: str | None, stage_text: str | None, status_text: str | None
+) -> _Placement:
+    """The deal's pipeline, stage and status from its cells (the same cells, the same answer:
+    cached; a rejection is not, so every bad row gets its own reason)."""
+    cache_key = (pipeline_text, stage_text, status_text)
+    found = ctx._placements.get(cache_key)
+    if found is None:
+        info = _pipeline(ctx, pipeline_text)
+        stage, status = _stage_and_status(ctx, info, stage_text, status_text)
+        entered = stage if stage.is_open else info.first
+        outcome = info.won if status == "won" else info.lost
+        assert info.pipeline.id is not None
+        assert stage.id is not None
+        assert entered.id is not None
+        assert outcome.id is not None
+        found = _Placement(info.pipeline.id, info.pipeline.key, stage.id, status, entered.id,
+                           outcome.id)  # fmt: skip
+        if status != "open":
+            found = found._replace(stage_id=outcome.id)
+        if len(ctx._placements) < 10_000:
+            ctx._placements[cache_key] = found
+    return found
 
 
 def _stage_and_status(
@@ -322,7 +376,22 @@ def _parse_currency(text: str) -> str:
 _PLAIN = re.compile(r"(\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.(\d{1,4}))?")
 
 
+_VALUES: dict[tuple[str, str | None, str], tuple[int, str | None]] = {}
+
+
 def _value_minor(text: str, currency: str | None, default: str) -> tuple[int, str | None]:
+    """The value in minor units, and the currency it names (the same few amounts recur down a
+    file: remembered; a refused one is not, so each bad row gets its own reason)."""
+    key = (text, currency, default)
+    found = _VALUES.get(key)
+    if found is None:
+        found = _parse_value(text, currency, default)
+        if len(_VALUES) < 10_000:
+            _VALUES[key] = found
+    return found
+
+
+def _parse_value(text: str, currency: str | None, default: str) -> tuple[int, str | None]:
     """The value in minor units, and the currency it names; a fast path for plain numbers."""
     plain = _PLAIN.fullmatch(text)
     if plain:
@@ -371,19 +440,43 @@ _DATETIME = re.compile(
 
 
 def _moment(ctx: RowContext, text: str | None, what: str) -> datetime | None:
-    """A date or date-time cell as naive UTC (a bare date is local midnight)."""
-    if not text:
-        return None
+    """A date or date-time cell as naive UTC (a bare date is local midnight); None when empty."""
+    return _when(ctx, text, what) if text else None
+
+
+def _when(ctx: RowContext, text: str, what: str) -> datetime:
+    """A non-empty date or date-time cell as naive UTC (a bare date is local midnight)."""
     raw = text.strip()
     if _DATETIME.match(raw):
         try:
-            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(raw)  # Python 3.11 reads a `Z` suffix
         except ValueError:
             raise RowRejected(f"{what} {text!r} is not a real date-time") from None
-        return to_utc(moment)
+        if moment.tzinfo is not None:
+            return to_utc(moment)
+        return _local_to_utc(ctx, moment)
     day = _day(ctx, raw, what)
     assert day is not None
-    return to_utc(datetime(day.year, day.month, day.day))
+    return _local_to_utc(ctx, datetime(day.year, day.month, day.day))
+
+
+def _local_to_utc(ctx: RowContext, moment: datetime) -> datetime:
+    """`to_utc` of a naive local time, with the zone's offset looked up once per hour: the time
+    zone rules are the slow part, and a file's rows share their hours. An hour with an offset
+    change in it (its first and last instants differ) is not cached."""
+    hour = moment.replace(minute=0, second=0, microsecond=0)
+    offset = ctx._offsets.get(hour)
+    if offset is None:
+        offset = to_utc(hour) - hour
+        end = hour + _LAST_OF_HOUR
+        if to_utc(end) - end != offset:
+            return to_utc(moment)
+        if len(ctx._offsets) < 100_000:
+            ctx._offsets[hour] = offset
+    return moment + offset
+
+
+_LAST_OF_HOUR = timedelta(minutes=59, seconds=59, microseconds=999_999)
 
 
 def _day(ctx: RowContext, text: str | None, what: str) -> date | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 BATCH = 2000  # deals per executemany round
+INDEX_REBUILD_ROWS = 10_000  # an import this large may set indexes aside (SQLite)
 ON_DUPLICATE = ("skip", "update", "fail")
 _LEGAL_FORMS = {
     "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "gmbh", "corp", "corporation",
@@ -57,7 +59,7 @@ class RowRejected(Exception):
         self.reason = reason
 
 
-@dataclass
+@dataclass(slots=True)
 class CompanyIn:
     """A company as a row describes it."""
 
@@ -67,7 +69,7 @@ class CompanyIn:
     country: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ContactIn:
     """A person as a row describes them."""
 
@@ -77,7 +79,7 @@ class ContactIn:
     title: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class OutcomeIn:
     """How an imported deal closed."""
 
@@ -91,7 +93,7 @@ class OutcomeIn:
     note: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class DealIn:
     """An imported deal with its stage history (oldest first) and close outcome."""
 
@@ -111,7 +113,7 @@ class DealIn:
     outcome: OutcomeIn | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class RowIn:
     """One importable row: a deal, or just a company and/or contact."""
 
@@ -136,30 +138,64 @@ class Counts:
     contacts_updated: int = 0
     moves: int = 0
     by_status: dict[str, int] = field(default_factory=lambda: {"open": 0, "won": 0, "lost": 0})
-    company_variants: dict[str, set[str]] = field(default_factory=dict)  # key → names merged
+    # key → the spellings merged into one company, for the keys the file spells more than one way
+    company_variants: dict[str, set[str]] = field(default_factory=dict)
+
+
+# Each table's columns in the order the batches hold them: rows are tuples, not dicts, because
+# they are built once per row of the file and handed straight to the driver.
+COMPANY_COLUMNS = ("id", "name", "name_key", "industry", "employees", "country", "created_at")
+CONTACT_COLUMNS = ("id", "name", "email", "phone", "title", "company_id", "created_at")
+DEAL_COLUMNS = ("id", "title", "company_id", "contact_id", "owner", "source", "value_minor",
+                "currency", "close_by", "pipeline_id", "stage_id", "status", "created_at",
+                "updated_at", "version", "upsell_of_id", "product_id", "external_id")  # fmt: skip
+MOVE_COLUMNS = ("id", "deal_id", "from_stage_id", "to_stage_id", "at", "by", "note", "forced",
+                "regression")  # fmt: skip
+OUTCOME_COLUMNS = ("id", "deal_id", "outcome", "amount_minor", "currency", "reason", "competitor",
+                   "note", "from_stage_id", "closed_on", "at", "by", "reopened_at")  # fmt: skip
 
 
 @dataclass
 class _Batch:
-    companies: list[dict[str, Any]] = field(default_factory=list)
-    contacts: list[dict[str, Any]] = field(default_factory=list)
-    deals: list[dict[str, Any]] = field(default_factory=list)
-    moves: list[dict[str, Any]] = field(default_factory=list)
-    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    companies: list[tuple[Any, ...]] = field(default_factory=list)
+    contacts: list[tuple[Any, ...]] = field(default_factory=list)
+    deals: list[tuple[Any, ...]] = field(default_factory=list)
+    moves: list[tuple[Any, ...]] = field(default_factory=list)
+    outcomes: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 TABLES = (Company, Contact, Deal, StageMove, CloseOutcome, DealChange)
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 class ImportWriter:
     """Turns `RowIn`s into rows, resolving duplicates, and inserts them in batches."""
 
-    def __init__(self, *, session: Session, on_duplicate: str, actor: str, now: datetime) -> None:
+    def __init__(
+        self,
+        *,
+        session: Session,
+        on_duplicate: str,
+        actor: str,
+        now: datetime,
+        expected_rows: int = 0,
+    ) -> None:
+        """`expected_rows`: about how many rows are coming (0: unknown), so that a large import
+        into small tables can set their indexes aside (SQLite; see `_set_aside_indexes`)."""
         from sqlalchemy import func, select
 
         self.session = session
         self.conn: Connection = session.connection()
         self.on_duplicate, self.actor, self.now = on_duplicate, actor, now
+        sqlite = self.conn.dialect.name == "sqlite"
+        # values in the form the driver stores (SQLite: SQLAlchemy's text forms, made here once)
+        self.stamp: Callable[[datetime], Any] = _sqlite_datetime if sqlite else _same
+        self.day: Callable[[date | None], Any] = _sqlite_date if sqlite else _same
+        self.false: Any = 0 if sqlite else False
+        self.now_stored = self.stamp(now)
         if self.conn.dialect.name == "postgresql":
             names = ", ".join(t.__tablename__ for t in TABLES)
             # other writers wait until we commit; readers carry on
@@ -168,13 +204,16 @@ class ImportWriter:
             model: (self.conn.execute(select(func.max(_t(model).c.id))).scalar() or 0) + 1
             for model in TABLES
         }
-        self.used_ids = dict.fromkeys(TABLES, False)
+        self.first_id = dict(self.next_id)
         self.companies: dict[str, int] = {}
         co, pe, de = _t(Company), _t(Contact), _t(Deal)
         for cid, name in self.conn.execute(select(co.c.id, co.c.name)):
             self.companies.setdefault(company_key(name), cid)
         self.old_companies = set(self.companies.values())
         self.name_keys = {str(k) for k in self.conn.execute(select(co.c.name_key)).scalars()}
+        self.company_keys: dict[str, str] = {}  # name as spelled in the file → company_key
+        self.spellings: dict[str, str] = {}  # company key → its first spelling in the file
+        self.company_ids: dict[str, int] = {}  # spelling in the file → company id
         self.emails: dict[str, int] = {}
         self.people: dict[tuple[int | None, str], int] = {}
         for pid, name, email, company_id in self.conn.execute(
@@ -197,28 +236,55 @@ class ImportWriter:
         self.updated: set[tuple[str, int]] = set()
         self.counts = Counts()
         self.batch = _Batch()
+        self.indexes_set_aside: list[str] = []  # CREATE INDEX statements to run at the end
+        if sqlite and expected_rows >= INDEX_REBUILD_ROWS:
+            self._set_aside_indexes(expected_rows)
+
+    def _set_aside_indexes(self, expected_rows: int) -> None:
+        """Drop the plain (non-unique) indexes of the tables the import fills when it brings at
+        least as many rows as a table holds; `finish` makes them again from the same SQL. One
+        sort per index at the end costs much less than a B-tree insert per row, and it all
+        happens inside the import's transaction: a failed or killed import leaves the indexes
+        as they were. Unique indexes stay: they guard the data."""
+        names = {_t(m).name: m for m in (Company, Contact, Deal, StageMove, CloseOutcome)}
+        found = self.conn.exec_driver_sql(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' "
+            "AND sql LIKE 'CREATE INDEX %' ORDER BY name"
+        ).all()
+        for name, table, sql in found:
+            model = names.get(table)
+            if model is None or self.first_id[model] - 1 > expected_rows:
+                continue
+            self.conn.exec_driver_sql(f'DROP INDEX "{name}"')
+            self.indexes_set_aside.append(sql)
 
     def take_id(self, model: Any) -> int:
         value = self.next_id[model]
         self.next_id[model] = value + 1
-        self.used_ids[model] = True
         return value
 
     # --- duplicates -----------------------------------------------------------------------
 
+    def _company_key(self, name: str) -> str:
+        key = self.company_keys.get(name)
+        if key is None:
+            key = self.company_keys[name] = company_key(name)
+        return key
+
     def _existing_company(self, company: CompanyIn) -> int | None:
-        return self.companies.get(company_key(company.name))
+        return self.companies.get(self._company_key(company.name))
 
     def _existing_contact(self, contact: ContactIn, company_id: int | None) -> int | None:
-        if contact.email and contact.email in self.emails:
-            return self.emails[contact.email]
-        if contact.email:  # an email we do not know is a new person, whatever the name
-            return None
+        email = contact.email
+        if email:  # an email we do not know is a new person, whatever the name
+            return self.emails.get(email)
         return self.people.get((company_id, contact.name.lower()))
 
     def _existing_deal(self, deal: DealIn, company_id: int | None) -> int | None:
         if deal.external_id:
             return self.deal_ids.get(deal.external_id)
+        if not self.deal_titles:
+            return None
         found = self.deal_titles.get((deal.title.lower(), company_id))
         return found if found in self.old_deals else None
 
@@ -275,10 +341,23 @@ class ImportWriter:
         self._new_deal(deal, company_id, contact_id)
 
     def company(self, company: CompanyIn) -> int:
-        key = company_key(company.name)
+        name = company.name
+        known = self.company_ids.get(name)
+        if known is not None:  # this spelling was seen before: all of the below is done
+            return known
+        self.company_ids[name] = cid = self._company(company)
+        return cid
+
+    def _company(self, company: CompanyIn) -> int:
+        name = company.name
+        key = self._company_key(name)
+        first = self.spellings.get(key)
+        if first is None:
+            self.spellings[key] = name
+        elif first != name:
+            self.counts.company_variants.setdefault(key, {first}).add(name)
         found = self.companies.get(key)
         if found is not None:
-            self.counts.company_variants.setdefault(key, set()).add(company.name)
             if found in self.old_companies:
                 if self.on_duplicate == "update" and ("company", found) not in self.updated:
                     self._update(Company, found, {"industry": company.industry,
@@ -290,17 +369,15 @@ class ImportWriter:
                     self.updated.add(("company", found))
                     self.counts.companies_reused += 1
             return found
-        cid = self.take_id(Company)
-        name_key = company.name.lower()
+        cid = self.next_id[Company]
+        self.next_id[Company] = cid + 1
+        name_key = name.lower()
         while name_key in self.name_keys:  # only when two keys differ only by normalisation
             name_key += " "
         self.name_keys.add(name_key)
-        self.batch.companies.append({
-            "id": cid, "name": company.name, "name_key": name_key, "industry": company.industry,
-            "employees": company.employees, "country": company.country, "created_at": self.now,
-        })  # fmt: skip
+        self.batch.companies.append((cid, name, name_key, company.industry, company.employees,
+                                     company.country, self.now_stored))  # fmt: skip
         self.companies[key] = cid
-        self.counts.company_variants.setdefault(key, set()).add(company.name)
         self.counts.companies_created += 1
         return cid
 
@@ -316,11 +393,10 @@ class ImportWriter:
                 else:
                     self.counts.contacts_reused += 1
             return found
-        pid = self.take_id(Contact)
-        self.batch.contacts.append({
-            "id": pid, "name": contact.name, "email": contact.email, "phone": contact.phone,
-            "title": contact.title, "company_id": company_id, "created_at": self.now,
-        })  # fmt: skip
+        pid = self.next_id[Contact]
+        self.next_id[Contact] = pid + 1
+        self.batch.contacts.append((pid, contact.name, contact.email, contact.phone,
+                                    contact.title, company_id, self.now_stored))  # fmt: skip
         if contact.email:
             self.emails[contact.email] = pid
         self.people.setdefault((company_id, contact.name.lower()), pid)
@@ -328,36 +404,41 @@ class ImportWriter:
         return pid
 
     def _new_deal(self, deal: DealIn, company_id: int | None, contact_id: int | None) -> None:
-        did = self.take_id(Deal)
-        last = deal.moves[-1][2] if deal.moves else deal.created_at
-        self.batch.deals.append({
-            "id": did, "title": deal.title, "company_id": company_id, "contact_id": contact_id,
-            "owner": deal.owner, "source": deal.source, "value_minor": deal.value_minor,
-            "currency": deal.currency, "close_by": deal.close_by, "pipeline_id": deal.pipeline_id,
-            "stage_id": deal.stage_id, "status": deal.status, "created_at": deal.created_at,
-            "updated_at": max(last, deal.created_at), "version": max(1, len(deal.moves)),
-            "upsell_of_id": None, "product_id": deal.product_id, "external_id": deal.external_id,
-        })  # fmt: skip
-        for from_id, to_id, at, by, note in deal.moves:
-            self.batch.moves.append({
-                "id": self.take_id(StageMove), "deal_id": did, "from_stage_id": from_id,
-                "to_stage_id": to_id, "at": at, "by": by, "note": note, "forced": False,
-                "regression": False,
-            })  # fmt: skip
-        self.counts.moves += len(deal.moves)
+        next_id, stamp, batch = self.next_id, self.stamp, self.batch
+        did = next_id[Deal]
+        next_id[Deal] = did + 1
+        created_at = deal.created_at
+        created = stamp(created_at)
+        moves = deal.moves
+        last = moves[-1][2] if moves else created_at
+        updated = stamp(last) if last > created_at else created
+        batch.deals.append((
+            did, deal.title, company_id, contact_id, deal.owner, deal.source, deal.value_minor,
+            deal.currency, self.day(deal.close_by), deal.pipeline_id, deal.stage_id, deal.status,
+            created, updated, max(1, len(moves)), None, deal.product_id, deal.external_id,
+        ))  # fmt: skip
+        mid = next_id[StageMove]
+        for from_id, to_id, at, by, note in moves:
+            at_stored = created if at is created_at else stamp(at)
+            batch.moves.append((mid, did, from_id, to_id, at_stored, by, note, self.false,
+                                self.false))  # fmt: skip
+            mid += 1
+        next_id[StageMove] = mid
+        self.counts.moves += len(moves)
         if deal.outcome:
             o = deal.outcome
-            self.batch.outcomes.append({
-                "id": self.take_id(CloseOutcome), "deal_id": did, "outcome": o.outcome,
-                "amount_minor": o.amount_minor, "currency": deal.currency, "reason": o.reason,
-                "competitor": o.competitor, "note": o.note, "from_stage_id": o.from_stage_id,
-                "closed_on": o.closed_on, "at": o.at, "by": deal.owner, "reopened_at": None,
-            })  # fmt: skip
+            oid = next_id[CloseOutcome]
+            next_id[CloseOutcome] = oid + 1
+            batch.outcomes.append((
+                oid, did, o.outcome, o.amount_minor, deal.currency, o.reason, o.competitor,
+                o.note, o.from_stage_id, self.day(o.closed_on), stamp(o.at), deal.owner, None,
+            ))  # fmt: skip
         if deal.external_id:
             self.deal_ids[deal.external_id] = did
-        self.counts.deals_created += 1
-        self.counts.by_status[deal.status] = self.counts.by_status.get(deal.status, 0) + 1
-        if len(self.batch.deals) >= BATCH:
+        counts = self.counts
+        counts.deals_created += 1
+        counts.by_status[deal.status] += 1  # open, won and lost are always there
+        if len(batch.deals) >= BATCH:
             self.flush()
 
     def _update_deal(
@@ -416,22 +497,31 @@ class ImportWriter:
     def flush(self) -> None:
         """Insert the batch, parents first (foreign keys are on)."""
         batch = self.batch
-        for model, rows in (
-            (Company, batch.companies),
-            (Contact, batch.contacts),
-            (Deal, batch.deals),
-            (StageMove, batch.moves),
-            (CloseOutcome, batch.outcomes),
+        for model, columns, rows in (
+            (Company, COMPANY_COLUMNS, batch.companies),
+            (Contact, CONTACT_COLUMNS, batch.contacts),
+            (Deal, DEAL_COLUMNS, batch.deals),
+            (StageMove, MOVE_COLUMNS, batch.moves),
+            (CloseOutcome, OUTCOME_COLUMNS, batch.outcomes),
         ):
-            _insert(self.conn, model, rows)
+            _insert_tuples(self.conn, model, columns, rows)
         self.batch = _Batch()
+
+    @property
+    def used_ids(self) -> dict[Any, bool]:
+        """Which tables this import gave ids in."""
+        return {m: self.next_id[m] != self.first_id[m] for m in TABLES}
 
     def finish(self, *, sync: bool = True) -> Counts:
         """Flush the last batch and move PostgreSQL's id sequences past our ids. `sync=False`
         when the transaction will be rolled back: `setval` is not transactional."""
         self.flush()
+        for sql in self.indexes_set_aside:
+            self.conn.exec_driver_sql(sql)
+        self.indexes_set_aside = []
         if sync:
-            sync_sequences(self.conn, {m: n for m, n in self.next_id.items() if self.used_ids[m]})
+            used = self.used_ids
+            sync_sequences(self.conn, {m: n for m, n in self.next_id.items() if used[m]})
         return self.counts
 
 
@@ -477,6 +567,23 @@ def _insert(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> None:
                 values[index] = convert(values[index])
             data.append(tuple(values))
     conn.exec_driver_sql(sql, data)
+
+
+def _insert_tuples(
+    conn: Connection, model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """One executemany of rows given as tuples in `columns` order, already in the form the
+    driver stores (see `ImportWriter.stamp`)."""
+    if not rows:
+        return
+    table = model.__table__
+    if conn.dialect.name != "sqlite":
+        from sqlalchemy import insert
+
+        conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    sql, _ = _sqlite_insert(conn, table, columns)
+    conn.exec_driver_sql(sql, rows)
 
 
 _SQLITE_INSERTS: dict[tuple[str, tuple[str, ...]], tuple[str, list[tuple[int, Any]]]] = {}
