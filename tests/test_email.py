@@ -256,12 +256,15 @@ def test_template_cannot_reach_python_internals(refused, deal, templates):
     refused("1", "--template", "evil2", error="not allowed in a template")
 
 
-def test_header_injection_is_refused(cli, refused, templates):
-    cli("lead", "add", "Pilot", "--company", "Evil\r\nBcc: all@evil.example", "--contact", "Mo",
-        "--email", "mo@x.example")  # fmt: skip
+def test_header_injection_is_refused(cli, refused, templates, tmp_path):
+    # `lead add` refuses a line break in a name; a CSV's quoted cell can still carry one
+    path = tmp_path / "inject.csv"
+    path.write_bytes(b'title,company,contact,email\r\n'
+                     b'Pilot,"Evil\r\nBcc: all@evil.example",Mo,mo@x.example\r\n'
+                     b'Other,,"Bo\nBcc: x@evil.example",bo@x.example\r\n')  # fmt: skip
+    assert cli("import", str(path)).exit_code == 0
     write_template(templates, "hi", "Subject: About {{ company.name }}\n\nHi\n")
     refused("1", "--template", "hi", error="the Subject header would contain a line break")
-    cli("lead", "add", "Other", "--contact", "Bo\nBcc: x@evil.example", "--email", "bo@x.example")
     refused("2", "--template", "hi", error="the contact's name contains a line break")
 
 

@@ -67,7 +67,8 @@ def test_json_round_trip_is_identical(busy, tmp_path, monkeypatch):
     assert [(m["from"], m["to"]) for m in acme["history"]] == [
         (None, "prospect"), ("prospect", "contacted"), ("contacted", "demo"),
         ("demo", "contacted"), ("contacted", "won")]  # fmt: skip
-    assert [c["field"] for c in acme["changes"]] == ["value", "owner", "close_by"]
+    # the change log: the edit's fields, then the follow-up finished (who finished it)
+    assert [c["field"] for c in acme["changes"]] == ["value", "owner", "close_by", "task #1"]
     assert acme["outcomes"][0]["amount"] == "14000.00"
     assert data["deals"][3]["upsell_of_id"] == 1
     assert len(data["tasks"]) >= 3

@@ -63,10 +63,10 @@ class AppContext:
     @property
     def actor(self) -> str:
         """The acting user: --as > SALESFLOW_USER > config user > OS login name."""
-        if self.actor_option:
-            return self.actor_option
+        if self.actor_option is not None:
+            return _rep_name(self.actor_option, "--as")
         if os.environ.get("SALESFLOW_USER"):
-            return os.environ["SALESFLOW_USER"]
+            return _rep_name(os.environ["SALESFLOW_USER"], "SALESFLOW_USER")
         from salesflow.config import load_config
 
         configured = load_config().user
@@ -220,6 +220,19 @@ def currency_option(text: str | None) -> str:
     from salesflow.parsing.money import check_currency
 
     return check_currency(text if text else load_config().currency)
+
+
+def _rep_name(value: str, source: str) -> str:
+    """A rep's name as given by `source`: recorded on every change, so one line of text."""
+    from salesflow.errors import InvalidInput
+
+    name = value.strip()
+    broken = not name.isprintable() and any(
+        c in "\u2028\u2029" or (ord(c) < 0xA0 and not c.isprintable()) for c in name
+    )
+    if not name or broken:
+        raise InvalidInput(f"{source} {value!a} is not a rep's name", hint="e.g. --as ana")
+    return name
 
 
 def validated(model: Any, **values: Any) -> Any:

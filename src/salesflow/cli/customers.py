@@ -66,8 +66,11 @@ def renewals(
     text = within.strip().lower()
     factor = {"d": 1, "w": 7, "m": 30}.get(text[-1:])
     number = text[:-1] if factor else text
-    if not number.isdigit():
-        raise InvalidInput(f"--within {within!r} is not a number of days", hint="e.g. 90d, 12w, 6m")
+    if not (number.isascii() and number.isdigit()) or int(number) * (factor or 1) > 36_600:
+        raise InvalidInput(
+            f"--within {within!r} is not a number of days (up to 100 years)",
+            hint="e.g. 90d, 12w, 6m",
+        )
     days = int(number) * (factor or 1)
     app_ctx = state(ctx)
     with app_ctx.read() as session:

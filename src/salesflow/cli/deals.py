@@ -57,6 +57,14 @@ def edit(
     owner: Annotated[str | None, Opt("--owner", help="New owner.")] = None,
     close_by: Annotated[str | None, Opt("--close-by", help="New expected close date.")] = None,
     source: Annotated[str | None, Opt("--source", help="New source.")] = None,
+    if_version: Annotated[
+        int | None,
+        Opt(
+            "--if-version",
+            min=1,
+            help="Refuse (exit 1) if the deal changed since this version (`show --json`).",
+        ),
+    ] = None,
     json: JsonFlag = False,
 ) -> None:
     """Change a deal's fields; each change is recorded with who and when."""
@@ -74,7 +82,8 @@ def edit(
         source=source,
     )
     with app_ctx.write() as session:
-        deal_id = edit_deal(deal, changes, actor=app_ctx.actor, session=session)
+        deal_id = edit_deal(deal, changes, actor=app_ctx.actor, session=session,
+                            if_version=if_version)  # fmt: skip
     _print_card(ctx, deal_id, json, "Updated #{card.id} {card.title}.")
 
 

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from salesflow.errors import ExitStatus, SalesflowError
+from salesflow.errors import ExitStatus, InvalidInput, SalesflowError
 
 
 def _debugging(args: Any) -> bool:
@@ -28,10 +28,11 @@ def _database_error(exc: Exception) -> SalesflowError | None:
 
     if not isinstance(exc, DBAPIError):
         return None
+    from salesflow.db.engine import is_busy
     from salesflow.errors import DatabaseBusy
 
     reason = one_line(str(exc.orig))
-    if "locked" in reason.lower() or "busy" in reason.lower():
+    if is_busy(exc.orig):
         return DatabaseBusy(
             "the database is busy: another salesflow is writing", hint="try again in a moment"
         )
@@ -39,6 +40,36 @@ def _database_error(exc: Exception) -> SalesflowError | None:
         f"database error: {reason}",
         hint="check --db / SALESFLOW_DB and that the database is reachable",
     )
+
+
+def check_arguments(words: list[str]) -> None:
+    """Refuse a command line carrying control characters or bytes that are not UTF-8.
+
+    Nothing a user means to type is in there: an escape sequence in a deal title would recolour
+    or rewrite the terminal of whoever lists it later, a NUL truncates text in other tools, and
+    bytes that are not UTF-8 (Python keeps them as lone surrogates) cannot be stored. Tabs and
+    line breaks may appear in free text such as notes; one-line fields such as names refuse them
+    when they are validated.
+    """
+    for word in words:
+        if word.isprintable():  # the usual case, checked in C
+            continue
+        for char in word:
+            if char in "\t\n" or char.isprintable():
+                continue
+            import unicodedata
+
+            category = unicodedata.category(char)
+            if category == "Cs":
+                raise InvalidInput(
+                    f"argument {word!a} is not valid UTF-8 text",
+                    hint="check the terminal's or the script's encoding",
+                )
+            if category == "Cc":
+                raise InvalidInput(
+                    f"argument {word!a} contains the control character U+{ord(char):04X}",
+                    hint="control characters are not allowed in text; remove it",
+                )
 
 
 def _report(message: str, hint: str | None = None) -> None:
@@ -54,6 +85,7 @@ def run_guarded(main: Callable[..., Any], *, args: Any, **kwargs: Any) -> NoRetu
 
     click_errors = _click.exceptions
     try:
+        check_arguments(list(args) if args is not None else sys.argv[1:])
         result = main(args=args, standalone_mode=False, **kwargs)
     except SalesflowError as exc:
         _report(exc.message, exc.hint)
@@ -87,6 +119,9 @@ def run_guarded(main: Callable[..., Any], *, args: Any, **kwargs: Any) -> NoRetu
         if known is not None:
             _report(known.message, known.hint)
             sys.exit(int(known.exit_code))
+        if isinstance(exc, OverflowError):  # a number past what the database or calendar holds
+            _report(f"a value is out of range: {exc}", "give a smaller number or a nearer date")
+            sys.exit(int(ExitStatus.ERROR))
         _report(f"unexpected {type(exc).__name__}: {exc}", "run again with --debug for details")
         sys.exit(int(ExitStatus.ERROR))
     sys.exit(result if isinstance(result, int) else 0)

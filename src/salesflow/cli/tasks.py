@@ -116,7 +116,8 @@ def edit(
     app_ctx = state(ctx)
     day = parse_day(due)
     with app_ctx.write() as session:
-        row = edit_task(task_id, due=day, text=text, owner=owner, session=session)
+        row = edit_task(task_id, due=day, text=text, owner=owner, session=session,
+                        actor=app_ctx.actor)  # fmt: skip
     out = app_ctx.output()
     if json:
         out.json({"id": row.id, "deal_id": row.deal_id, "text": row.text,

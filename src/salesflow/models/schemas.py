@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -16,7 +17,26 @@ from pydantic import (
     model_validator,
 )
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+def one_line(value: str) -> str:
+    """Names, titles and the like are one line of printable text: a line break, tab or other
+    control character in one would break tables, CSV cells and email headers later."""
+    for char in value:
+        if char in "\r\n\u2028\u2029" or (ord(char) < 0xA0 and not char.isprintable()):
+            what = (
+                "a line break" if char in "\r\n\u2028\u2029"
+                else "a tab" if char == "\t"
+                else f"the control character U+{ord(char):04X}"
+            )  # fmt: skip
+            raise ValueError(f"must be one line of text, and {value!a} contains {what}")
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(one_line),
+]
 Key = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
 ]

@@ -35,6 +35,7 @@ def deal_json(deal: DealView, *, history: bool = True) -> dict[str, Any]:
         "lifecycle": deal.lifecycle,
         "created_at": when_json(deal.created_at),
         "updated_at": when_json(deal.updated_at),
+        "version": deal.version,  # for `edit --if-version`
     }
     if history:
         data["history"] = [

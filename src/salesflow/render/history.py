@@ -30,10 +30,11 @@ def show_history(out: Output, history: DealHistory) -> None:
         what = e.kind if e.kind in ("created", "won", "lost", "reopened") else e.field or e.kind
         if e.kind == "activity":
             what = f"{e.field} logged"
-        elif e.kind in ("task added", "task done", "regression"):
+        elif e.kind in ("task added", "task done", "regression", "feedback"):
             what = e.kind
         change = e.new or ""
-        if e.old is not None or e.kind in ("field", "stage", "regression", "won", "lost"):
+        if e.old is not None or e.kind in ("field", "stage", "regression", "won", "lost",
+                                           "quote", "cadence"):  # fmt: skip
             change = (
                 f"{e.old if e.old is not None else '–'} → {e.new if e.new is not None else '–'}"
             )

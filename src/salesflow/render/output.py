@@ -77,6 +77,7 @@ class Output:
 
     def line(self, text: str = "", style: str | None = None) -> None:
         """A line of text, styled on a colour terminal."""
+        text = printable(text)
         if self.rich:
             from rich.text import Text
 
@@ -93,15 +94,17 @@ class Output:
         styles: Sequence[str | None] | None = None,
     ) -> None:
         """A table: Rich on a terminal, aligned plain text otherwise."""
-        cells = [["" if v is None else str(v) for v in row] for row in rows]
+        cells = [["" if v is None else printable(str(v), cell=True) for v in row] for row in rows]
         if self.rich:
             from rich.table import Table
+            from rich.text import Text
 
             table = Table(title=title, title_justify="left", header_style="bold")
             for col in columns:
                 table.add_column(col.header, justify="right" if col.numeric else "left")
             for i, row in enumerate(cells):
-                table.add_row(*row, style=(styles[i] if styles else None) or None)
+                # Text, not str: a `[red]` or `[/b]` in a deal title is text, not Rich markup
+                table.add_row(*map(Text, row), style=(styles[i] if styles else None) or None)
             if self._pages(len(cells)):
                 with self.console.pager(styles=self.colored):
                     self.console.print(table)
@@ -126,6 +129,24 @@ class Output:
             self.stream.write(fmt(row) + "\n")
 
 
+# C0 controls (but tab and line feed) become their visible symbols (ESC → ␛), DEL → ␡ and C1
+# controls → �: text from the database never drives the terminal it is printed on.
+_VISIBLE = {
+    **{code: 0x2400 + code for code in range(0x20) if chr(code) not in "\t\n"},
+    0x7F: 0x2421,
+    **dict.fromkeys(range(0x80, 0xA0), 0xFFFD),
+}
+_VISIBLE_IN_CELL = {**_VISIBLE, ord("\t"): " ", ord("\n"): " ", ord("\r"): None}
+
+
+def printable(text: str, *, cell: bool = False) -> str:
+    """Text safe to print: control characters shown, not obeyed (in a table cell, tabs and line
+    breaks become spaces so rows stay one line)."""
+    if text.isprintable():  # the usual case, checked in C
+        return text
+    return text.translate(_VISIBLE_IN_CELL if cell else _VISIBLE)
+
+
 def safe_cell(value: Any) -> Any:
     """Neutralise a CSV cell that a spreadsheet would treat as a formula."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -135,6 +156,6 @@ def safe_cell(value: Any) -> Any:
 
 def error(message: str, hint: str | None = None) -> None:
     """The one-line error of the contract, and a hint line where one helps."""
-    sys.stderr.write(f"Error: {message}\n")
+    sys.stderr.write(f"Error: {printable(message, cell=True)}\n")
     if hint:
-        sys.stderr.write(f"Hint: {hint}\n")
+        sys.stderr.write(f"Hint: {printable(hint, cell=True)}\n")

@@ -54,7 +54,7 @@ def log_activity(
     )
     session.add(activity)
     session.flush()
-    cadences.after_activity(deal, wanted, session=session)  # a reply stops a running cadence
+    cadences.after_activity(deal, wanted, actor=actor, session=session)  # a reply stops a cadence
     return activity
 
 

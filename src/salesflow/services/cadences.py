@@ -17,6 +17,7 @@ from salesflow.clock import now_utc, today
 from salesflow.errors import InvalidInput, InvalidMove, NotFound
 from salesflow.models import Cadence, CadenceRun, Company, Deal, FollowUp, Stage
 from salesflow.models.cadence import CadenceSpec
+from salesflow.services.audit import record_change
 from salesflow.services.deals import resolve_deal
 from salesflow.services.views import CadenceRunView, CadenceView, TaskView
 
@@ -203,6 +204,7 @@ def start_cadence(ref: str, name: str, *, actor: str, session: Session) -> Caden
     )
     session.add(run)
     session.flush()
+    record_change(deal.id, "cadence", None, cadence.name, actor=actor, session=session, at=now)
     steps = list(cadence.steps or [])
     made = []
     for index, step in enumerate(steps, start=1):
@@ -231,10 +233,12 @@ def stop_cadence(ref: str, *, reason: str | None, actor: str, session: Session) 
             f"deal #{deal.id} runs no cadence", hint=f"`salesflow cadence start {deal.id} NAME`"
         )
     text = (reason or "").strip() or f"stopped by {actor}"
-    return _stop(run, deal, text, session=session)
+    return _stop(run, deal, text, actor=actor, session=session)
 
 
-def _stop(run: CadenceRun, deal: Deal, reason: str, *, session: Session) -> CadenceRunView:
+def _stop(
+    run: CadenceRun, deal: Deal, reason: str, *, actor: str, session: Session
+) -> CadenceRunView:
     from sqlmodel import select
 
     open_tasks = list(
@@ -251,13 +255,20 @@ def _stop(run: CadenceRun, deal: Deal, reason: str, *, session: Session) -> Cade
             FollowUp.done_at.is_not(None),  # type: ignore[union-attr]
         )
     ).all()
-    for task in open_tasks:
-        session.delete(task)
     run.stopped_at = now_utc()
     run.stop_reason = reason
+    cadence = session.get(Cadence, run.cadence_id)
+    name = cadence.name if cadence else "?"
+    assert deal.id is not None
+    for task in open_tasks:  # the rows go; the log keeps that they were there, and why
+        record_change(deal.id, f"task #{task.id}", f"{task.text} (due {task.due.isoformat()})",
+                      f"removed: cadence {name} stopped", actor=actor, session=session,
+                      at=run.stopped_at)  # fmt: skip
+        session.delete(task)
+    record_change(deal.id, "cadence", name, f"stopped: {reason}", actor=actor, session=session,
+                  at=run.stopped_at)  # fmt: skip
     session.add(run)
     session.flush()
-    cadence = session.get(Cadence, run.cadence_id)
     return CadenceRunView(
         run_id=removed.run_id,
         cadence=cadence.name if cadence else "?",
@@ -271,22 +282,22 @@ def _stop(run: CadenceRun, deal: Deal, reason: str, *, session: Session) -> Cade
     )
 
 
-def after_close(deal: Deal, outcome: str, *, session: Session) -> None:
+def after_close(deal: Deal, outcome: str, *, actor: str, session: Session) -> None:
     """A deal closed (won or lost): the cadence running on it, if any, stops."""
     assert deal.id is not None
     run = _running(deal.id, session=session)
     if run is not None:
-        _stop(run, deal, f"deal {outcome}", session=session)
+        _stop(run, deal, f"deal {outcome}", actor=actor, session=session)
 
 
-def after_activity(deal: Deal, kind: str, *, session: Session) -> None:
+def after_activity(deal: Deal, kind: str, *, actor: str, session: Session) -> None:
     """An activity was logged: a reply from the buyer stops the cadence running on the deal."""
     if kind != "replied":
         return
     assert deal.id is not None
     run = _running(deal.id, session=session)
     if run is not None:
-        _stop(run, deal, "replied", session=session)
+        _stop(run, deal, "replied", actor=actor, session=session)
 
 
 def _run_view(

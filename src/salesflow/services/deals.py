@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from salesflow.clock import now_utc, today
-from salesflow.errors import AmbiguousReference, InvalidInput, NotFound
+from salesflow.errors import AmbiguousReference, ConcurrentEdit, InvalidInput, NotFound
 from salesflow.models import (
     CloseOutcome,
     Company,
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 SORTS = ("score", "value", "age", "close", "id")
+MAX_ID = 2**63 - 1  # the largest id a database column holds; a larger number names nothing
 
 
 def resolve_deal(ref: str, *, session: Session, for_update: bool = False) -> Deal:
@@ -37,7 +38,9 @@ def resolve_deal(ref: str, *, session: Session, for_update: bool = False) -> Dea
     if not text:
         raise InvalidInput("empty deal reference", hint="give an id like 42 or part of a title")
     number = text[1:] if text.startswith("#") else text
-    if number.isdigit():
+    if number.isascii() and number.isdigit():  # not "²" or "١٢": int() would refuse or surprise
+        if int(number) > MAX_ID:
+            raise NotFound(f"no deal #{number}", hint="`salesflow lead list --all` lists deals")
         query = select(Deal).where(Deal.id == int(number))
         if for_update:
             query = query.with_for_update()
@@ -405,10 +408,29 @@ def list_deals(
     ]
 
 
-def edit_deal(ref: str, changes: DealEdit, *, actor: str, session: Session) -> int:
-    """Apply field changes to a deal, recording each one in the change log."""
+def edit_deal(
+    ref: str,
+    changes: DealEdit,
+    *,
+    actor: str,
+    session: Session,
+    if_version: int | None = None,
+) -> int:
+    """Apply field changes to a deal, recording each one in the change log.
+
+    The deal row is locked first, so concurrent edits apply one after the other and each logs
+    the value it really replaced. With `if_version` (the version the caller last saw), an edit of
+    a deal someone has changed since is refused instead of overwriting their change.
+    """
     deal = resolve_deal(ref, session=session, for_update=True)
     assert deal.id is not None
+    if if_version is not None and deal.version != if_version:
+        raise ConcurrentEdit(
+            f"deal #{deal.id} changed since version {if_version} (it is at version "
+            f"{deal.version}); nothing was edited",
+            hint=f"`salesflow history {deal.id}` shows what changed; edit again with "
+            f"--if-version {deal.version}",
+        )
     now = now_utc()
     updates: list[tuple[str, str | None, str | None]] = []
     currency = changes.currency or deal.currency
@@ -423,6 +445,7 @@ def edit_deal(ref: str, changes: DealEdit, *, actor: str, session: Session) -> i
         new_value = money_text(value_minor, currency)
         if old_value != new_value:
             updates.append(("value", old_value, new_value))
+    old_currency = deal.currency
     deal.currency, deal.value_minor = currency, value_minor
     simple: list[tuple[str, Any]] = [
         ("title", changes.title),
@@ -442,6 +465,10 @@ def edit_deal(ref: str, changes: DealEdit, *, actor: str, session: Session) -> i
     session.add(deal)
     for name, old, new in updates:
         session.add(DealChange(deal_id=deal.id, field=name, old=old, new=new, at=now, by=actor))
+    if currency != old_currency:  # the funnel reads the currency off each stay: derive again
+        from salesflow.db.stays import mark_deal
+
+        mark_deal(session.connection(), deal.id)
     return deal.id
 
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from salesflow.clock import now_utc
 from salesflow.errors import InvalidInput, NotFound
 from salesflow.models import FollowUp
-from salesflow.models.schemas import FollowUpCreate
+from salesflow.models.schemas import FollowUpCreate, one_line
+from salesflow.services.audit import record_change
 from salesflow.services.deals import resolve_deal
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ def finish_task(task_id: int, *, actor: str, session: Session) -> tuple[FollowUp
         raise InvalidInput(f"follow-up #{task_id} is already done")
     row.done_at = now_utc()
     session.add(row)
+    record_change(row.deal_id, f"task #{task_id}", "open", "done", actor=actor, session=session,
+                  at=row.done_at)  # fmt: skip
     following = None
     if row.repeat:
         following = FollowUp(
@@ -78,20 +81,36 @@ def finish_task(task_id: int, *, actor: str, session: Session) -> tuple[FollowUp
 
 
 def edit_task(
-    task_id: int, *, due: date | None, text: str | None, owner: str | None, session: Session
+    task_id: int,
+    *,
+    due: date | None,
+    text: str | None,
+    owner: str | None,
+    session: Session,
+    actor: str = "salesflow",
 ) -> FollowUp:
-    """Change a follow-up's due day, text or owner."""
+    """Change a follow-up's due day, text or owner; each change goes to the deal's log."""
     row = _get(task_id, session=session)
     if due is None and text is None and owner is None:
         raise InvalidInput("nothing to change", hint="give --due, --text or --owner")
     if text is not None:
         if not text.strip():
             raise InvalidInput("the follow-up text is empty")
-        row.text = text.strip()
-    if due is not None:
-        row.due = due
-    if owner is not None:
-        row.owner = owner
+        text = text.strip()
+    for name, value in (("text", text), ("owner", owner)):
+        try:
+            one_line(value or "")
+        except ValueError as exc:
+            raise InvalidInput(f"{name}: {exc}") from None
+    changes = [
+        (name, getattr(row, name), value)
+        for name, value in (("text", text), ("due", due), ("owner", owner))
+        if value is not None and value != getattr(row, name)
+    ]
+    for name, old, new in changes:
+        setattr(row, name, new)
+        record_change(row.deal_id, f"task #{task_id} {name}", str(old), str(new), actor=actor,
+                      session=session)  # fmt: skip
     session.add(row)
     session.flush()
     return row

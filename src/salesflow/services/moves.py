@@ -208,7 +208,7 @@ def _close(
     )
     _move(deal, current, target, note=note, forced=False, regression=False, actor=actor,
           session=session)  # fmt: skip
-    cadences.after_close(deal, outcome, session=session)  # a running cadence stops on close
+    cadences.after_close(deal, outcome, actor=actor, session=session)  # a running cadence stops
     if outcome == "won":
         from salesflow.services.customers import start_contract
 

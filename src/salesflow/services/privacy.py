@@ -35,6 +35,7 @@ from salesflow.models import (
     FollowUp,
     StageMove,
 )
+from salesflow.services.deals import MAX_ID
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -52,8 +53,8 @@ def resolve_contact(ref: str, *, session: Session) -> Contact:
     if not text:
         raise InvalidInput("empty contact reference", hint="give an id, an email or a name")
     number = text[1:] if text.startswith("#") else text
-    if number.isdigit():
-        found = session.get(Contact, int(number))
+    if number.isascii() and number.isdigit():
+        found = session.get(Contact, int(number)) if int(number) <= MAX_ID else None
         if found is None:
             raise NotFound(f"no contact #{number}")
         return found

@@ -17,6 +17,7 @@ from salesflow.config import load_config
 from salesflow.errors import InvalidInput, InvalidMove, NotFound
 from salesflow.models import Company, Contact, Deal, Quote, QuoteLine
 from salesflow.parsing.percent import parse_percent
+from salesflow.services.audit import record_change
 from salesflow.services.catalogue import find_product
 from salesflow.services.deals import resolve_deal
 from salesflow.services.quote_math import quote_totals
@@ -190,6 +191,12 @@ def _store(
         line.quote_id, line.amount_minor = quote.id, amount  # type: ignore[assignment]
         session.add(line)
     session.flush()
+    from salesflow.parsing.money import money_text
+
+    total = f"{money_text(quote.total_minor, quote.currency)} {quote.currency}"
+    record_change(deal.id, f"quote #{quote.id}", None,  # type: ignore[arg-type]
+                  f"{quote.status} v{version}, total {total}", actor=actor,
+                  session=session, at=quote.created_at)  # fmt: skip
     return quote.id  # type: ignore[return-value]
 
 
@@ -262,8 +269,7 @@ def revise_quote(
                     recurring=ln.recurring,
                 )
             )
-    old.status = "superseded"
-    session.add(old)
+    _status(old, "superseded", actor=actor, session=session)
     days = (
         max(1, (old.valid_until - old.created_at.date()).days) if valid_days is None else valid_days
     )
@@ -293,8 +299,8 @@ def approve_quote(quote_id: int, *, actor: str, session: Session) -> int:
             f"{actor} wrote quote #{quote.id} and cannot approve it",
             hint="ask a manager: `salesflow --as MANAGER quote approve …`",
         )
-    quote.status, quote.approved_by, quote.approved_at = "approved", actor, now_utc()
-    session.add(quote)
+    quote.approved_by, quote.approved_at = actor, now_utc()
+    _status(quote, "approved", actor=actor, session=session)
     return quote.id  # type: ignore[return-value]
 
 
@@ -309,8 +315,8 @@ def send_quote(quote_id: int, *, actor: str, session: Session) -> int:
         )
     if status not in ("draft", "approved"):
         raise InvalidMove(f"quote #{quote.id} is {status}; only a draft or approved quote is sent")
-    quote.status, quote.sent_at = "sent", now_utc()
-    session.add(quote)
+    quote.sent_at = now_utc()
+    _status(quote, "sent", actor=actor, session=session)
     return quote.id  # type: ignore[return-value]
 
 
@@ -330,8 +336,8 @@ def accept_quote(quote_id: int, *, actor: str, session: Session) -> int:
         )
     if status != "sent":
         raise InvalidMove(f"quote #{quote.id} is {status}; only a sent quote is accepted")
-    quote.status, quote.decided_at = "accepted", now_utc()
-    session.add(quote)
+    quote.decided_at = now_utc()
+    _status(quote, "accepted", actor=actor, session=session)
     session.flush()
     amount: Decimal = from_minor(quote.total_minor, quote.currency)
     win_deal(
@@ -353,9 +359,21 @@ def reject_quote(quote_id: int, *, reason: str, actor: str, session: Session) ->
     status = effective_status(quote)
     if status != "sent":
         raise InvalidMove(f"quote #{quote.id} is {status}; only a sent quote is rejected")
-    quote.status, quote.decided_at, quote.reject_reason = "rejected", now_utc(), reason.strip()
-    session.add(quote)
+    quote.decided_at, quote.reject_reason = now_utc(), reason.strip()
+    _status(quote, "rejected", actor=actor, session=session, why=reason.strip())
     return quote.id  # type: ignore[return-value]
+
+
+def _status(
+    quote: Quote, status: str, *, actor: str, session: Session, why: str | None = None
+) -> None:
+    """Move a quote to `status`, and log the change on its deal."""
+    assert quote.id is not None
+    old = effective_status(quote)
+    quote.status = status
+    session.add(quote)
+    record_change(quote.deal_id, f"quote #{quote.id}", old,
+                  f"{status}: {why}" if why else status, actor=actor, session=session)  # fmt: skip
 
 
 def has_live_quote(deal_id: int, *, session: Session) -> bool:

@@ -98,12 +98,15 @@ def fit_rule(name: str, field: str, op: str, value: Any, points: Any) -> RuleSpe
         parsed = tuple(str(v).strip() for v in items if str(v).strip())
         if not parsed:
             raise InvalidInput("`in` needs a comma-separated list of values")
+        for item in parsed:
+            _one_line(item, "value")
     else:
         if isinstance(value, list | tuple | dict):
             raise InvalidInput(f"{op} needs one value, not a list")
         parsed = str(value).strip()
         if not parsed:
             raise InvalidInput("the rule's value is empty")
+        _one_line(parsed, "value")
         if field in NUMBER_FIELDS and op in ("eq", "ne"):
             try:
                 parsed = Decimal(parsed)
@@ -137,7 +140,14 @@ def _name(name: str) -> str:
     clean = str(name).strip()
     if not clean or len(clean) > 100:
         raise InvalidInput("a rule needs a name of 1 to 100 characters")
+    _one_line(clean, "name")
     return clean
+
+
+def _one_line(text: str, what: str) -> None:
+    """Rule names and values come from files too: one line, no control characters."""
+    if not text.isprintable() and any(ord(c) < 0xA0 and not c.isprintable() for c in text):
+        raise InvalidInput(f"the rule's {what} {text!r} contains a control character or line break")
 
 
 def _points(name: str, points: Any) -> int:
