@@ -45,13 +45,13 @@ def config_path() -> Path:
 @cache
 def load_config() -> Config:
     """Read the config file once per process; a missing file means defaults."""
+    path = config_path()
+    if not path.exists():
+        return Config()
     import tomllib
 
     from salesflow.errors import InvalidInput
 
-    path = config_path()
-    if not path.exists():
-        return Config()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salesflow.render.formats import day_json, money_json, money_screen, when_json
 from salesflow.render.output import Column, Output
-from salesflow.services.views import DueToday, TaskView
+
+if TYPE_CHECKING:
+    from salesflow.services.views import DueToday, TaskView
 
 TASK_COLUMNS = ["id", "deal_id", "deal", "company", "stage", "text", "due", "overdue_days",
                 "owner", "repeat", "done_at", "value", "currency"]  # fmt: skip
