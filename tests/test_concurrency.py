@@ -14,7 +14,7 @@ database must hold every change that was reported done, exactly once, and none t
   meantime is refused with exit 1 and leaves no trace.
 
 No command may fail any other way: no "database is locked", no traceback, no exit 4 (the writes
-wait for each other within the busy timeout). Counts: 4 × 100 commands on SQLite, 4 × 50 on
+wait for each other within the busy timeout). Counts: 4 × 100 commands on SQLite, 4 × 100 on
 PostgreSQL (SALESFLOW_STRESS_COMMANDS changes both), so `make test` stays within minutes on two
 cores. Marked `slow`: `pytest -m "not slow"` leaves them out.
 """
@@ -262,6 +262,6 @@ def test_four_processes_on_postgresql_lose_and_overwrite_nothing(cli, request):
     result = stress(
         _checked(cli, {"SALESFLOW_DB": url}),
         _env(SALESFLOW_DB=url),
-        _commands(50),
+        _commands(100),
     )
     assert result["figures"][("task done shared", 1)] > 0
