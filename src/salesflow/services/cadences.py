@@ -20,6 +20,7 @@ from salesflow.models.cadence import CadenceSpec
 from salesflow.services.audit import record_change
 from salesflow.services.deals import resolve_deal
 from salesflow.services.views import CadenceRunView, CadenceView, TaskView
+from salesflow.services.views.deals import days_overdue
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -328,7 +329,7 @@ def _run_view(
                 owner=t.owner,
                 repeat=t.repeat,
                 done_at=t.done_at,
-                overdue_days=max(0, (day - t.due).days) if t.done_at is None else 0,
+                overdue_days=days_overdue(t.due, t.done_at, day),
                 value_minor=deal.value_minor,
                 currency=deal.currency,
             )

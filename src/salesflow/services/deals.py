@@ -22,6 +22,7 @@ from salesflow.models.schemas import DealEdit, LeadCreate
 from salesflow.parsing.money import from_minor, money_text, to_minor
 from salesflow.services.pipelines import get_pipeline, stages_of
 from salesflow.services.views import CloseView, DealView, MoveView, TaskView
+from salesflow.services.views.deals import days_overdue
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -304,7 +305,7 @@ def deal_card(deal_id: int, *, session: Session, with_history: bool = True) -> D
                 owner=t.owner,
                 repeat=t.repeat,
                 done_at=t.done_at,
-                overdue_days=max(0, (day - t.due).days) if t.done_at is None else 0,
+                overdue_days=days_overdue(t.due, t.done_at, day),
                 value_minor=deal.value_minor,
                 currency=deal.currency,
             )

@@ -16,6 +16,7 @@ from salesflow.clock import start_of_day_utc, today
 from salesflow.db.reader import Reader, as_date, as_datetime, compose
 from salesflow.errors import InvalidInput
 from salesflow.services.views import Agenda, AgendaDay, DueToday, TaskView
+from salesflow.services.views.deals import days_overdue
 
 # One follow-up with enough of its deal to act on it; every list below starts from this.
 _TASKS = """
@@ -55,7 +56,7 @@ def _views(rows: list[tuple[Any, ...]], day: date) -> list[TaskView]:
                 owner=owner,
                 repeat=repeat,
                 done_at=done_at,
-                overdue_days=max(0, (day - due_day).days) if done_at is None else 0,
+                overdue_days=days_overdue(due_day, done_at, day),
                 value_minor=int(value),
                 currency=cur,
             )

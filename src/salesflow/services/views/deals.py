@@ -40,6 +40,11 @@ class TaskView:
     currency: str
 
 
+def days_overdue(due: date, done_at: datetime | None, today: date) -> int:
+    """Whole days an open follow-up is past its due day (0 when due today, ahead, or done)."""
+    return max(0, (today - due).days) if done_at is None else 0
+
+
 @dataclass(frozen=True)
 class CloseView:
     """How a closed deal ended."""
