@@ -58,6 +58,35 @@ def test_daily_reads_do_not_import_the_orm(command: list[str], cli, tmp_path) ->
     imported = _imported(command, env)
     assert "sqlalchemy" not in imported
     assert "sqlmodel" not in imported
+    assert "pydantic" not in imported  # Typer's per-parameter TypeAdapters are not built
+
+
+def test_the_plain_converters_are_installed_in_this_typer() -> None:
+    """If a Typer release changes how it finds a parameter's converter, this fails: the CLI
+    still works (Typer's own converters), but every command pays for pydantic again."""
+    from salesflow.cli.coercion import install
+
+    assert install() is True
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("abc", "'abc' is not a whole number"), ("5.5", "'5.5' is not a whole number"),
+     ("", "'' is not a whole number"), ("٣", "'٣' is not a whole number")],
+)  # fmt: skip
+def test_a_bad_whole_number_is_one_error_line(cli, value: str, shown: str) -> None:
+    result = cli("due-today", "--limit", value)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"Error: Invalid value for '--limit': {shown}"
+    assert "Traceback" not in result.stderr
+
+
+def test_whole_numbers_and_texts_convert_as_typed(cli) -> None:
+    assert cli("lead", "add", "Acme  renewal ", "--value", "100").exit_code == 0
+    assert cli("due-today", "--limit", " +7 ").exit_code == 0
+    shown = cli("show", " 1", "--json")
+    assert shown.exit_code == 0, shown.stderr
+    assert '"title": "Acme  renewal' in shown.stdout
 
 
 def test_a_new_database_is_still_created_by_a_read_command(tmp_path) -> None:

@@ -32,8 +32,10 @@ class SalesflowGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        from salesflow.cli.coercion import install
         from salesflow.cli.errors import run_guarded
 
+        install()
         return run_guarded(super().main, args=args, prog_name=prog_name or "salesflow",
                            complete_var=complete_var, **extra)  # fmt: skip
 
