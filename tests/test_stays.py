@@ -4,6 +4,7 @@ its deal's history says, and the funnel moves with a deal whose currency is edit
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import maven_dir
 from pg import pg_database, pg_server  # noqa: F401  (fixtures, requested by name)
 
 from salesflow.db.stays import stay_columns
@@ -140,23 +142,59 @@ def test_imported_deals_are_derived_and_counted(
     assert sum(s["current"] for s in by_owner["stages"]) == 3  # 2, 6, 10 (4, 8, 12 are EUR)
 
 
-def test_the_demo_fills_the_stays_as_the_sql_would(cli: Callable[..., Any], isolated: Path) -> None:
+def _rederived(db: Path) -> dict[int, tuple[Any, ...]]:
+    """The stay columns after forgetting them all: the end of a write transaction derives
+    them again with the SQL of `refresh_stays`."""
     from salesflow.db.engine import Database
 
-    _ok(cli("demo", "--size", "300", "--seed", "5"))
-    generated = _stays(isolated)
-    assert generated == _from_history(isolated)
-    assert any(row[3] for row in generated.values())  # the demo has regressions
-    db = Database(str(isolated))
+    database = Database(str(db))
     try:
-        with db.write() as session:  # forget them all: the end of the transaction derives them
+        with database.write() as session:
             session.connection().exec_driver_sql(
                 "UPDATE stage_moves SET left_at = NULL, stay_seconds = NULL, "
                 "furthest_after = NULL, reentry = NULL, deal_currency = NULL"
             )
     finally:
-        db.dispose()
-    assert _stays(isolated) == generated
+        database.dispose()
+    return _stays(db)
+
+
+def test_imported_won_and_lost_deals_are_derived(
+    cli: Callable[..., Any], tmp_path: Path, isolated: Path
+) -> None:
+    path = tmp_path / "closed.csv"
+    path.write_text(
+        "title,company,value,stage,status,created,closed_on,lost_reason\n"
+        "Won one,A,100,Won,won,2026-01-05,2026-02-01,\n"
+        "Lost one,B,200,Lost,lost,2026-02-05,2026-03-01,price\n"
+        "Open one,C,300,Demo,open,2026-03-05,,\n"
+    )
+    _ok(cli("import", str(path)))
+    stays = _stays(isolated)
+    assert stays == _from_history(isolated)
+    assert sorted(row[2] for row in stays.values() if row[2] is not None)  # the won stay
+    assert _rederived(isolated) == stays
+
+
+@pytest.mark.skipif(
+    not maven_dir().exists() and os.environ.get("CI") != "true", reason="no Maven data set here"
+)
+def test_an_import_fills_the_stays_as_the_sql_would(
+    cli: Callable[..., Any], isolated: Path
+) -> None:
+    _ok(cli("import", str(maven_dir())))
+    imported = _stays(isolated)
+    assert len(imported) > 8800  # histories of several moves: prospecting → engaging → closed
+    assert imported == _from_history(isolated)
+    assert _rederived(isolated) == imported
+
+
+def test_the_demo_fills_the_stays_as_the_sql_would(cli: Callable[..., Any], isolated: Path) -> None:
+    _ok(cli("demo", "--size", "300", "--seed", "5"))
+    generated = _stays(isolated)
+    assert generated == _from_history(isolated)
+    assert any(row[3] for row in generated.values())  # the demo has regressions
+    assert _rederived(isolated) == generated
 
 
 def test_the_migration_derives_the_stays_of_an_older_database(

@@ -23,9 +23,11 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from salesflow.db.stays import stay_columns
 from salesflow.models import CloseOutcome, Company, Contact, Deal, DealChange, StageMove
 
 if TYPE_CHECKING:
@@ -150,7 +152,8 @@ DEAL_COLUMNS = ("id", "title", "company_id", "contact_id", "owner", "source", "v
                 "currency", "close_by", "pipeline_id", "stage_id", "status", "created_at",
                 "updated_at", "version", "upsell_of_id", "product_id", "external_id")  # fmt: skip
 MOVE_COLUMNS = ("id", "deal_id", "from_stage_id", "to_stage_id", "at", "by", "note", "forced",
-                "regression")  # fmt: skip
+                "regression", "left_at", "stay_seconds", "furthest_after", "reentry",
+                "deal_currency")  # fmt: skip
 OUTCOME_COLUMNS = ("id", "deal_id", "outcome", "amount_minor", "currency", "reason", "competitor",
                    "note", "from_stage_id", "closed_on", "at", "by", "reopened_at")  # fmt: skip
 
@@ -195,6 +198,7 @@ class ImportWriter:
         self.stamp: Callable[[datetime], Any] = _sqlite_datetime if sqlite else _same
         self.day: Callable[[date | None], Any] = _sqlite_date if sqlite else _same
         self.false: Any = 0 if sqlite else False
+        self.true: Any = 1 if sqlite else True
         self.now_stored = self.stamp(now)
         if self.conn.dialect.name == "postgresql":
             names = ", ".join(t.__tablename__ for t in TABLES)
@@ -223,6 +227,15 @@ class ImportWriter:
                 self.emails[email.lower()] = pid
             self.people.setdefault((company_id, name.lower()), pid)
         self.old_contacts = set(self.emails.values()) | set(self.people.values())
+        # stage id → position, for the stay columns of new deals' moves (`db.stays`)
+        self.positions: dict[int, int] = {}
+        self.open_positions: dict[int, int] = {}
+        for sid, kind, position in self.conn.exec_driver_sql(
+            "SELECT id, kind, position FROM stages"
+        ):
+            self.positions[sid] = position
+            if kind == "open":
+                self.open_positions[sid] = position
         self.deal_ids: dict[str, int] = {}
         self.deal_titles: dict[tuple[str, int | None], int] = {}
         for did, title, company_id, external in self.conn.execute(
@@ -418,10 +431,10 @@ class ImportWriter:
             created, updated, max(1, len(moves)), None, deal.product_id, deal.external_id,
         ))  # fmt: skip
         mid = next_id[StageMove]
-        for from_id, to_id, at, by, note in moves:
+        for (from_id, to_id, at, by, note), stay in zip(moves, self._stays(deal), strict=True):
             at_stored = created if at is created_at else stamp(at)
             batch.moves.append((mid, did, from_id, to_id, at_stored, by, note, self.false,
-                                self.false))  # fmt: skip
+                                self.false, *stay))  # fmt: skip
             mid += 1
         next_id[StageMove] = mid
         self.counts.moves += len(moves)
@@ -440,6 +453,27 @@ class ImportWriter:
         counts.by_status[deal.status] += 1  # open, won and lost are always there
         if len(batch.deals) >= BATCH:
             self.flush()
+
+    def _stays(self, deal: DealIn) -> list[tuple[Any, ...]]:
+        """The stay columns of a new deal's moves, as `refresh_stays` would derive them at
+        commit (which then has nothing left to do for this deal). A history that is not in time
+        order is left to `refresh_stays` (NULL `deal_currency`): the file's order is not the
+        history's."""
+        moves = deal.moves
+        won = self.positions.get(deal.stage_id) if deal.status == "won" else None
+        if len(moves) == 1:  # most rows of most files: a stay not left, nothing after it
+            return [(None, None, won, self.false, deal.currency)]
+        ats = [at for _, _, at, _, _ in moves]
+        if any(later < earlier for earlier, later in pairwise(ats)):
+            return [(None, None, None, None, None)] * len(moves)
+        columns = stay_columns([(to_id, at) for _, to_id, at, _, _ in moves], self.open_positions,
+                               won_position=won, currency=deal.currency)  # fmt: skip
+        stamp, true, false = self.stamp, self.true, self.false
+        return [
+            (None if c["left_at"] is None else stamp(c["left_at"]), c["stay_seconds"],
+             c["furthest_after"], true if c["reentry"] else false, c["deal_currency"])
+            for c in columns
+        ]  # fmt: skip
 
     def _update_deal(
         self, deal_id: int, deal: DealIn, company_id: int | None, contact_id: int | None
