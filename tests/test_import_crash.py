@@ -153,3 +153,25 @@ def test_ctrl_c_during_an_import_imports_nothing_and_exits_130(tmp_path):
     assert indexes(db) == base_indexes
     check = run("--db", str(db), "db", "check")
     assert check.returncode == 0, check.stderr
+
+
+def test_ctrl_c_during_another_write_is_one_error_line_and_exit_130(tmp_path):
+    """Typer turns Ctrl-C inside a command into a quiet exit 130; we still say so, and the
+    demo's deals, written in one transaction, are all rolled back."""
+    db = tmp_path / "demo.db"
+    process = salesflow("--db", str(db), "demo", "--size", "50000")
+    wal = Path(f"{db}-wal")
+    deadline = time.monotonic() + 120
+    while not (wal.exists() and wal.stat().st_size > 1_000_000):  # deals are being written
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the demo never started writing"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+
+    assert process.returncode == 130
+    assert err.splitlines()[0] == "Error: interrupted"
+    assert "Traceback" not in err
+    assert counts(db)["deals"] == 0
+    check = run("--db", str(db), "db", "check")
+    assert check.returncode == 0, check.stderr

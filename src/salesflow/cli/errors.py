@@ -107,9 +107,8 @@ def run_guarded(main: Callable[..., Any], *, args: Any, **kwargs: Any) -> NoRetu
     except click_errors.ClickException as exc:
         _report(exc.format_message())
         sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, Abort):
-        sys.stderr.write("Interrupted.\n")
-        sys.exit(int(ExitStatus.INTERRUPTED))
+    except (KeyboardInterrupt, Abort):  # Ctrl-C outside a command (Typer catches it inside)
+        _interrupted()
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # the last line of defence: no traceback for users
@@ -124,4 +123,12 @@ def run_guarded(main: Callable[..., Any], *, args: Any, **kwargs: Any) -> NoRetu
             sys.exit(int(ExitStatus.ERROR))
         _report(f"unexpected {type(exc).__name__}: {exc}", "run again with --debug for details")
         sys.exit(int(ExitStatus.ERROR))
+    if result == ExitStatus.INTERRUPTED:  # Typer turns Ctrl-C in a command into Exit(130)
+        _interrupted()
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def _interrupted() -> NoReturn:
+    """Ctrl-C: the write under way, if any, was rolled back with its transaction."""
+    _report("interrupted", "the change under way, if any, was rolled back")
+    sys.exit(int(ExitStatus.INTERRUPTED))
