@@ -15,7 +15,6 @@ Typer converts as before — slower, never wrong; `tests/test_startup.py` notice
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 try:
@@ -56,29 +55,27 @@ def _yes_no(value: Any, param: Any, ctx: Any) -> bool:
 
 
 if RuntimeParam is not None:
+    # Subclasses without fields of their own: they inherit the frozen dataclass's __init__
+    # (making them dataclasses again would cost a few ms of generated code per command).
 
-    @dataclass(frozen=True)
     class PlainText(RuntimeParam):
         """A `str` parameter: the text as typed."""
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             return _text(value)
 
-    @dataclass(frozen=True)
     class PlainTexts(RuntimeParam):
         """A repeatable `list[str]` option: each text as typed, in order."""
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             return [_text(item) for item in value]
 
-    @dataclass(frozen=True)
     class YesNo(RuntimeParam):
         """A `bool` flag (Typer asks for a converter even when a flag is absent)."""
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             return _yes_no(value, param, ctx)
 
-    @dataclass(frozen=True)
     class WholeNumber(RuntimeParam):
         """An `int` parameter without bounds: ASCII digits with an optional sign."""
 
