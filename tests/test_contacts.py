@@ -46,6 +46,7 @@ def test_contact_export_hands_over_their_data(jo):
     assert "Send Jo Smith the contract" in [t["text"] for t in data["deals"][0]["tasks"]]
     assert ok(jo("contact", "export", "#1")).json() == data
     assert ok(jo("contact", "export", "jo sm")).json() == data
+    assert ok(jo("contact", "export", "jo sm", "--json")).json() == data  # JSON either way
 
 
 def test_contact_export_to_a_file_and_bad_references(jo, tmp_path):
@@ -55,6 +56,8 @@ def test_contact_export_to_a_file_and_bad_references(jo, tmp_path):
         == f"Wrote Jo Smith's data to {out}.\n"
     )
     assert oct(out.stat().st_mode & 0o777) == "0o600"
+    written = ok(jo("contact", "export", "1", "--out", str(out), "--json")).json()
+    assert written == {"contact_id": 1, "written": str(out)}
     run = jo("contact", "export", "99")
     assert (run.exit_code, run.stderr) == (1, "Error: no contact #99\n")
     run = jo("contact", "export", "nobody@nowhere.example")

@@ -27,9 +27,12 @@ def export_(
             "--out", help="Write to this file (default: standard output).", metavar="FILE"
         ),
     ] = None,  # fmt: skip
+    json: Annotated[
+        bool, typer.Option("--json", help="With --out: report the file written as JSON.")
+    ] = False,
 ) -> None:
     """Everything salesflow holds about a person, as JSON (to hand to them)."""
-    import json
+    import json as json_module
     import sys
 
     from salesflow.render.exports import atomic_text
@@ -38,12 +41,15 @@ def export_(
     app_ctx = state(ctx)
     with app_ctx.read() as session:
         data = contact_data(contact, session=session)
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if out is None:
+    text = json_module.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if out is None:  # the data itself is JSON already: --json changes nothing here
         sys.stdout.write(text)
         return
     with atomic_text(out) as handle:
         handle.write(text)
+    if json:
+        app_ctx.output().json({"contact_id": data["contact"]["id"], "written": str(out)})
+        return
     app_ctx.output().line(f"Wrote {data['contact']['name']}'s data to {out}.")
 
 
