@@ -1,4 +1,7 @@
-"""Non-table models that validate input before it becomes a row (table models do not validate)."""
+"""Non-table models that validate input before it becomes a row (table models do not validate).
+
+Each builds its validator on first use (`defer_build`): a command uses one or two of them.
+"""
 
 from __future__ import annotations
 
@@ -47,7 +50,7 @@ REPEATS = ("daily", "weekly", "2w", "monthly")
 class LeadCreate(BaseModel):
     """A new lead: the deal plus the company and contact it is about."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     title: Text
     company: Text | None = None
@@ -85,7 +88,7 @@ class LeadCreate(BaseModel):
 class DealEdit(BaseModel):
     """Fields `edit` may change; None means leave as is."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     title: Text | None = None
     value: Decimal | None = Field(default=None, ge=0)
@@ -98,7 +101,7 @@ class DealEdit(BaseModel):
 class FollowUpCreate(BaseModel):
     """A follow-up as typed: text, due day, owner and an optional repeat."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     text: Text
     due: date
@@ -116,7 +119,7 @@ class FollowUpCreate(BaseModel):
 class PlaybookStep(BaseModel):
     """An `on_enter` rule: a follow-up created when a deal enters the stage."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     text: Text
     due: str = "+0d"
@@ -138,7 +141,7 @@ class PlaybookStep(BaseModel):
 class CollateralItem(BaseModel):
     """Sales material for a stage: a title and a path or link."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     title: Text
     link: Text
@@ -147,7 +150,7 @@ class CollateralItem(BaseModel):
 class StageSpec(BaseModel):
     """One open stage of a pipeline file."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     key: Key
     name: Text
@@ -165,7 +168,7 @@ class StageSpec(BaseModel):
 class OutcomeSpec(BaseModel):
     """The won or lost outcome of a pipeline file."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     key: Key
     name: Text
@@ -176,7 +179,7 @@ class OutcomeSpec(BaseModel):
 class PipelineSpec(BaseModel):
     """A whole pipeline file: name, thresholds, open stages, won and lost."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: Key
     mql: int | None = None
