@@ -354,12 +354,12 @@ def test_a_failure_half_way_through_a_write_rolls_everything_back(cli, refused, 
 @pytest.fixture
 def broken_card(monkeypatch):
     """`show` hits a bug: an exception salesflow did not expect."""
-    import salesflow.services.deals as deals
+    import salesflow.services.deal_card as card
 
     def explode(*_args, **_kwargs):
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr(deals, "deal_card", explode)
+    monkeypatch.setattr(card, "deal_card", explode)
 
 
 @pytest.mark.usefixtures("broken_card")

@@ -202,3 +202,17 @@ def test_status_moves_are_enforced(cli, catalogue, dump):
     cli("won", "1")
     won_again = cli("won", "1")
     assert won_again.exit_code == 1 and "reopen" in won_again.stderr
+
+
+def test_the_deal_card_lists_its_quotes(cli, catalogue):
+    """`show` lists the deal's quotes (a superseded version only through its successor)."""
+    assert "No quotes." in cli("show", "acme").stdout
+    add(cli, "quote", "new", "acme", "--line", "SEAT:10")
+    add(cli, "quote", "revise", "1", "--line", "SEAT:12")
+    card = cli("show", "acme", "--json").json()
+    assert card["quotes"] == [
+        {"id": 2, "version": 2, "status": "draft", "total": "599.88", "currency": "USD",
+         "valid_until": "2026-12-27"},
+    ]  # fmt: skip
+    shown = cli("show", "acme").stdout
+    assert "Quotes" in shown and "599.88" in shown and "No quotes." not in shown

@@ -7,9 +7,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from salesflow.services.activities import ALL_TYPES
 from salesflow.services.scoring import engagement_total, score_parts
 from salesflow.services.scoring_rules import (
-    ALL_TYPES,
     RuleSpec,
     engagement_rule,
     export_rules,

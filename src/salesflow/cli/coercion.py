@@ -124,5 +124,5 @@ def install() -> bool:
         return converter(parameter_info=descriptor.parameter_info, annotation=descriptor.annotation)
 
     build_runtime_param.salesflow_plain = True  # type: ignore[attr-defined]
-    typer.core.build_runtime_param = build_runtime_param
+    setattr(typer.core, "build_runtime_param", build_runtime_param)  # noqa: B010 (not exported)
     return True

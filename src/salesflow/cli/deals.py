@@ -22,11 +22,11 @@ DealArg = Annotated[str, typer.Argument(help="Deal id (42, #42) or a piece of it
 
 def _print_card(ctx: typer.Context, deal_id: int, json: bool, message: str | None) -> None:
     from salesflow.render.deals import deal_json, show_card
-    from salesflow.services.deals import deal_card
+    from salesflow.services.deal_card import deal_card
 
     app_ctx = state(ctx)
-    with app_ctx.read() as session:
-        card = deal_card(deal_id, session=session)
+    with app_ctx.reader() as reader:
+        card = deal_card(deal_id, reader=reader)
     out = app_ctx.output()
     if json:
         out.json(deal_json(card))
@@ -38,13 +38,19 @@ def _print_card(ctx: typer.Context, deal_id: int, json: bool, message: str | Non
 
 @app.command()
 def show(ctx: typer.Context, deal: DealArg, json: JsonFlag = False) -> None:
-    """The deal card: company, contact, stage, value, follow-ups, history."""
-    from salesflow.services.deals import resolve_deal
+    """The deal card: company, contact, stage, value, follow-ups, history, quotes."""
+    from salesflow.render.deals import deal_json, show_card
+    from salesflow.services.deal_card import deal_card
+    from salesflow.services.lookups import deal_id
 
-    with state(ctx).read() as session:
-        deal_id = resolve_deal(deal, session=session).id
-    assert deal_id is not None
-    _print_card(ctx, deal_id, json, None)
+    app_ctx = state(ctx)
+    with app_ctx.reader() as reader:
+        card = deal_card(deal_id(deal, reader=reader), reader=reader)
+    out = app_ctx.output()
+    if json:
+        out.json(deal_json(card))
+    else:
+        show_card(out, card)
 
 
 @app.command()

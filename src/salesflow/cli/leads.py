@@ -60,7 +60,7 @@ def add(
     from salesflow.models.schemas import LeadCreate
     from salesflow.parsing.money import to_minor
     from salesflow.render.deals import deal_json
-    from salesflow.services.deals import add_lead, deal_card
+    from salesflow.services.deals import add_lead
 
     app_ctx = state(ctx)
     code = currency_option(currency)
@@ -85,7 +85,12 @@ def add(
     with app_ctx.write() as session:
         deal_id = add_lead(lead, pipeline=pipeline, actor=app_ctx.actor, session=session,
                            upsell_of=upsell_of)  # fmt: skip
-        card = deal_card(deal_id, session=session) if json else None
+        card = None
+        if json:
+            from salesflow.db.reader import reader_for
+            from salesflow.services.deal_card import deal_card
+
+            card = deal_card(deal_id, reader=reader_for(session))
     out = app_ctx.output()
     if card is not None:
         out.json(deal_json(card))

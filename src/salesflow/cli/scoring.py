@@ -75,8 +75,8 @@ def list_(ctx: typer.Context, json: JsonFlag = False, csv: CsvFlag = False) -> N
     from salesflow.services.scoring_rules import list_rules
 
     app_ctx = state(ctx)
-    with app_ctx.read() as session:
-        rules = list_rules(session=session)
+    with app_ctx.reader() as reader:
+        rules = list_rules(reader=reader)
     out = app_ctx.output()
     if json:
         out.json({"rules": [rule_json(r) for r in rules]})
@@ -133,8 +133,8 @@ def export(
     from salesflow.services.scoring_rules import export_rules, list_rules
 
     app_ctx = state(ctx)
-    with app_ctx.read() as session:
-        text = export_rules(list_rules(session=session))
+    with app_ctx.reader() as reader:
+        text = export_rules(list_rules(reader=reader))
     if out_file is None:
         typer.echo(text, nl=False)
     else:
@@ -157,7 +157,7 @@ def score(
     """A deal's score now (fit + engagement), or every open deal's with --all."""
     from salesflow.errors import InvalidInput, UsageProblem
     from salesflow.render.scoring import score_json, show_score, show_scores
-    from salesflow.services.deals import resolve_deal
+    from salesflow.services.lookups import deal_id
     from salesflow.services.scoring import score_deals, score_of
 
     if (deal is None) == (not all_):
@@ -166,12 +166,12 @@ def score(
         raise InvalidInput("--limit must be 1 or more")
     app_ctx = state(ctx)
     out = app_ctx.output()
-    with app_ctx.read() as session:
+    with app_ctx.reader() as reader:
         if deal is not None:
-            scored = score_of(resolve_deal(deal, session=session).id, session=session)  # type: ignore[arg-type]
+            scored = score_of(deal_id(deal, reader=reader), reader=reader)
         else:
             ranked = sorted(
-                score_deals(session=session, open_only=True).values(),
+                score_deals(reader=reader, open_only=True).values(),
                 key=lambda s: (-s.score, s.deal_id),
             )[:limit]
     if deal is not None:

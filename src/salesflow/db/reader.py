@@ -119,7 +119,9 @@ def as_datetime(value: Any) -> datetime | None:
 
 
 def reader_for(session: Session) -> Reader:
-    """A Reader over the connection (and transaction) of an ORM session."""
+    """A Reader over the connection (and transaction) of an ORM session, which sees what the
+    session has changed so far (pending changes are flushed first, as an ORM query would)."""
+    session.flush()
     raw = session.connection().connection.driver_connection
     dialect = "sqlite" if session.get_bind().dialect.name == "sqlite" else "postgresql"
     return Reader(raw, dialect)

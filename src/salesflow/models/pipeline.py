@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
 from sqlmodel import Field
 
 from salesflow.models.base import TableModel
+from salesflow.parsing.percent import fraction
 
 
 class Pipeline(TableModel, table=True):
@@ -48,7 +49,7 @@ class Stage(TableModel, table=True):
     @property
     def probability(self) -> Decimal:
         """Win probability 0–1 as an exact Decimal."""
-        return Decimal(self.probability_bp) / Decimal(10000)
+        return fraction(self.probability_bp)
 
     @property
     def is_open(self) -> bool:

@@ -26,3 +26,8 @@ def percent_text(bp: int) -> str:
     """Hundredths of a percent back to a decimal string ("12.5")."""
     value = (Decimal(bp) / 100).normalize()
     return f"{value:f}"
+
+
+def fraction(bp: int) -> Decimal:
+    """Basis points as an exact fraction of one (a stage probability of 4500 → 0.45)."""
+    return Decimal(bp) / Decimal(10000)

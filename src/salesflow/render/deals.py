@@ -52,7 +52,17 @@ def deal_json(deal: DealView, *, history: bool = True) -> dict[str, Any]:
         ]
         data["tasks"] = [task_json(t) for t in deal.tasks]
         data["activities"] = [{**a, "at": when_json(a["at"])} for a in deal.activities]
-        data["quotes"] = deal.quotes
+        data["quotes"] = [
+            {
+                "id": q["id"],
+                "version": q["version"],
+                "status": q["status"],
+                "total": money_json(q["total_minor"], q["currency"]),
+                "currency": q["currency"],
+                "valid_until": day_json(q["valid_until"]),
+            }
+            for q in deal.quotes
+        ]
         data["collateral"] = deal.collateral
         data["close"] = (
             None
@@ -142,6 +152,18 @@ def show_card(out: Output, deal: DealView) -> None:
         out.line("No activities logged.", style="dim")
     if not deal.quotes:
         out.line("No quotes.", style="dim")
+        return
+    out.line()
+    out.table(
+        [Column("quote", True), Column("v", True), Column("status"), Column("total", True),
+         Column("valid until")],
+        [
+            [q["id"], q["version"], q["status"], money_screen(q["total_minor"], q["currency"]),
+             day_json(q["valid_until"])]
+            for q in deal.quotes
+        ],
+        title="Quotes (newest first; `salesflow quote show Q`)",
+    )  # fmt: skip
 
 
 def list_rows(deals: list[DealView]) -> list[list[Any]]:

@@ -56,16 +56,3 @@ def log_activity(
     session.flush()
     cadences.after_activity(deal, wanted, actor=actor, session=session)  # a reply stops a cadence
     return activity
-
-
-def activities_of(deal_id: int, *, session: Session) -> list[Activity]:
-    """A deal's activities, newest first."""
-    from sqlmodel import select
-
-    return list(
-        session.exec(
-            select(Activity)
-            .where(Activity.deal_id == deal_id)
-            .order_by(Activity.at.desc(), Activity.id.desc())  # type: ignore[attr-defined, union-attr]
-        )
-    )

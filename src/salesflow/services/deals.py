@@ -1,85 +1,46 @@
-"""Leads and deals: adding a lead, finding a deal by reference, the deal card, edits."""
+"""Leads and deals: adding a lead, finding a deal by reference, listing deals, edits (the card
+is `deal_card`)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from salesflow.clock import now_utc, today
-from salesflow.errors import AmbiguousReference, ConcurrentEdit, InvalidInput, NotFound
+from salesflow.clock import now_utc
+from salesflow.errors import ConcurrentEdit, InvalidInput
 from salesflow.models import (
-    CloseOutcome,
     Company,
     Contact,
     Deal,
     DealChange,
-    FollowUp,
     Pipeline,
     Stage,
     StageMove,
 )
 from salesflow.models.schemas import DealEdit, LeadCreate
 from salesflow.parsing.money import from_minor, money_text, to_minor
+from salesflow.services import lookups
 from salesflow.services.pipelines import get_pipeline, stages_of
-from salesflow.services.views import CloseView, DealView, MoveView, TaskView
-from salesflow.services.views.deals import days_overdue
+from salesflow.services.views import DealView
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
 SORTS = ("score", "value", "age", "close", "id")
-MAX_ID = 2**63 - 1  # the largest id a database column holds; a larger number names nothing
 
 
 def resolve_deal(ref: str, *, session: Session, for_update: bool = False) -> Deal:
-    """A deal from `42`, `#42`, or a piece of its title or company name (open deals first)."""
-    from sqlmodel import func, or_, select
+    """A deal from `42`, `#42`, or a piece of its title or company name (open deals first);
+    the rule is `lookups.deal_id`, shared with the light read path."""
+    from sqlmodel import select
 
-    text = ref.strip()
-    if not text:
-        raise InvalidInput("empty deal reference", hint="give an id like 42 or part of a title")
-    number = text[1:] if text.startswith("#") else text
-    if number.isascii() and number.isdigit():  # not "²" or "١٢": int() would refuse or surprise
-        if int(number) > MAX_ID:
-            raise NotFound(f"no deal #{number}", hint="`salesflow lead list --all` lists deals")
-        query = select(Deal).where(Deal.id == int(number))
-        if for_update:
-            query = query.with_for_update()
-        deal = session.exec(query).first()
-        if deal is None:
-            raise NotFound(f"no deal #{number}", hint="`salesflow lead list --all` lists deals")
-        return deal
-    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    rows = session.exec(
-        select(Deal, Company.name)
-        .join(Company, Company.id == Deal.company_id, isouter=True)  # type: ignore[arg-type]
-        .where(
-            or_(
-                func.lower(Deal.title).like(pattern, escape="\\"),
-                func.lower(Company.name).like(pattern, escape="\\"),
-            )
-        )
-        .order_by(Deal.id)
-        .limit(200)
-    ).all()
-    if not rows:
-        raise NotFound(f"no deal matches {text!r}", hint="`salesflow lead list --all` lists deals")
-    open_rows = [r for r in rows if r[0].status == "open"]
-    tier = open_rows or rows
-    if len(tier) > 1:
-        exact = [r for r in tier if r[0].title.lower() == text.lower()]
-        if len(exact) == 1:
-            tier = exact
-    if len(tier) > 1:
-        listing = "; ".join(f"#{d.id} {d.title} ({c or 'no company'})" for d, c in tier[:10])
-        more = f" and {len(tier) - 10} more" if len(tier) > 10 else ""
-        raise AmbiguousReference(
-            f"{text!r} matches {len(tier)} deals: {listing}{more}", hint="use the deal's id"
-        )
-    deal = tier[0][0]
+    from salesflow.db.reader import reader_for
+
+    found = lookups.deal_id(ref, reader=reader_for(session))
+    query = select(Deal).where(Deal.id == found)
     if for_update:
-        session.refresh(deal, with_for_update=True)
-    return deal
+        query = query.with_for_update()
+    return session.exec(query).one()
 
 
 def add_lead(
@@ -197,126 +158,6 @@ def _contact(
     return contact
 
 
-def deal_card(deal_id: int, *, session: Session, with_history: bool = True) -> DealView:
-    """The whole deal card: stage, value, people, history, follow-ups and outcome."""
-    from sqlmodel import select
-
-    deal = session.get(Deal, deal_id)
-    if deal is None:
-        raise NotFound(f"no deal #{deal_id}")
-    stage = session.get(Stage, deal.stage_id)
-    pipeline = session.get(Pipeline, deal.pipeline_id)
-    company = session.get(Company, deal.company_id) if deal.company_id else None
-    contact = session.get(Contact, deal.contact_id) if deal.contact_id else None
-    assert stage is not None
-    assert pipeline is not None
-    moves = list(
-        session.exec(
-            select(StageMove)
-            .where(StageMove.deal_id == deal_id)
-            .order_by(StageMove.at, StageMove.id)  # type: ignore[arg-type]
-        )
-    )
-    keys = {s.id: s.key for s in stages_of(pipeline.id, session=session)}  # type: ignore[arg-type]
-    history = [
-        MoveView(
-            from_stage=keys.get(m.from_stage_id) if m.from_stage_id else None,
-            to_stage=keys.get(m.to_stage_id, "?"),
-            at=m.at,
-            by=m.by,
-            note=m.note,
-            forced=m.forced,
-            regression=m.regression,
-        )
-        for m in moves
-    ]
-    tasks = list(
-        session.exec(
-            select(FollowUp).where(FollowUp.deal_id == deal_id).order_by(FollowUp.due, FollowUp.id)  # type: ignore[arg-type]
-        )
-    )
-    close = None
-    if deal.status != "open":
-        outcome = session.exec(
-            select(CloseOutcome)
-            .where(CloseOutcome.deal_id == deal_id, CloseOutcome.reopened_at.is_(None))  # type: ignore[union-attr]
-            .order_by(CloseOutcome.id.desc())  # type: ignore[union-attr]
-        ).first()
-        if outcome:
-            close = CloseView(
-                outcome=outcome.outcome,
-                amount_minor=outcome.amount_minor,
-                currency=outcome.currency,
-                reason=outcome.reason,
-                competitor=outcome.competitor,
-                note=outcome.note,
-                closed_on=outcome.closed_on,
-            )
-    from salesflow.services.activities import activities_of
-    from salesflow.services.scoring import score_of
-
-    scored = score_of(deal_id, session=session)
-
-    activities = [
-        {
-            "id": a.id,
-            "type": a.type,
-            "summary": a.summary,
-            "at": a.at,
-            "by": a.by,
-            "outcome": a.outcome,
-        }
-        for a in activities_of(deal_id, session=session)
-    ]
-    day = today()
-    return DealView(
-        id=deal_id,
-        title=deal.title,
-        pipeline=pipeline.key,
-        stage=stage.key,
-        stage_name=stage.name,
-        status=deal.status,
-        value_minor=deal.value_minor,
-        currency=deal.currency,
-        probability=stage.probability,
-        owner=deal.owner,
-        company=company.name if company else None,
-        contact=contact.name if contact else None,
-        email=contact.email if contact else None,
-        phone=contact.phone if contact else None,
-        source=deal.source,
-        close_by=deal.close_by,
-        created_at=deal.created_at,
-        updated_at=deal.updated_at,
-        stage_entered_at=moves[-1].at if moves else deal.created_at,
-        score=scored.score,
-        lifecycle=scored.lifecycle,
-        version=deal.version,
-        history=history if with_history else [],
-        tasks=[
-            TaskView(
-                id=t.id,  # type: ignore[arg-type]
-                deal_id=deal_id,
-                deal=deal.title,
-                company=company.name if company else None,
-                stage=stage.key,
-                text=t.text,
-                due=t.due,
-                owner=t.owner,
-                repeat=t.repeat,
-                done_at=t.done_at,
-                overdue_days=days_overdue(t.due, t.done_at, day),
-                value_minor=deal.value_minor,
-                currency=deal.currency,
-            )
-            for t in tasks
-        ],
-        activities=activities,
-        collateral=list(stage.collateral or []),
-        close=close,
-    )
-
-
 def list_deals(
     *,
     session: Session,
@@ -374,10 +215,11 @@ def list_deals(
     if limit and sort != "score":
         query = query.limit(limit)
     rows = session.exec(query).all()
+    from salesflow.db.reader import reader_for
     from salesflow.services.scoring import score_deals
 
     ids = [r[0].id for r in rows]
-    scores = score_deals(session=session, deal_ids=ids, open_only=not include_closed)
+    scores = score_deals(reader=reader_for(session), deal_ids=ids, open_only=not include_closed)
     if sort == "score":
         rows = sorted(rows, key=lambda r: (-scores[r[0].id].score, r[0].id))[:limit]
     return [

@@ -33,11 +33,12 @@ def _closed_error(deal: Deal) -> InvalidMove:
 
 def gate_failures(deal: Deal, stage: Stage, *, session: Session) -> list[str]:
     """Why the deal may not enter `stage`; empty when every gate passes."""
+    from salesflow.db.reader import reader_for
     from salesflow.services.scoring import score_of
 
     failures = []
     if stage.min_score is not None:
-        score = score_of(deal.id, session=session).score  # type: ignore[arg-type]
+        score = score_of(deal.id, reader=reader_for(session)).score  # type: ignore[arg-type]
         if score < stage.min_score:
             failures.append(f"score {score} is below the gate's minimum {stage.min_score}")
     if stage.requires_quote:

@@ -35,7 +35,7 @@ from salesflow.models import (
     FollowUp,
     StageMove,
 )
-from salesflow.services.deals import MAX_ID
+from salesflow.services.lookups import MAX_ID
 
 if TYPE_CHECKING:
     from sqlmodel import Session

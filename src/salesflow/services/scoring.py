@@ -3,7 +3,8 @@
 Every rule's contribution is rounded half-up to a whole point, and the score is their sum, so an
 explanation always adds up. Engagement decays continuously: an event `d` days old is worth
 `points × 0.5^(d / half_life)`. A rule's total is capped at `max` (in magnitude). Scoring many
-deals is one pass: one query for the facts, one for the events, then arithmetic in Python.
+deals is one pass: one query for the facts, one for the events, then arithmetic in Python. The
+queries are plain SQL through a `Reader`, so the deal card scores on the light read path too.
 """
 
 from __future__ import annotations
@@ -12,13 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, LiteralString, cast
 
 from salesflow.clock import now_utc
+from salesflow.db.reader import Reader, compose
 from salesflow.services.scoring_rules import NUMBER_FIELDS, RuleSpec, list_rules
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
 
 # Beyond this many ids, scoring reads every deal instead of sending a long IN list.
 _IN_LIMIT = 500
@@ -140,45 +139,41 @@ def lifecycle_label(
     return "lead"
 
 
-def _facts(session: Session, deal_ids: list[int] | None, open_only: bool) -> list[dict[str, Any]]:
-    from sqlmodel import select
+_FACTS = """
+SELECT d.id, d.title, d.status, d.value_minor, d.currency, d.source, d.owner, d.pipeline_id,
+       st.position, p.mql, p.sql, c.name, c.industry, c.employees, c.country, ct.title, ct.email
+FROM deals d
+JOIN stages st ON st.id = d.stage_id
+JOIN pipelines p ON p.id = d.pipeline_id
+LEFT JOIN companies c ON c.id = d.company_id
+LEFT JOIN contacts ct ON ct.id = d.contact_id
+WHERE 1 = 1
+"""
 
-    from salesflow.models import Company, Contact, Deal, Pipeline, Stage
 
-    query = (
-        select(
-            Deal.id,
-            Deal.title,
-            Deal.status,
-            Deal.value_minor,
-            Deal.currency,
-            Deal.source,
-            Deal.owner,
-            Deal.pipeline_id,
-            Stage.position,
-            Pipeline.mql,
-            Pipeline.sql,
-            Company.name,
-            Company.industry,
-            Company.employees,
-            Company.country,
-            Contact.title,
-            Contact.email,
-        )
-        .join(Stage, Stage.id == Deal.stage_id)  # type: ignore[arg-type]
-        .join(Pipeline, Pipeline.id == Deal.pipeline_id)  # type: ignore[arg-type]
-        .join(Company, Company.id == Deal.company_id, isouter=True)  # type: ignore[arg-type]
-        .join(Contact, Contact.id == Deal.contact_id, isouter=True)  # type: ignore[arg-type]
-    )
-    if deal_ids is not None and len(deal_ids) <= _IN_LIMIT:
-        query = query.where(Deal.id.in_(deal_ids))  # type: ignore[union-attr]
-    if open_only:
-        query = query.where(Deal.status == "open")
+def _id_list(deal_ids: list[int]) -> tuple[LiteralString, dict[str, int]]:
+    """`IN (:d0, :d1, …)` and its parameters (at most `_IN_LIMIT` ids)."""
+    names = [f"d{i}" for i in range(len(deal_ids))]
+    # only generated parameter names go into the text; the ids travel as values
+    text = cast(LiteralString, ", ".join(f":{n}" for n in names))
+    return compose(" IN (", text, ")"), dict(zip(names, deal_ids, strict=True))
+
+
+def _facts(reader: Reader, deal_ids: list[int] | None, open_only: bool) -> list[dict[str, Any]]:
     from salesflow.parsing.money import from_minor
 
+    sql: LiteralString = _FACTS
+    params: dict[str, Any] = {}
+    if deal_ids is not None and len(deal_ids) <= _IN_LIMIT:
+        if not deal_ids:
+            return []
+        listed, params = _id_list(deal_ids)
+        sql = compose(sql, " AND d.id", listed)
+    if open_only:
+        sql = compose(sql, " AND d.status = 'open'")
     wanted = set(deal_ids) if deal_ids is not None else None
     rows = []
-    for r in session.exec(query):
+    for r in reader.rows(sql, **params):
         if wanted is not None and r[0] not in wanted:
             continue
         email = r[16]
@@ -208,59 +203,65 @@ def _facts(session: Session, deal_ids: list[int] | None, open_only: bool) -> lis
 
 
 def _events(
-    session: Session, rules: list[RuleSpec], deal_ids: list[int] | None, now: datetime
+    reader: Reader, rules: list[RuleSpec], deal_ids: list[int] | None, now: datetime
 ) -> dict[int, dict[str, list[float]]]:
-    from sqlmodel import select
-
-    from salesflow.models import Activity
+    from salesflow.db.reader import as_datetime
 
     kinds = sorted({r.event for r in rules if r.kind == "engagement" and r.event})
     found: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     if not kinds:
         return found
-    query = select(Activity.deal_id, Activity.type, Activity.at).where(
-        Activity.type.in_(kinds),  # type: ignore[attr-defined]
-        Activity.at <= now,
-    )
+    kind_names = [f"k{i}" for i in range(len(kinds))]
+    in_kinds = cast(LiteralString, ", ".join(f":{n}" for n in kind_names))
+    sql = compose("SELECT deal_id, type, at FROM activities WHERE type IN (", in_kinds, ")",
+                  " AND at <= :now")  # fmt: skip
+    params: dict[str, Any] = {"now": now, **dict(zip(kind_names, kinds, strict=True))}
     windows = [r.within for r in rules if r.kind == "engagement"]
     if all(w is not None for w in windows):
-        query = query.where(Activity.at >= now - timedelta(days=max(w or 0 for w in windows)))
+        sql = compose(sql, " AND at >= :since")
+        params["since"] = now - timedelta(days=max(w or 0 for w in windows))
     if deal_ids is not None and len(deal_ids) <= _IN_LIMIT:
-        query = query.where(Activity.deal_id.in_(deal_ids))  # type: ignore[attr-defined]
-    for deal_id, kind, at in session.exec(query):
-        found[deal_id][kind].append((now - at).total_seconds() / 86400)
+        if not deal_ids:
+            return found
+        listed, ids = _id_list(deal_ids)
+        sql = compose(sql, " AND deal_id", listed)
+        params |= ids
+    for deal_id, kind, at in reader.rows(sql, **params):
+        moment = as_datetime(at)
+        assert moment is not None
+        found[deal_id][kind].append((now - moment).total_seconds() / 86400)
     return found
 
 
-def _opportunity_positions(session: Session) -> dict[int, int | None]:
+def _opportunity_positions(reader: Reader) -> dict[int, int | None]:
     """Per pipeline, the stage from which a deal is an opportunity: `qualified`, else the first
     stage with a score gate, else the second open stage."""
-    from sqlmodel import select
-
-    from salesflow.models import Stage
-
-    stages: dict[int, list[Stage]] = defaultdict(list)
-    for stage in session.exec(select(Stage).where(Stage.kind == "open").order_by(Stage.position)):
-        stages[stage.pipeline_id].append(stage)
+    stages: dict[int, list[tuple[str, int | None, int]]] = defaultdict(list)
+    for pipeline_id, key, min_score, position in reader.rows(
+        "SELECT pipeline_id, key, min_score, position FROM stages WHERE kind = 'open'"
+        " ORDER BY position"
+    ):
+        stages[pipeline_id].append((key, min_score, position))
     result: dict[int, int | None] = {}
     for pipeline_id, open_stages in stages.items():
-        chosen = next((s for s in open_stages if s.key == "qualified"), None)
-        chosen = chosen or next((s for s in open_stages if s.min_score is not None), None)
+        chosen = next((s for s in open_stages if s[0] == "qualified"), None)
+        chosen = chosen or next((s for s in open_stages if s[1] is not None), None)
         if chosen is None and len(open_stages) > 1:
             chosen = open_stages[1]
-        result[pipeline_id] = chosen.position if chosen else None
+        result[pipeline_id] = chosen[2] if chosen else None
     return result
 
 
 def score_deals(
-    *, session: Session, deal_ids: list[int] | None = None, open_only: bool = False
+    *, reader: Reader, deal_ids: list[int] | None = None, open_only: bool = False
 ) -> dict[int, DealScore]:
-    """Scores of the given deals (or all), in one pass."""
+    """Scores of the given deals (or all), in one pass. A service holding an ORM session passes
+    `reader_for(session)`."""
     now = now_utc()
-    rules = list_rules(session=session)
-    facts = _facts(session, deal_ids, open_only)
-    events = _events(session, rules, deal_ids, now) if rules else {}
-    opportunity = _opportunity_positions(session)
+    rules = list_rules(reader=reader)
+    facts = _facts(reader, deal_ids, open_only)
+    events = _events(reader, rules, deal_ids, now) if rules else {}
+    opportunity = _opportunity_positions(reader)
     scores = {}
     for f in facts:
         fit_facts = {**f, "title": f["title_"]}
@@ -281,11 +282,11 @@ def score_deals(
     return scores
 
 
-def score_of(deal_id: int, *, session: Session) -> DealScore:
+def score_of(deal_id: int, *, reader: Reader) -> DealScore:
     """One deal's score."""
     from salesflow.errors import NotFound
 
-    found = score_deals(session=session, deal_ids=[deal_id]).get(deal_id)
+    found = score_deals(reader=reader, deal_ids=[deal_id]).get(deal_id)
     if found is None:
         raise NotFound(f"no deal #{deal_id}")
     return found

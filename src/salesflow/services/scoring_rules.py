@@ -15,11 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from salesflow.clock import now_utc
 from salesflow.errors import InvalidInput, NotFound
-from salesflow.models import ScoringRule
-from salesflow.services.activities import ALL_TYPES
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from salesflow.db.reader import Reader
+    from salesflow.models import ScoringRule
+
+# The table model is imported inside the functions that write rules: reading them (to score a
+# deal on the light read path) needs only SQL.
 
 TEXT_FIELDS = (
     "industry",
@@ -123,6 +127,8 @@ def engagement_rule(
     """Validate an engagement rule."""
     name = _name(name)
     event = event.strip().lower()
+    from salesflow.services.activities import ALL_TYPES
+
     if event not in ALL_TYPES:
         raise InvalidInput(f"unknown event {event!r}", hint=f"events: {', '.join(ALL_TYPES)}")
     return RuleSpec(
@@ -159,6 +165,8 @@ def _points(name: str, points: Any) -> int:
 
 
 def _to_row(spec: RuleSpec) -> ScoringRule:
+    from salesflow.models import ScoringRule
+
     value: str | None = None
     if spec.value is not None:
         raw: Any = list(spec.value) if isinstance(spec.value, tuple) else str(spec.value)
@@ -178,34 +186,39 @@ def _to_row(spec: RuleSpec) -> ScoringRule:
     )
 
 
-def from_row(row: ScoringRule) -> RuleSpec:
-    """A stored rule back as a spec."""
+def _from_columns(
+    name: str, kind: str, points: int, field: str | None, op: str | None, value_json: str | None,
+    event: str | None, half_life: int | None, max_points: int | None, within: int | None,
+) -> RuleSpec:  # fmt: skip
+    """A stored rule (its columns in `list_rules`' order) back as a spec."""
     value: str | Decimal | tuple[str, ...] | None = None
-    if row.value is not None:
-        raw = json.loads(row.value)
+    if value_json is not None:
+        raw = json.loads(value_json)
         if isinstance(raw, list):
             value = tuple(raw)
-        elif row.field in NUMBER_FIELDS:
+        elif field in NUMBER_FIELDS:
             value = Decimal(raw)
         else:
             value = raw
     return RuleSpec(
-        name=row.name,
-        kind=row.kind,
-        points=row.points,
-        field=row.field,
-        op=row.op,
+        name=name,
+        kind=kind,
+        points=points,
+        field=field,
+        op=op,
         value=value,
-        event=row.event,
-        half_life=row.half_life_days,
-        max=row.max_points,
-        within=row.within_days,
+        event=event,
+        half_life=half_life,
+        max=max_points,
+        within=within,
     )
 
 
 def add_rule(spec: RuleSpec, *, session: Session) -> None:
     """Store a new rule; names are unique."""
     from sqlmodel import select
+
+    from salesflow.models import ScoringRule
 
     if session.exec(select(ScoringRule.id).where(ScoringRule.name == spec.name)).first():
         raise InvalidInput(
@@ -215,17 +228,20 @@ def add_rule(spec: RuleSpec, *, session: Session) -> None:
     session.flush()
 
 
-def list_rules(*, session: Session) -> list[RuleSpec]:
+def list_rules(*, reader: Reader) -> list[RuleSpec]:
     """Every rule: fit rules first, then engagement, each by name."""
-    from sqlmodel import select
-
-    rows = session.exec(select(ScoringRule).order_by(ScoringRule.kind.desc(), ScoringRule.name))  # type: ignore[attr-defined]
-    return [from_row(r) for r in rows]
+    rows = reader.rows(
+        "SELECT name, kind, points, field, op, value, event, half_life_days, max_points,"
+        " within_days FROM scoring_rules ORDER BY kind DESC, name"
+    )
+    return [_from_columns(*row) for row in rows]
 
 
 def remove_rule(name: str, *, session: Session) -> None:
     """Delete a rule by name."""
     from sqlmodel import select
+
+    from salesflow.models import ScoringRule
 
     row = session.exec(select(ScoringRule).where(ScoringRule.name == name.strip())).first()
     if row is None:
@@ -311,8 +327,10 @@ def load_rules(specs: list[RuleSpec], *, replace: bool, session: Session) -> int
     """Add the rules (all or none); with `replace`, the current rules go first."""
     from sqlmodel import delete
 
+    from salesflow.models import ScoringRule
+
     if replace:
-        session.exec(delete(ScoringRule))  # type: ignore[call-overload]
+        session.exec(delete(ScoringRule))
     for spec in specs:
         add_rule(spec, session=session)
     return len(specs)
@@ -352,6 +370,8 @@ def default_rules_toml() -> str:
 def install_default_rules(*, session: Session) -> int:
     """Install the built-in rules into a database that has none."""
     from sqlmodel import select
+
+    from salesflow.models import ScoringRule
 
     if session.exec(select(ScoringRule.id)).first() is not None:
         return 0
