@@ -32,7 +32,9 @@ PEERS = {
         "JOIN stages s ON s.id = d.stage_id LEFT JOIN companies c ON c.id = d.company_id "
         "WHERE d.status = 'open' ORDER BY d.id LIMIT 20;"
     ),
-    "show 500": "SELECT * FROM deals WHERE id = 500; SELECT * FROM stage_moves WHERE deal_id = 500;",
+    "show 500": (
+        "SELECT * FROM deals WHERE id = 500; SELECT * FROM stage_moves WHERE deal_id = 500;"
+    ),
     "funnel": (
         "SELECT to_stage_id, count(DISTINCT deal_id) FROM stage_moves GROUP BY to_stage_id;"
     ),
@@ -45,7 +47,9 @@ def timed(argv: list[str], env: dict[str, str], runs: int) -> float:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        subprocess.run(
+            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+        )
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
 

@@ -79,6 +79,12 @@ ROWS = {
     ),
     "funnel": ("`salesflow funnel` vs sqlite3 GROUP BY, {funnel:,} deals", 4.0, 80.0),
     "import": ("`salesflow import` vs sqlite3 `.import`, {leads:,} leads", 2.0, 150.0),
+    "show": (
+        "`salesflow show ID` on {due_small:,} deals vs `task ID information` on {due_small:,} "
+        "tasks (no target: shown for reference)",
+        None,
+        None,
+    ),
     "add": ('`salesflow lead add` vs `python -c "import sqlmodel"`', 1.3, None),
     "advance": ('`salesflow advance` vs `python -c "import sqlmodel"`', 1.3, None),
 }
@@ -90,7 +96,7 @@ class Result:
     what: str
     ours: float | None = None  # median seconds
     theirs: float | None = None
-    target: float = 0.0
+    target: float | None = 0.0  # None: measured for reference, no target
     mem: float | None = None  # salesflow's peak MiB
     mem_peer: float | None = None
     mem_target: float | None = None
@@ -107,6 +113,8 @@ class Result:
     def verdict(self) -> str:
         if self.error or self.ratio is None:
             return "ERROR"
+        if self.target is None:
+            return "–"
         ok = self.ratio <= self.target
         if self.mem_target is not None:
             ok = ok and self.mem is not None and self.mem <= self.mem_target
@@ -290,8 +298,10 @@ class Bench:
     def env_with(self, extra: dict[str, str]) -> dict[str, str]:
         return {**self.env, **{k: extra[k] for k in ("TASKRC", "TASKDATA") if k in extra}}
 
-    def due(self, key: str, size: int) -> list[Result]:
-        result = self.result(key)
+    def due_lists(self, size: int) -> tuple[Path, list[str], str, int, int, dict[str, str]]:
+        """The demo database of `size` deals, the due-today command and what it printed (the
+        summary line, rows, overdue count), and the environment of the matching taskwarrior
+        data (as many tasks due today as rows printed, as many late as overdue)."""
         db = self.demo_db(size)
         ours = self.sf("--db", rel(db), "due-today", "--all", "--limit", str(DUE_LIMIT))
         out = self.once(ours)
@@ -302,6 +312,33 @@ class Bench:
             raise RuntimeError(f"{shlex.join(ours)} printed no rows:\n{out[-1500:]}")
         overdue = int(m.group(1))
         tenv = self.env_with(self.taskdata(size, due_today=rows, overdue=overdue))
+        return db, ours, summary, rows, overdue, tenv
+
+    def show(self) -> list[Result]:
+        result = self.result("show")
+        db, _, _, _, _, tenv = self.due_lists(self.sizes.due_small)
+        ours = self.sf("--db", rel(db), "show", "95")
+        theirs = ["task", "1", "information"]
+        card, info = self.once(ours), self.once(theirs, tenv)
+        if not card.startswith("#95 ") or "Stage history" not in card or "UUID" not in info:
+            raise RuntimeError(f"unexpected output:\n{card[-800:]}\n{info[-800:]}")
+        warm(db)
+        runs = self.runs(10)
+        self.say(f"measuring show: the deal card vs task information ({runs} runs) …")
+        times = self.hyperfine([ours, theirs], runs, env=tenv)
+        result.ours, result.theirs = median(times[0]), median(times[1])
+        result.runs = (len(times[0]), len(times[1]))
+        result.commands = [shlex.join(ours), shlex.join(theirs)]
+        result.notes.append(
+            f"salesflow prints the whole card ({len(card.splitlines())} lines: people, stage, "
+            "score, follow-ups, history, activities, quotes); task prints one task's "
+            f"{len(info.splitlines())} lines of information."
+        )
+        return [result]
+
+    def due(self, key: str, size: int) -> list[Result]:
+        result = self.result(key)
+        db, ours, summary, rows, overdue, tenv = self.due_lists(size)
         theirs = ["task", "+DUETODAY", "list"]
         listed = self.once(theirs, tenv)
         task_rows = sum(1 for line in listed.splitlines() if is_task_row(line))
@@ -688,7 +725,8 @@ def report(results: list[Result], head: list[str], load: tuple[str, str], quick:
         "|---|---|---:|---:|---:|---|---|---|",
     ]
     for r in results:
-        target = f"≤ {r.target:g}×" + (f", ≤ {r.mem_target:g} MiB" if r.mem_target else "")
+        target = "–" if r.target is None else f"≤ {r.target:g}×"
+        target += f", ≤ {r.mem_target:g} MiB" if r.mem_target else ""
         mem = f"{r.mem:.1f} / {r.mem_peer:.1f} MiB" if r.mem is not None and r.mem_peer else "–"
         lines.append(
             f"| {r.key} | {r.what} | {fmt_time(r.ours)} | {fmt_time(r.theirs)} | "
@@ -752,6 +790,7 @@ def main() -> None:
         (["help", "complete"], lambda: bench.startup(chosen)),
         (["due10k"], lambda: bench.due("due10k", bench.sizes.due_small)),
         (["due100k"], lambda: bench.due("due100k", bench.sizes.due_big)),
+        (["show"], bench.show),
         (["add"], bench.add),
         (["advance"], bench.advance),
         (["import"], bench.import_),

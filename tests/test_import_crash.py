@@ -167,7 +167,7 @@ def test_ctrl_c_during_another_write_is_one_error_line_and_exit_130(tmp_path):
         assert time.monotonic() < deadline, "the demo never started writing"
         time.sleep(0.01)
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=120)
+    _, err = process.communicate(timeout=120)
 
     assert process.returncode == 130
     assert err.splitlines()[0] == "Error: interrupted"
