@@ -53,7 +53,7 @@ def _imported(args: list[str], env: dict[str, str]) -> str:
     "command",
     [["due-today", "--all", "--limit", "5"], ["stale"], ["agenda"], ["task", "list"],
      ["show", "1"], ["show", "acme", "--json"], ["score", "1"], ["score", "--all"],
-     ["rule", "list"]],
+     ["rule", "list"], ["lead", "list"], ["lead", "list", "--sort", "score", "--stage", "prospect"]],
 )  # fmt: skip
 def test_daily_reads_do_not_import_the_orm(command: list[str], cli, tmp_path) -> None:
     assert cli("lead", "add", "Acme renewal", "--value", "1000").exit_code == 0  # creates the db

@@ -112,11 +112,11 @@ def list_(
 ) -> None:
     """List open deals (--all: closed ones too)."""
     from salesflow.render.deals import LIST_COLUMNS, deal_json, list_rows, show_list
-    from salesflow.services.deals import list_deals
+    from salesflow.services.deal_lists import list_deals
 
     app_ctx = state(ctx)
-    with app_ctx.read() as session:
-        deals = list_deals(session=session, stage=stage, owner=owner, pipeline=pipeline,
+    with app_ctx.reader() as reader:
+        deals = list_deals(reader=reader, stage=stage, owner=owner, pipeline=pipeline,
                            include_closed=all_, sort=sort, limit=limit)  # fmt: skip
     out = app_ctx.output()
     if json:

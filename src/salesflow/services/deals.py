@@ -1,5 +1,5 @@
-"""Leads and deals: adding a lead, finding a deal by reference, listing deals, edits (the card
-is `deal_card`)."""
+"""Leads and deals: adding a lead, finding a deal by reference, edits. (The card is
+`deal_card`, `lead list` is `deal_lists`: both read through the light `Reader`.)"""
 
 from __future__ import annotations
 
@@ -13,20 +13,15 @@ from salesflow.models import (
     Contact,
     Deal,
     DealChange,
-    Pipeline,
-    Stage,
     StageMove,
 )
 from salesflow.models.schemas import DealEdit, LeadCreate
 from salesflow.parsing.money import from_minor, money_text, to_minor
 from salesflow.services import lookups
 from salesflow.services.pipelines import get_pipeline, stages_of
-from salesflow.services.views import DealView
 
 if TYPE_CHECKING:
     from sqlmodel import Session
-
-SORTS = ("score", "value", "age", "close", "id")
 
 
 def resolve_deal(ref: str, *, session: Session, for_update: bool = False) -> Deal:
@@ -156,99 +151,6 @@ def _contact(
     session.add(contact)
     session.flush()
     return contact
-
-
-def list_deals(
-    *,
-    session: Session,
-    stage: str | None = None,
-    owner: str | None = None,
-    pipeline: str | None = None,
-    include_closed: bool = False,
-    sort: str = "id",
-    limit: int | None = None,
-) -> list[DealView]:
-    """Deals for `lead list`, filtered and sorted in SQL, without history."""
-    from sqlmodel import func, select
-
-    if sort not in SORTS:
-        raise InvalidInput(f"cannot sort by {sort!r}", hint=f"sort by one of {', '.join(SORTS)}")
-    if limit is not None and limit < 1:
-        raise InvalidInput("--limit must be 1 or more")
-    entered = select(func.max(StageMove.at)).where(StageMove.deal_id == Deal.id).scalar_subquery()
-    query = (
-        select(
-            Deal,
-            Stage,
-            Pipeline.key,
-            Company.name,
-            Contact.name,
-            Contact.email,
-            Contact.phone,
-            entered,
-        )
-        .join(Stage, Stage.id == Deal.stage_id)  # type: ignore[arg-type]
-        .join(Pipeline, Pipeline.id == Deal.pipeline_id)  # type: ignore[arg-type]
-        .join(Company, Company.id == Deal.company_id, isouter=True)  # type: ignore[arg-type]
-        .join(Contact, Contact.id == Deal.contact_id, isouter=True)  # type: ignore[arg-type]
-    )
-    if pipeline or stage:
-        chosen = get_pipeline(pipeline, session=session)
-        query = query.where(Deal.pipeline_id == chosen.id)
-        if stage:
-            from salesflow.services.pipelines import find_stage
-
-            wanted = find_stage(stages_of(chosen.id, session=session), stage)  # type: ignore[arg-type]
-            query = query.where(Deal.stage_id == wanted.id)
-    if owner:
-        query = query.where(func.lower(Deal.owner) == owner.lower())
-    if not include_closed:
-        query = query.where(Deal.status == "open")
-    order: dict[str, Any] = {
-        "id": (Deal.id,),
-        "score": (Deal.id,),  # scores are computed below, then sorted
-        "value": (Deal.value_minor.desc(), Deal.id),  # type: ignore[attr-defined]
-        "age": (Deal.created_at, Deal.id),
-        "close": (Deal.close_by.is_(None), Deal.close_by, Deal.id),  # type: ignore[union-attr]
-    }
-    query = query.order_by(*order[sort])
-    if limit and sort != "score":
-        query = query.limit(limit)
-    rows = session.exec(query).all()
-    from salesflow.db.reader import reader_for
-    from salesflow.services.scoring import score_deals
-
-    ids = [r[0].id for r in rows]
-    scores = score_deals(reader=reader_for(session), deal_ids=ids, open_only=not include_closed)
-    if sort == "score":
-        rows = sorted(rows, key=lambda r: (-scores[r[0].id].score, r[0].id))[:limit]
-    return [
-        DealView(
-            id=d.id,  # type: ignore[arg-type]
-            title=d.title,
-            pipeline=pkey,
-            stage=st.key,
-            stage_name=st.name,
-            status=d.status,
-            value_minor=d.value_minor,
-            currency=d.currency,
-            probability=st.probability,
-            owner=d.owner,
-            company=cname,
-            contact=pname,
-            email=email,
-            phone=phone,
-            source=d.source,
-            close_by=d.close_by,
-            created_at=d.created_at,
-            updated_at=d.updated_at,
-            stage_entered_at=moved_at or d.created_at,
-            score=scores[d.id].score,  # type: ignore[index]
-            lifecycle=scores[d.id].lifecycle,  # type: ignore[index]
-            version=d.version,
-        )
-        for d, st, pkey, cname, pname, email, phone, moved_at in rows
-    ]
 
 
 def edit_deal(

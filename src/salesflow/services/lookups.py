@@ -1,14 +1,28 @@
 """Finding what a user names, with plain SQL, so the light read path and the ORM share one rule:
 
 - a pipeline is named by its key, case-insensitively; no name means the default pipeline;
+- a stage by its key or name, case-insensitively, within its pipeline;
 - a deal (`DEAL` in the contract) by its id (`42`, `#42`) or a case-insensitive piece of its
   title or company name that matches exactly one deal, open deals first.
 """
 
 from __future__ import annotations
 
+from typing import Protocol, TypeVar
+
 from salesflow.db.reader import Reader, like_pattern
 from salesflow.errors import AmbiguousReference, InvalidInput, NotFound
+
+
+class _Named(Protocol):
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+StageT = TypeVar("StageT", bound=_Named)
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds; a larger number names nothing
 _LISTED = 200  # deals a piece of text may match before we stop looking (it is ambiguous anyway)
@@ -66,3 +80,13 @@ def deal_id(ref: str, *, reader: Reader) -> int:
             f"{text!r} matches {len(tier)} deals: {listing}{more}", hint="use the deal's id"
         )
     return int(tier[0][0])
+
+
+def find_stage(stages: list[StageT], ref: str) -> StageT:
+    """A stage (a table row, or anything with `key` and `name`) by key or name."""
+    want = ref.strip().lower()
+    for stage in stages:
+        if want in (stage.key.lower(), stage.name.lower()):
+            return stage
+    names = ", ".join(s.key for s in stages)
+    raise NotFound(f"no stage {ref!r} in this pipeline", hint=f"stages: {names}")

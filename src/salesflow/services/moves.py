@@ -17,7 +17,8 @@ from salesflow.models import CloseOutcome, Deal, Stage, StageMove
 from salesflow.parsing.money import to_minor
 from salesflow.services import cadences
 from salesflow.services.deals import resolve_deal
-from salesflow.services.pipelines import find_stage, stages_of
+from salesflow.services.lookups import find_stage
+from salesflow.services.pipelines import stages_of
 from salesflow.services.playbooks import run_on_enter
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from salesflow.clock import now_utc
-from salesflow.errors import InvalidInput, NotFound
+from salesflow.errors import InvalidInput
 from salesflow.models import Deal, Pipeline, Stage
 from salesflow.models.schemas import PipelineSpec
 from salesflow.services.views import PipelineView, StageView
@@ -191,16 +191,6 @@ def stages_of(pipeline_id: int, *, session: Session) -> list[Stage]:
     return list(
         session.exec(select(Stage).where(Stage.pipeline_id == pipeline_id).order_by(Stage.position))
     )
-
-
-def find_stage(stages: list[Stage], ref: str) -> Stage:
-    """A stage by key or name, case-insensitively."""
-    want = ref.strip().lower()
-    for stage in stages:
-        if want in (stage.key.lower(), stage.name.lower()):
-            return stage
-    names = ", ".join(s.key for s in stages)
-    raise NotFound(f"no stage {ref!r} in this pipeline", hint=f"stages: {names}")
 
 
 def pipeline_view(pipeline: Pipeline, *, session: Session) -> PipelineView:

@@ -1,0 +1,118 @@
+"""`lead list`: deals filtered and sorted in SQL, with their scores, read through a `Reader`
+(no ORM import: reps list their deals all day)."""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString, NamedTuple
+
+from salesflow.db.reader import Reader, as_date, as_datetime, compose
+from salesflow.errors import InvalidInput
+from salesflow.parsing.percent import fraction
+from salesflow.services import lookups
+from salesflow.services.scoring import score_deals
+from salesflow.services.views import DealView
+
+SORTS = ("score", "value", "age", "close", "id")
+_ORDER: dict[str, LiteralString] = {
+    "id": " ORDER BY d.id",
+    "score": " ORDER BY d.id",  # scores are worked out below, then sorted
+    "value": " ORDER BY d.value_minor DESC, d.id",
+    "age": " ORDER BY d.created_at, d.id",
+    "close": " ORDER BY d.close_by IS NULL, d.close_by, d.id",
+}
+_DEALS = """
+SELECT d.id, d.title, p.key, st.key, st.name, d.status, d.value_minor, d.currency,
+       st.probability_bp, d.owner, c.name, ct.name, ct.email, ct.phone, d.source, d.close_by,
+       d.created_at, d.updated_at, d.version,
+       (SELECT max(m.at) FROM stage_moves m WHERE m.deal_id = d.id)
+FROM deals d
+JOIN stages st ON st.id = d.stage_id
+JOIN pipelines p ON p.id = d.pipeline_id
+LEFT JOIN companies c ON c.id = d.company_id
+LEFT JOIN contacts ct ON ct.id = d.contact_id
+WHERE 1 = 1
+"""
+
+
+class _Stage(NamedTuple):
+    id: int
+    key: str
+    name: str
+
+
+def list_deals(
+    *,
+    reader: Reader,
+    stage: str | None = None,
+    owner: str | None = None,
+    pipeline: str | None = None,
+    include_closed: bool = False,
+    sort: str = "id",
+    limit: int | None = None,
+) -> list[DealView]:
+    """Deals for `lead list`, without history: open ones (all with `include_closed`), of a
+    pipeline, stage or owner, sorted by `sort`."""
+    if sort not in SORTS:
+        raise InvalidInput(f"cannot sort by {sort!r}", hint=f"sort by one of {', '.join(SORTS)}")
+    if limit is not None and limit < 1:
+        raise InvalidInput("--limit must be 1 or more")
+    sql: LiteralString = _DEALS
+    params: dict[str, Any] = {}
+    if pipeline or stage:
+        params["pipeline"] = lookups.pipeline_id(pipeline, reader=reader)
+        sql = compose(sql, " AND d.pipeline_id = :pipeline")
+        if stage:
+            stages = [_Stage(*row) for row in reader.rows(
+                "SELECT id, key, name FROM stages WHERE pipeline_id = :p ORDER BY position",
+                p=params["pipeline"],
+            )]  # fmt: skip
+            params["stage"] = lookups.find_stage(stages, stage).id
+            sql = compose(sql, " AND d.stage_id = :stage")
+    if owner:
+        params["owner"] = owner.lower()
+        sql = compose(sql, " AND lower(d.owner) = :owner")
+    if not include_closed:
+        sql = compose(sql, " AND d.status = 'open'")
+    sql = compose(sql, _ORDER[sort])
+    if limit and sort != "score":
+        params["limit"] = limit
+        sql = compose(sql, " LIMIT :limit")
+    rows = reader.rows(sql, **params)
+    scores = score_deals(reader=reader, deal_ids=[r[0] for r in rows], open_only=not include_closed)
+    if sort == "score":
+        rows = sorted(rows, key=lambda r: (-scores[r[0]].score, r[0]))[:limit]
+    deals = []
+    for (deal_id, title, pipeline_key, stage_key, stage_name, status, value_minor, currency, bp,
+         deal_owner, company, contact, email, phone, source, close_by, created_at, updated_at,
+         version, moved_at) in rows:  # fmt: skip
+        created = as_datetime(created_at)
+        updated = as_datetime(updated_at)
+        assert created is not None
+        assert updated is not None
+        deals.append(
+            DealView(
+                id=deal_id,
+                title=title,
+                pipeline=pipeline_key,
+                stage=stage_key,
+                stage_name=stage_name,
+                status=status,
+                value_minor=value_minor,
+                currency=currency,
+                probability=fraction(bp),
+                owner=deal_owner,
+                company=company,
+                contact=contact,
+                email=email,
+                phone=phone,
+                source=source,
+                close_by=as_date(close_by),
+                created_at=created,
+                updated_at=updated,
+                stage_entered_at=as_datetime(moved_at) or created,
+                score=scores[deal_id].score,
+                lifecycle=scores[deal_id].lifecycle,
+                version=version,
+            )
+        )
+    return deals
