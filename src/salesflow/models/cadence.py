@@ -51,7 +51,7 @@ TEMPLATE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"  # a file name in the templ
 class CadenceStepSpec(BaseModel):
     """One step of a cadence file: on `day` (0 = the start day) do a call, email or task."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first use
 
     day: int = PydanticField(ge=0, le=3650)
     kind: str
@@ -80,7 +80,7 @@ class CadenceStepSpec(BaseModel):
 class CadenceSpec(BaseModel):
     """A whole cadence file: a name and its steps."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first use
 
     name: Annotated[
         str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
