@@ -8,34 +8,21 @@ written a deal prints the same card through `reader_for(session)`.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
-from salesflow.clock import today
 from salesflow.db.reader import Reader, as_date, as_datetime
-from salesflow.errors import NotFound
-from salesflow.parsing.percent import fraction
-from salesflow.services.scoring import score_of
-from salesflow.services.views import CloseView, DealView, MoveView, TaskView
-from salesflow.services.views.deals import days_overdue
+from salesflow.services.deal_lists import deal_summary
+from salesflow.services.task_lists import list_tasks
+from salesflow.services.views import CloseView, DealView, MoveView
 
-_DEAL = """
-SELECT d.title, d.status, d.value_minor, d.currency, d.owner, d.source, d.close_by,
-       d.created_at, d.updated_at, d.version, d.pipeline_id, p.key, st.key, st.name,
-       st.probability_bp, st.collateral, c.name, ct.name, ct.email, ct.phone
-FROM deals d
-JOIN stages st ON st.id = d.stage_id
-JOIN pipelines p ON p.id = d.pipeline_id
-LEFT JOIN companies c ON c.id = d.company_id
-LEFT JOIN contacts ct ON ct.id = d.contact_id
+_STAGE = """
+SELECT d.pipeline_id, st.collateral FROM deals d JOIN stages st ON st.id = d.stage_id
 WHERE d.id = :deal
 """
 _MOVES = """
 SELECT m.from_stage_id, m.to_stage_id, m.at, m."by", m.note, m.forced, m.regression
 FROM stage_moves m WHERE m.deal_id = :deal ORDER BY m.at, m.id
-"""
-_FOLLOW_UPS = """
-SELECT f.id, f.text, f.due, f.owner, f.repeat, f.done_at
-FROM follow_ups f WHERE f.deal_id = :deal ORDER BY f.due, f.id
 """
 _OUTCOME = """
 SELECT o.outcome, o.amount_minor, o.currency, o.reason, o.competitor, o.note, o.closed_on
@@ -53,76 +40,29 @@ FROM quotes q WHERE q.deal_id = :deal AND q.status <> 'superseded' ORDER BY q.id
 
 
 def deal_card(deal_id: int, *, reader: Reader) -> DealView:
-    """The whole card of deal `deal_id`."""
-    found = reader.row(_DEAL, deal=deal_id)
-    if found is None:
-        raise NotFound(f"no deal #{deal_id}")
-    (title, status, value_minor, currency, owner, source, close_by, created_at, updated_at,
-     version, pipeline_id, pipeline, stage, stage_name, probability_bp, collateral, company,
-     contact, email, phone) = found  # fmt: skip
+    """The whole card of deal `deal_id`: its `lead list` row, and everything that happened."""
+    head = deal_summary(deal_id, reader=reader)  # NotFound for an unknown deal
+    stage = reader.row(_STAGE, deal=deal_id)
+    assert stage is not None
+    pipeline_id, collateral = stage
     keys = dict(reader.rows("SELECT id, key FROM stages WHERE pipeline_id = :p", p=pipeline_id))
-    history = [
-        MoveView(
-            from_stage=keys.get(from_id) if from_id else None,
-            to_stage=keys.get(to_id, "?"),
-            at=_when(at),
-            by=by,
-            note=note,
-            forced=bool(forced),
-            regression=bool(regression),
-        )
-        for from_id, to_id, at, by, note, forced, regression in reader.rows(_MOVES, deal=deal_id)
-    ]
-    day = today()
-    tasks = []
-    for task_id, text, due, task_owner, repeat, done_at in reader.rows(_FOLLOW_UPS, deal=deal_id):
-        due_day = as_date(due)
-        done = as_datetime(done_at)
-        assert due_day is not None
-        tasks.append(
-            TaskView(
-                id=task_id,
-                deal_id=deal_id,
-                deal=title,
-                company=company,
-                stage=stage,
-                text=text,
-                due=due_day,
-                owner=task_owner,
-                repeat=repeat,
-                done_at=done,
-                overdue_days=days_overdue(due_day, done, day),
-                value_minor=value_minor,
-                currency=currency,
+    return replace(
+        head,
+        history=[
+            MoveView(
+                from_stage=keys.get(from_id) if from_id else None,
+                to_stage=keys.get(to_id, "?"),
+                at=_when(at),
+                by=by,
+                note=note,
+                forced=bool(forced),
+                regression=bool(regression),
             )
-        )
-    scored = score_of(deal_id, reader=reader)
-    created = _when(created_at)
-    return DealView(
-        id=deal_id,
-        title=title,
-        pipeline=pipeline,
-        stage=stage,
-        stage_name=stage_name,
-        status=status,
-        value_minor=value_minor,
-        currency=currency,
-        probability=fraction(probability_bp),
-        owner=owner,
-        company=company,
-        contact=contact,
-        email=email,
-        phone=phone,
-        source=source,
-        close_by=as_date(close_by),
-        created_at=created,
-        updated_at=_when(updated_at),
-        stage_entered_at=history[-1].at if history else created,
-        score=scored.score,
-        lifecycle=scored.lifecycle,
-        version=version,
-        history=history,
-        tasks=tasks,
+            for from_id, to_id, at, by, note, forced, regression in reader.rows(
+                _MOVES, deal=deal_id
+            )
+        ],
+        tasks=list_tasks(reader=reader, deal_id=deal_id, include_done=True),
         activities=[
             {
                 "id": i,
@@ -146,7 +86,7 @@ def deal_card(deal_id: int, *, reader: Reader) -> DealView:
             for i, v, s, total, cur, until in reader.rows(_QUOTES, deal=deal_id)
         ],  # fmt: skip
         collateral=_json_list(collateral),
-        close=_close(reader, deal_id) if status != "open" else None,
+        close=_close(reader, deal_id) if head.status != "open" else None,
     )
 
 

@@ -1,15 +1,15 @@
 """`lead list`: deals filtered and sorted in SQL, with their scores, read through a `Reader`
-(no ORM import: reps list their deals all day)."""
+(no ORM import: reps list their deals all day). A deal's row is also the head of its card."""
 
 from __future__ import annotations
 
 from typing import Any, LiteralString, NamedTuple
 
 from salesflow.db.reader import Reader, as_date, as_datetime, compose
-from salesflow.errors import InvalidInput
+from salesflow.errors import InvalidInput, NotFound
 from salesflow.parsing.percent import fraction
 from salesflow.services import lookups
-from salesflow.services.scoring import score_deals
+from salesflow.services.scoring import DealScore, score_deals
 from salesflow.services.views import DealView
 
 SORTS = ("score", "value", "age", "close", "id")
@@ -81,38 +81,46 @@ def list_deals(
     scores = score_deals(reader=reader, deal_ids=[r[0] for r in rows], open_only=not include_closed)
     if sort == "score":
         rows = sorted(rows, key=lambda r: (-scores[r[0]].score, r[0]))[:limit]
-    deals = []
-    for (deal_id, title, pipeline_key, stage_key, stage_name, status, value_minor, currency, bp,
-         deal_owner, company, contact, email, phone, source, close_by, created_at, updated_at,
-         version, moved_at) in rows:  # fmt: skip
-        created = as_datetime(created_at)
-        updated = as_datetime(updated_at)
-        assert created is not None
-        assert updated is not None
-        deals.append(
-            DealView(
-                id=deal_id,
-                title=title,
-                pipeline=pipeline_key,
-                stage=stage_key,
-                stage_name=stage_name,
-                status=status,
-                value_minor=value_minor,
-                currency=currency,
-                probability=fraction(bp),
-                owner=deal_owner,
-                company=company,
-                contact=contact,
-                email=email,
-                phone=phone,
-                source=source,
-                close_by=as_date(close_by),
-                created_at=created,
-                updated_at=updated,
-                stage_entered_at=as_datetime(moved_at) or created,
-                score=scores[deal_id].score,
-                lifecycle=scores[deal_id].lifecycle,
-                version=version,
-            )
-        )
-    return deals
+    return [_view(row, scores[row[0]]) for row in rows]
+
+
+def deal_summary(deal_id: int, *, reader: Reader) -> DealView:
+    """One deal (of any status) as `lead list` shows it: the head of its card."""
+    row = reader.row(compose(_DEALS, " AND d.id = :deal"), deal=deal_id)
+    if row is None:
+        raise NotFound(f"no deal #{deal_id}")
+    return _view(row, score_deals(reader=reader, deal_ids=[deal_id])[deal_id])
+
+
+def _view(row: tuple[Any, ...], scored: DealScore) -> DealView:
+    (deal_id, title, pipeline_key, stage_key, stage_name, status, value_minor, currency, bp,
+     owner, company, contact, email, phone, source, close_by, created_at, updated_at, version,
+     moved_at) = row  # fmt: skip
+    created = as_datetime(created_at)
+    updated = as_datetime(updated_at)
+    assert created is not None
+    assert updated is not None
+    return DealView(
+        id=deal_id,
+        title=title,
+        pipeline=pipeline_key,
+        stage=stage_key,
+        stage_name=stage_name,
+        status=status,
+        value_minor=value_minor,
+        currency=currency,
+        probability=fraction(bp),
+        owner=owner,
+        company=company,
+        contact=contact,
+        email=email,
+        phone=phone,
+        source=source,
+        close_by=as_date(close_by),
+        created_at=created,
+        updated_at=updated,
+        stage_entered_at=as_datetime(moved_at) or created,
+        score=scored.score,
+        lifecycle=scored.lifecycle,
+        version=version,
+    )
