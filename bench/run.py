@@ -323,18 +323,24 @@ class Bench:
         if not card.startswith("#95 ") or "Stage history" not in card or "UUID" not in info:
             raise RuntimeError(f"unexpected output:\n{card[-800:]}\n{info[-800:]}")
         warm(db)
-        runs = self.runs(10)
-        self.say(f"measuring show: the deal card vs task information ({runs} runs) …")
-        times = self.hyperfine([ours, theirs], runs, env=tenv)
-        result.ours, result.theirs = median(times[0]), median(times[1])
-        result.runs = (len(times[0]), len(times[1]))
-        result.commands = [shlex.join(ours), shlex.join(theirs)]
+        self.measure(result, ours, theirs, tenv, "the deal card vs task information")
         result.notes.append(
             f"salesflow prints the whole card ({len(card.splitlines())} lines: people, stage, "
             "score, follow-ups, history, activities, quotes); task prints one task's "
             f"{len(info.splitlines())} lines of information."
         )
         return [result]
+
+    def measure(
+        self, result: Result, ours: list[str], theirs: list[str], env: dict[str, str], what: str
+    ) -> None:
+        """Both commands of a row, 10 runs each (hyperfine, in rounds), into `result`."""
+        runs = self.runs(10)
+        self.say(f"measuring {result.key}: {what} ({runs} runs) …")
+        times = self.hyperfine([ours, theirs], runs, env=env)
+        result.ours, result.theirs = median(times[0]), median(times[1])
+        result.runs = (len(times[0]), len(times[1]))
+        result.commands = [shlex.join(ours), shlex.join(theirs)]
 
     def due(self, key: str, size: int) -> list[Result]:
         result = self.result(key)
@@ -349,12 +355,7 @@ class Bench:
                 f"task +DUETODAY list printed {task_rows} rows, count says {counted}"
             )
         warm(db)
-        runs = self.runs(10)
-        self.say(f"measuring {key}: due-today on {size:,} deals vs taskwarrior ({runs} runs) …")
-        times = self.hyperfine([ours, theirs], runs, env=tenv)
-        result.ours, result.theirs = median(times[0]), median(times[1])
-        result.runs = (len(times[0]), len(times[1]))
-        result.commands = [shlex.join(ours), shlex.join(theirs)]
+        self.measure(result, ours, theirs, tenv, f"due-today on {size:,} deals vs taskwarrior")
         result.notes += [
             f"salesflow printed {rows} rows (of {summary.strip()!r}); task printed {task_rows} "
             f"rows (+DUETODAY; taskwarrior's own clock, TZ={TZ}).",
