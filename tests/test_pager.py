@@ -7,6 +7,8 @@ import pty
 import subprocess
 import sys
 
+import pytest
+
 
 def run_on_a_terminal(args, env, rows=10):
     main, secondary = pty.openpty()
@@ -34,3 +36,18 @@ def test_a_long_list_is_paged_on_a_terminal_and_not_when_piped(cli, tmp_path):
     piped = subprocess.run([sys.executable, "-m", "salesflow", "lead", "list"], env=env,
                            capture_output=True, text=True, timeout=120)  # fmt: skip
     assert "Lead 29" in piped.stdout and not paged.exists()
+
+
+@pytest.mark.parametrize("command", [["show", "1"], ["show", "1", "--json"], ["lead", "list"]])
+def test_a_reader_that_closes_the_pipe_early_is_not_an_error(cli, command):
+    """`salesflow show 1 | head -1`: the closed pipe ends the command quietly with exit 0
+    (Typer on its own exits 1, which the contract keeps for domain errors)."""
+    assert cli("lead", "add", "Acme renewal", "--company", "Acme").exit_code == 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "salesflow", *command],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy(),
+    )  # fmt: skip
+    assert process.stdout is not None
+    process.stdout.close()  # before it writes a byte: every write meets a closed pipe
+    _, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (0, b"")

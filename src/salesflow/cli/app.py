@@ -39,6 +39,15 @@ class SalesflowGroup(TyperGroup):
         return run_guarded(super().main, args=args, prog_name=prog_name or "salesflow",
                            complete_var=complete_var, **extra)  # fmt: skip
 
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; a reader that closed our output early is not an error of ours."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            from salesflow.cli.errors import OutputClosed
+
+            raise OutputClosed() from exc
+
 
 app = typer.Typer(
     cls=SalesflowGroup,

@@ -109,7 +109,8 @@ def run_guarded(main: Callable[..., Any], *, args: Any, **kwargs: Any) -> NoRetu
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, Abort):  # Ctrl-C outside a command (Typer catches it inside)
         _interrupted()
-    except BrokenPipeError:
+    except (BrokenPipeError, OutputClosed):
+        _stop_writing()
         sys.exit(0)
     except Exception as exc:  # the last line of defence: no traceback for users
         if _debugging(args):
@@ -126,6 +127,21 @@ def run_guarded(main: Callable[..., Any], *, args: Any, **kwargs: Any) -> NoRetu
     if result == ExitStatus.INTERRUPTED:  # Typer turns Ctrl-C in a command into Exit(130)
         _interrupted()
     sys.exit(result if isinstance(result, int) else 0)
+
+
+class OutputClosed(Exception):
+    """The reader of our output went away (`salesflow show 1 | head -1`). Raised in place of
+    BrokenPipeError, which Typer would turn into a silent exit 1, a "domain error" here."""
+
+
+def _stop_writing() -> None:
+    """Whatever is still buffered for the closed pipe goes nowhere, without a second error at
+    exit (Python's recommendation for EPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _interrupted() -> NoReturn:
