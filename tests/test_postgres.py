@@ -121,6 +121,11 @@ def test_lead_add_list_and_show(sf):
         2,
         3,
     ]
+    for sort in ("close", "age", "score", "id"):  # each ORDER BY of the light list
+        ranked = sf("lead", "list", "--sort", sort, "--stage", "Research", "--owner", "ANA",
+                    "--json").json()["deals"]  # fmt: skip
+        assert sorted(d["id"] for d in ranked) == [1, 2, 3]
+    assert [d["score"] for d in sf("lead", "list", "--sort", "score", "--json").json()["deals"]]
     card = sf("show", "1", "--json").json()
     assert {k: card[k] for k in ("id", "title", "pipeline", "stage", "stage_name", "status",
                                  "value", "currency", "probability", "owner", "company",
