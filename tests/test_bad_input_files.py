@@ -17,6 +17,7 @@ older version, a CSV cell) is printed with its control characters shown, not obe
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -208,12 +209,16 @@ def test_a_command_line_that_is_not_utf_8_in_a_real_process(world, isolated, dum
     assert dump() == before
 
 
-def test_control_characters_already_stored_are_shown_not_obeyed(cli, tmp_path):
-    # a CSV cell may carry them (the importer keeps cells as written): the terminal must not run
-    # them, and Rich markup in a name is text too
+def test_control_characters_already_stored_are_shown_not_obeyed(cli, tmp_path, isolated):
+    # a database written by an older version (or another tool) may carry them: the terminal
+    # must not run them, and Rich markup in a name is text too
     path = tmp_path / "legacy.csv"
-    path.write_bytes(b"title,company\nEvil\x1b[2Jwipe,[red]Red[/red] [/b]\n")
+    path.write_bytes(b"title,company\nEvil wipe,[red]Red[/red] [/b]\n")
     assert cli("import", str(path)).exit_code == 0
+    conn = sqlite3.connect(isolated)
+    with conn:
+        conn.execute("UPDATE deals SET title = ? WHERE id = 1", ("Evil\x1b[2Jwipe",))
+    conn.close()
     for color in ("never", "always"):
         shown = cli("--color", color, "lead", "list", env={"COLUMNS": "200"})
         assert shown.exit_code == 0, shown.stderr
@@ -223,6 +228,30 @@ def test_control_characters_already_stored_are_shown_not_obeyed(cli, tmp_path):
         card = cli("--color", color, "show", "1")
         assert card.exit_code == 0 and "\x1b[2J" not in card.stdout
     assert cli("show", "1", "--json").json()["title"] == "Evil\x1b[2Jwipe"  # JSON escapes it
+
+
+def test_an_import_refuses_control_characters_and_joins_broken_lines(cli, tmp_path, dump):
+    """A cell is one line of text: a line break or tab in it becomes a space; an escape
+    sequence or another control character rejects its row, as on the command line."""
+    evil = tmp_path / "evil.csv"
+    evil.write_bytes(b'title,company\nGood,Acme\n"Evil \x1b[2Jwipe",Initech\n')
+    assert cli("init").exit_code == 0
+    before = dump()
+    run = cli("import", str(evil))
+    assert run.exit_code == 1
+    assert run.stderr.splitlines()[0].startswith(
+        "Error: evil.csv line 3: title contains the control character U+001B"
+    )
+    assert dump() == before
+    partial = cli("import", str(evil), "--skip-invalid", "--errors", str(tmp_path / "bad.csv"))
+    assert partial.exit_code == 3
+    assert "control character U+001B" in (tmp_path / "bad.csv").read_text()
+    broken = tmp_path / "broken.csv"
+    broken.write_text('title,company\n"Two\nline\tdeal","Globex\r\nCorp"\n')
+    assert cli("import", str(broken)).exit_code == 0
+    listed = cli("lead", "list", "--json").json()["deals"]
+    assert [(d["title"], d["company"]) for d in listed] == [
+        ("Good", "Acme"), ("Two line deal", "Globex Corp")]  # fmt: skip
 
 
 # -- pipeline, rules and cadence files ------------------------------------------------------------

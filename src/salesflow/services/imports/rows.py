@@ -152,6 +152,8 @@ def build_row(ctx: RowContext, line: int, cells: list[str]) -> RowIn | None:
             if len(values[index]) > MAX_TEXT:
                 raise RowRejected(f"{name} is longer than {MAX_TEXT} characters")
     picked = ctx.pick(values)
+    if not all(map(str.isprintable, picked)):  # rare: checked in C first
+        picked = _one_line(picked)
     (title, _, _, _, _, _, company_name, contact_name, first_name, last_name, email, phone,
      job_title, _, _, _, _, _, _, _, _, _, industry, employees, country, _, _) = picked  # fmt: skip
 
@@ -174,6 +176,24 @@ def build_row(ctx: RowContext, line: int, cells: list[str]) -> RowIn | None:
     if not title:
         raise RowRejected("the deal has no title")
     return RowIn(line, company, contact, _deal(ctx, line, picked))
+
+
+_LINE_BREAKS = re.compile(r"[\t\r\n\u2028\u2029]+")
+
+
+def _one_line(picked: tuple[str, ...]) -> tuple[str, ...]:
+    """Every field an import reads is one line (names, amounts, dates, reasons): a line break or
+    tab inside a cell becomes a space, as in a spreadsheet's cell view; any other control
+    character (an escape sequence, a bell) rejects the row, as it does on the command line."""
+    cleaned = []
+    for name, value in zip(PICKED, picked, strict=False):
+        if not value.isprintable():
+            value = _LINE_BREAKS.sub(" ", value).strip()
+            for char in value:
+                if ord(char) < 0xA0 and not char.isprintable():
+                    raise RowRejected(f"{name} contains the control character U+{ord(char):04X}")
+        cleaned.append(value)
+    return tuple(cleaned)
 
 
 def _contact(name: str, first: str, last: str, email: str) -> ContactIn | None:
