@@ -8,6 +8,7 @@ import email
 import email.policy
 import shutil
 import socket
+import sqlite3
 import sys
 import types
 from pathlib import Path
@@ -256,13 +257,25 @@ def test_template_cannot_reach_python_internals(refused, deal, templates):
     refused("1", "--template", "evil2", error="not allowed in a template")
 
 
-def test_header_injection_is_refused(cli, refused, templates, tmp_path):
-    # `lead add` refuses a line break in a name; a CSV's quoted cell can still carry one
+def test_header_injection_is_refused(cli, refused, templates, tmp_path, isolated):
+    # `lead add` and `import` keep names to one line; a database written by an older version or
+    # another tool can still hold a line break in one
     path = tmp_path / "inject.csv"
     path.write_bytes(b'title,company,contact,email\r\n'
                      b'Pilot,"Evil\r\nBcc: all@evil.example",Mo,mo@x.example\r\n'
                      b'Other,,"Bo\nBcc: x@evil.example",bo@x.example\r\n')  # fmt: skip
     assert cli("import", str(path)).exit_code == 0
+    conn = sqlite3.connect(isolated)
+    with conn:  # the import made them one line ("Evil Bcc: …"): put the line breaks back
+        assert conn.execute("SELECT name FROM companies").fetchone()[0] == (
+            "Evil Bcc: all@evil.example"
+        )
+        conn.execute(
+            "UPDATE companies SET name = 'Evil' || char(13, 10) || 'Bcc: all@evil.example'"
+        )
+        conn.execute("UPDATE contacts SET name = 'Bo' || char(10) || 'Bcc: x@evil.example'"
+                     " WHERE email = 'bo@x.example'")  # fmt: skip
+    conn.close()
     write_template(templates, "hi", "Subject: About {{ company.name }}\n\nHi\n")
     refused("1", "--template", "hi", error="the Subject header would contain a line break")
     refused("2", "--template", "hi", error="the contact's name contains a line break")
