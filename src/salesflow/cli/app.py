@@ -40,9 +40,15 @@ class SalesflowGroup(TyperGroup):
                            complete_var=complete_var, **extra)  # fmt: skip
 
     def invoke(self, ctx: Any) -> Any:
-        """Run the command; a reader that closed our output early is not an error of ours."""
+        """Run the command. Ctrl-C and a reader that closed our output early leave it as our own
+        exceptions, which Typer passes on to `run_guarded` (it would turn them into silent exits
+        130 and 1)."""
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            from salesflow.cli.errors import Interrupted
+
+            raise Interrupted() from exc
         except BrokenPipeError as exc:
             from salesflow.cli.errors import OutputClosed
 

@@ -107,8 +107,9 @@ def run_guarded(main: Callable[..., Any], *, args: Any, **kwargs: Any) -> NoRetu
     except click_errors.ClickException as exc:
         _report(exc.format_message())
         sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, Abort):  # Ctrl-C outside a command (Typer catches it inside)
-        _interrupted()
+    except (KeyboardInterrupt, Abort, Interrupted):  # Ctrl-C: the write under way rolled back
+        _report("interrupted", "the change under way, if any, was rolled back")
+        sys.exit(int(ExitStatus.INTERRUPTED))
     except (BrokenPipeError, OutputClosed):
         _stop_writing()
         sys.exit(0)
@@ -124,9 +125,12 @@ def run_guarded(main: Callable[..., Any], *, args: Any, **kwargs: Any) -> NoRetu
             sys.exit(int(ExitStatus.ERROR))
         _report(f"unexpected {type(exc).__name__}: {exc}", "run again with --debug for details")
         sys.exit(int(ExitStatus.ERROR))
-    if result == ExitStatus.INTERRUPTED:  # Typer turns Ctrl-C in a command into Exit(130)
-        _interrupted()
     sys.exit(result if isinstance(result, int) else 0)
+
+
+class Interrupted(Exception):
+    """Ctrl-C in a command, raised in place of KeyboardInterrupt (which Typer would turn into a
+    silent exit 130)."""
 
 
 class OutputClosed(Exception):
@@ -142,9 +146,3 @@ def _stop_writing() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
-
-
-def _interrupted() -> NoReturn:
-    """Ctrl-C: the write under way, if any, was rolled back with its transaction."""
-    _report("interrupted", "the change under way, if any, was rolled back")
-    sys.exit(int(ExitStatus.INTERRUPTED))
