@@ -9,7 +9,7 @@ from salesflow.db.reader import Reader, as_date, as_datetime, compose
 from salesflow.errors import InvalidInput, NotFound
 from salesflow.parsing.percent import fraction
 from salesflow.services import lookups
-from salesflow.services.scoring import DealScore, score_deals
+from salesflow.services.scoring import DEALS_WITH_PARTIES, DealScore, score_deals
 from salesflow.services.views import DealView
 
 SORTS = ("score", "value", "age", "close", "id")
@@ -20,18 +20,15 @@ _ORDER: dict[str, LiteralString] = {
     "age": " ORDER BY d.created_at, d.id",
     "close": " ORDER BY d.close_by IS NULL, d.close_by, d.id",
 }
-_DEALS = """
+_DEALS = compose(
+    """
 SELECT d.id, d.title, p.key, st.key, st.name, d.status, d.value_minor, d.currency,
        st.probability_bp, d.owner, c.name, ct.name, ct.email, ct.phone, d.source, d.close_by,
        d.created_at, d.updated_at, d.version,
        (SELECT max(m.at) FROM stage_moves m WHERE m.deal_id = d.id)
-FROM deals d
-JOIN stages st ON st.id = d.stage_id
-JOIN pipelines p ON p.id = d.pipeline_id
-LEFT JOIN companies c ON c.id = d.company_id
-LEFT JOIN contacts ct ON ct.id = d.contact_id
-WHERE 1 = 1
-"""
+""",
+    DEALS_WITH_PARTIES,
+)
 
 
 class _Stage(NamedTuple):

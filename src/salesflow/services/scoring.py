@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 from salesflow.clock import now_utc
 from salesflow.db.reader import Reader, compose
@@ -139,9 +139,9 @@ def lifecycle_label(
     return "lead"
 
 
-_FACTS = """
-SELECT d.id, d.title, d.status, d.value_minor, d.currency, d.source, d.owner, d.pipeline_id,
-       st.position, p.mql, p.sql, c.name, c.industry, c.employees, c.country, ct.title, ct.email
+# A deal (d) with its stage (st), pipeline (p), company (c) and contact (ct), every deal once;
+# the lists that show deals select from this too. Conditions follow as " AND …".
+DEALS_WITH_PARTIES: LiteralString = """
 FROM deals d
 JOIN stages st ON st.id = d.stage_id
 JOIN pipelines p ON p.id = d.pipeline_id
@@ -149,14 +149,21 @@ LEFT JOIN companies c ON c.id = d.company_id
 LEFT JOIN contacts ct ON ct.id = d.contact_id
 WHERE 1 = 1
 """
+_FACTS = compose(
+    """
+SELECT d.id, d.title, d.status, d.value_minor, d.currency, d.source, d.owner, d.pipeline_id,
+       st.position, p.mql, p.sql, c.name, c.industry, c.employees, c.country, ct.title, ct.email
+""",
+    DEALS_WITH_PARTIES,
+)
 
 
-def _id_list(deal_ids: list[int]) -> tuple[LiteralString, dict[str, int]]:
-    """`IN (:d0, :d1, …)` and its parameters (at most `_IN_LIMIT` ids)."""
-    names = [f"d{i}" for i in range(len(deal_ids))]
-    # only generated parameter names go into the text; the ids travel as values
-    text = cast(LiteralString, ", ".join(f":{n}" for n in names))
-    return compose(" IN (", text, ")"), dict(zip(names, deal_ids, strict=True))
+def _in_list(prefix: str, values: list[Any]) -> tuple[LiteralString, dict[str, Any]]:
+    """` IN (:d0, :d1, …)` and its parameters: only generated parameter names go into the
+    text, the values travel as parameters."""
+    names = [f"{prefix}{i}" for i in range(len(values))]
+    placeholders: LiteralString = ", ".join(f":{n}" for n in names)  # names we made, no input
+    return compose(" IN (", placeholders, ")"), dict(zip(names, values, strict=True))
 
 
 def _facts(reader: Reader, deal_ids: list[int] | None, open_only: bool) -> list[dict[str, Any]]:
@@ -167,7 +174,7 @@ def _facts(reader: Reader, deal_ids: list[int] | None, open_only: bool) -> list[
     if deal_ids is not None and len(deal_ids) <= _IN_LIMIT:
         if not deal_ids:
             return []
-        listed, params = _id_list(deal_ids)
+        listed, params = _in_list("d", deal_ids)
         sql = compose(sql, " AND d.id", listed)
     if open_only:
         sql = compose(sql, " AND d.status = 'open'")
@@ -211,11 +218,10 @@ def _events(
     found: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     if not kinds:
         return found
-    kind_names = [f"k{i}" for i in range(len(kinds))]
-    in_kinds = cast(LiteralString, ", ".join(f":{n}" for n in kind_names))
-    sql = compose("SELECT deal_id, type, at FROM activities WHERE type IN (", in_kinds, ")",
+    in_kinds, kind_params = _in_list("k", kinds)
+    sql = compose("SELECT deal_id, type, at FROM activities WHERE type", in_kinds,
                   " AND at <= :now")  # fmt: skip
-    params: dict[str, Any] = {"now": now, **dict(zip(kind_names, kinds, strict=True))}
+    params: dict[str, Any] = {"now": now, **kind_params}
     windows = [r.within for r in rules if r.kind == "engagement"]
     if all(w is not None for w in windows):
         sql = compose(sql, " AND at >= :since")
@@ -223,7 +229,7 @@ def _events(
     if deal_ids is not None and len(deal_ids) <= _IN_LIMIT:
         if not deal_ids:
             return found
-        listed, ids = _id_list(deal_ids)
+        listed, ids = _in_list("d", deal_ids)
         sql = compose(sql, " AND deal_id", listed)
         params |= ids
     for deal_id, kind, at in reader.rows(sql, **params):
