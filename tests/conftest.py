@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +16,21 @@ import pytest
 from typer.testing import CliRunner
 
 NOW = "2026-11-27T09:00"
+
+
+def run_salesflow(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """salesflow as a real process (`python -m salesflow`), with the test's environment (its
+    clock, config and user) plus `env`; never raises on a non-zero exit."""
+    return subprocess.run(
+        [sys.executable, "-m", "salesflow", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+        check=False,
+    )
 
 
 def maven_dir() -> Path:

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_salesflow
 
 KILLS = 20
 TABLES = ("companies", "contacts", "deals", "stage_moves")
@@ -52,8 +53,7 @@ def salesflow(*args: str) -> subprocess.Popen[str]:
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "salesflow", *args], capture_output=True,
-                          text=True, timeout=300, check=False)  # fmt: skip
+    return run_salesflow(*args, timeout=300)
 
 
 def counts(db: Path) -> dict[str, int]:

@@ -13,6 +13,7 @@ import threading
 import time
 
 import pytest
+from conftest import run_salesflow as salesflow
 from pg import pg_database, pg_server  # noqa: F401  (fixtures, requested by name below)
 
 BUSY = 4
@@ -22,17 +23,6 @@ BUSY = 4
 def pg_url(request: pytest.FixtureRequest) -> str:
     """A fresh PostgreSQL database (tests/pg.py)."""
     return request.getfixturevalue("pg_database")
-
-
-def salesflow(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "salesflow", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-        check=False,
-    )
 
 
 def test_a_writer_waits_for_a_short_lock_instead_of_failing(cli, isolated):
