@@ -25,6 +25,7 @@ from salesflow.models.party import Company, Contact  # noqa: E402
 from salesflow.models.pipeline import Pipeline, Stage  # noqa: E402
 from salesflow.models.quote import Quote, QuoteLine  # noqa: E402
 from salesflow.models.scoring import ScoringRule  # noqa: E402
+from salesflow.models.written import WrittenFile  # noqa: E402
 
 __all__ = [
     "Activity",
@@ -47,4 +48,5 @@ __all__ = [
     "ScoringRule",
     "Stage",
     "StageMove",
+    "WrittenFile",
 ]
