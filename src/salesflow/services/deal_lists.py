@@ -8,6 +8,7 @@ from typing import Any, LiteralString, NamedTuple
 from salesflow.db.reader import Reader, as_date, as_datetime, compose
 from salesflow.errors import InvalidInput, NotFound
 from salesflow.parsing.percent import fraction
+from salesflow.queries.filters import owner_key
 from salesflow.services import lookups
 from salesflow.services.scoring import DEALS_WITH_PARTIES, DealScore, score_deals
 from salesflow.services.views import DealView
@@ -49,6 +50,7 @@ def list_deals(
 ) -> list[DealView]:
     """Deals for `lead list`, without history: open ones (all with `include_closed`), of a
     pipeline, stage or owner, sorted by `sort`."""
+    owner = owner_key(owner)
     if sort not in SORTS:
         raise InvalidInput(f"cannot sort by {sort!r}", hint=f"sort by one of {', '.join(SORTS)}")
     if limit is not None and limit < 1:
@@ -66,7 +68,7 @@ def list_deals(
             params["stage"] = lookups.find_stage(stages, stage).id
             sql = compose(sql, " AND d.stage_id = :stage")
     if owner:
-        params["owner"] = owner.lower()
+        params["owner"] = owner
         sql = compose(sql, " AND lower(d.owner) = :owner")
     if not include_closed:
         sql = compose(sql, " AND d.status = 'open'")

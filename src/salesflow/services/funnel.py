@@ -35,6 +35,7 @@ from salesflow.clock import end_of_day_utc, start_of_day_utc, today
 from salesflow.config import load_config
 from salesflow.db.reader import Reader, compose
 from salesflow.errors import InvalidInput
+from salesflow.queries.filters import owner_key
 from salesflow.services.lookups import pipeline_id
 from salesflow.services.views import Funnel, FunnelStage
 
@@ -123,11 +124,11 @@ def build_funnel(
         raise InvalidInput(f"--since {since} is after --until {until}")
     chosen = pipeline_id(pipeline, reader=reader)
     pipeline_key = str(reader.scalar(_PIPELINE_KEY, pipeline=chosen))
-    owner_key = owner.lower() if owner else None
-    by_owner = owner_key is not None
+    key = owner_key(owner)
+    by_owner = key is not None
     base: dict[str, Any] = {"pipeline": chosen}
-    if owner_key is not None:
-        base["owner"] = owner_key
+    if key is not None:
+        base["owner"] = key
 
     by_currency = {
         str(c): int(n)

@@ -23,6 +23,7 @@ from salesflow.clock import end_of_day_utc, local_zone, start_of_day_utc, today
 from salesflow.config import load_config
 from salesflow.errors import InvalidInput
 from salesflow.models import Pipeline, Stage
+from salesflow.queries.filters import owner_key
 from salesflow.services.pipelines import get_pipeline, stages_of
 
 if TYPE_CHECKING:
@@ -137,8 +138,8 @@ def report_scope(
         raise InvalidInput(f"--period must be month or quarter, not {period!r}")
     chosen = get_pipeline(pipeline, session=session)
     assert chosen.id is not None
-    owner_key = owner.strip().lower() if owner else None
-    base: dict[str, Any] = {"pipeline": chosen.id, "owner": owner_key}
+    key = owner_key(owner)
+    base: dict[str, Any] = {"pipeline": chosen.id, "owner": key}
     counts = session.execute(typed_sql(_CURRENCIES), base).all()
     by_currency = {str(c): int(n) for c, n in counts}
     code = currency or most_used_currency(by_currency, load_config().currency)

@@ -19,6 +19,7 @@ from typing import Any, LiteralString
 from salesflow.clock import start_of_day_utc, to_local, today
 from salesflow.db.reader import Reader, as_datetime, compose
 from salesflow.errors import InvalidInput
+from salesflow.queries.filters import owner_key
 from salesflow.services.views import RottingDeal, Stale, StaleDeal
 
 _ROT_STAGES = "SELECT id, key, rot_days FROM stages WHERE kind = 'open' AND rot_days IS NOT NULL"
@@ -80,7 +81,7 @@ def _stage_params(stage_id: int, rot_days: int, owner: str | None) -> dict[str, 
         "threshold": start_of_day_utc(today() - timedelta(days=rot_days)),
     }
     if owner:
-        params["owner"] = owner.lower()
+        params["owner"] = owner
     return params
 
 
@@ -89,7 +90,7 @@ def _scope(pipeline_id: int | None, owner: str | None) -> tuple[LiteralString, d
     if pipeline_id is not None:
         params["pipeline_id"] = pipeline_id
     if owner:
-        params["owner"] = owner.lower()
+        params["owner"] = owner
     sql = compose(
         " AND d.pipeline_id = :pipeline_id" if pipeline_id is not None else "",
         _DEAL_OWNER if owner else "",
@@ -105,6 +106,7 @@ def find_stale(
     limit: int | None = None,
 ) -> Stale:
     """Rotting deals (most idle first) and deals with no next step (oldest first)."""
+    owner = owner_key(owner)
     if limit is not None and limit < 1:
         raise InvalidInput("--limit must be 1 or more")
     pipeline_id = None
@@ -152,6 +154,7 @@ def find_stale(
 
 def stale_counts(*, reader: Reader, owner: str | None) -> tuple[int, int]:
     """How many open deals (of `owner`, or everyone's) are rotting, and have no next step."""
+    owner = owner_key(owner)
     rotting = 0
     for stage_id, _key, rot_days in _rot_stages(reader, None):
         params = _stage_params(stage_id, rot_days, owner)

@@ -15,6 +15,7 @@ from typing import Any, LiteralString
 from salesflow.clock import start_of_day_utc, today
 from salesflow.db.reader import Reader, as_date, as_datetime, compose
 from salesflow.errors import InvalidInput
+from salesflow.queries.filters import owner_key
 from salesflow.services.views import Agenda, AgendaDay, DueToday, TaskView
 from salesflow.services.views.deals import days_overdue
 
@@ -75,11 +76,12 @@ def due_today(
     """Open follow-ups due by the end of today, overdue first (most overdue on top, then the
     biggest deal), and (with `stale`) how many of the owner's deals are rotting or have no next
     step."""
+    owner = owner_key(owner)
     _check_limit(limit)
     day = today()
     params: dict[str, Any] = {"through": day}
     if owner:
-        params["owner"] = owner.lower()
+        params["owner"] = owner
     if limit:
         params["limit"] = limit
     mine: LiteralString = _OWNER if owner else ""
@@ -108,10 +110,11 @@ def list_tasks(
     limit: int | None = None,
 ) -> list[TaskView]:
     """Follow-ups (of one deal, of one owner), open ones by default, soonest due first."""
+    owner = owner_key(owner)
     _check_limit(limit)
     params: dict[str, Any] = {"deal_id": deal_id, "limit": limit}
     if owner:
-        params["owner"] = owner.lower()
+        params["owner"] = owner
     sql = compose(
         _TASKS,
         " WHERE 1 = 1",
@@ -126,13 +129,14 @@ def list_tasks(
 
 def agenda(*, reader: Reader, days: int, owner: str | None) -> Agenda:
     """Open follow-ups for `days` days from today, per day, after the overdue ones."""
+    owner = owner_key(owner)
     if days < 1 or days > 366:
         raise InvalidInput("--days must be between 1 and 366")
     day = today()
     through = day + timedelta(days=days - 1)
     params: dict[str, Any] = {"through": through}
     if owner:
-        params["owner"] = owner.lower()
+        params["owner"] = owner
     sql = compose(_TASKS, _OPEN_NOT_LOST, _OWNER if owner else "", _MORNING_ORDER)
     tasks = _views(reader.rows(sql, **params), day)
     by_day: dict[date, list[TaskView]] = {day + timedelta(days=n): [] for n in range(days)}
@@ -157,11 +161,12 @@ CALENDAR_DONE_DAYS = 30  # finished follow-ups stay in the export this long, mar
 def calendar_tasks(*, reader: Reader, owner: str | None) -> list[TaskView]:
     """What a calendar export holds: open follow-ups (of deals not lost), and those finished in
     the last 30 days, so re-importing the file ticks them off in the calendar app."""
+    owner = owner_key(owner)
     params: dict[str, Any] = {
         "since": start_of_day_utc(today() - timedelta(days=CALENDAR_DONE_DAYS))
     }
     if owner:
-        params["owner"] = owner.lower()
+        params["owner"] = owner
     sql = compose(
         _TASKS,
         " WHERE ((f.done_at IS NULL AND d.status <> 'lost') OR f.done_at >= :since)",
