@@ -117,10 +117,11 @@ _CLOSED_BY_PERIOD = (
 
 
 def qualified_stage(stages: list[Stage]) -> Stage:
-    """The stage whose entry makes a lead qualified: `qualified`, else the second open stage."""
+    """The stage whose entry makes a lead qualified (`domain.stages.qualifying_index`)."""
+    from salesflow.domain.stages import qualifying_index
+
     opened = [s for s in stages if s.is_open]
-    named = next((s for s in opened if s.key == "qualified"), None)
-    return named or (opened[1] if len(opened) > 1 else opened[0])
+    return opened[qualifying_index([(s.key, s.min_score) for s in opened])]
 
 
 def weighted_minor(open_by_stage: dict[int, tuple[int, int]], stages: list[Stage]) -> int:

@@ -240,22 +240,20 @@ def _events(
 
 
 def _opportunity_positions(reader: Reader) -> dict[int, int | None]:
-    """Per pipeline, the stage from which a deal is an opportunity: `qualified`, else the first
-    stage with a score gate, else the second open stage."""
+    """Per pipeline, the position of the stage from which a deal is an opportunity
+    (`domain.stages.qualifying_index`)."""
+    from salesflow.domain.stages import qualifying_index
+
     stages: dict[int, list[tuple[str, int | None, int]]] = defaultdict(list)
     for pipeline_id, key, min_score, position in reader.rows(
         "SELECT pipeline_id, key, min_score, position FROM stages WHERE kind = 'open'"
         " ORDER BY position"
     ):
         stages[pipeline_id].append((key, min_score, position))
-    result: dict[int, int | None] = {}
-    for pipeline_id, open_stages in stages.items():
-        chosen = next((s for s in open_stages if s[0] == "qualified"), None)
-        chosen = chosen or next((s for s in open_stages if s[1] is not None), None)
-        if chosen is None and len(open_stages) > 1:
-            chosen = open_stages[1]
-        result[pipeline_id] = chosen[2] if chosen else None
-    return result
+    return {
+        pipeline_id: open_stages[qualifying_index([(k, g) for k, g, _ in open_stages])][2]
+        for pipeline_id, open_stages in stages.items()
+    }
 
 
 def score_deals(
