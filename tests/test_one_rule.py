@@ -47,3 +47,41 @@ def test_report_kpis_and_score_agree_on_the_qualifying_stage(cli, tmp_path):
     kpis = cli("report", "kpis", "--pipeline", "vetting", "--json").json()
     assert kpis["qualified_leads"]["this_period"] == 1
     assert cli("score", "1", "--json").json()["lifecycle"] == "opportunity"
+
+
+def test_one_company_however_it_is_spelled_on_the_command_line_and_in_an_import(cli, tmp_path):
+    for spelling in ("Acme Inc", "ACME, Inc.", "Acme"):
+        assert cli("lead", "add", f"Deal with {spelling}", "--company", spelling).exit_code == 0
+    csv = tmp_path / "leads.csv"
+    csv.write_text("title,company\nImported,acme inc.\n")
+    assert cli("import", str(csv)).exit_code == 0
+    companies = {d["company"] for d in cli("lead", "list", "--json").json()["deals"]}
+    assert companies == {"Acme Inc"}
+
+
+def test_the_upgrade_rekeys_existing_companies_and_keeps_duplicates_apart(tmp_path):
+    import sqlite3
+
+    from salesflow.db.engine import Database
+    from salesflow.db.schema import downgrade, upgrade
+
+    db = Database(str(tmp_path / "old.db"))
+    upgrade(db, "0005")
+    conn = sqlite3.connect(tmp_path / "old.db")
+    conn.executemany(
+        "INSERT INTO companies (id, name, name_key, created_at) VALUES (?, ?, ?, '2026-01-01')",
+        [(1, "Acme Inc", "acme inc"), (2, "ACME, Inc.", "acme, inc."), (3, "Globex", "globex")],
+    )
+    conn.commit()
+    conn.close()
+    upgrade(db)
+    conn = sqlite3.connect(tmp_path / "old.db")
+    keys = dict(conn.execute("SELECT id, name_key FROM companies"))
+    conn.close()
+    assert keys == {1: "acme", 2: "acme ", 3: "globex"}
+    downgrade(db, "0005")
+    conn = sqlite3.connect(tmp_path / "old.db")
+    keys = dict(conn.execute("SELECT id, name_key FROM companies"))
+    conn.close()
+    assert keys == {1: "acme inc", 2: "acme, inc.", 3: "globex"}
+    db.dispose()

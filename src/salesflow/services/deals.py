@@ -101,7 +101,9 @@ def _company(lead: LeadCreate, now: datetime, *, session: Session) -> Company | 
 
     if not lead.company:
         return None
-    key = lead.company.lower()
+    from salesflow.domain.companies import company_key
+
+    key = company_key(lead.company)
     company = session.exec(select(Company).where(Company.name_key == key)).first()
     if company is None:
         company = Company(

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from salesflow.clock import now_local, now_utc, to_local, today
 from salesflow.config import DEFAULT_LOST_REASONS
 from salesflow.db.stays import stay_columns
+from salesflow.domain.companies import company_key, unique_key
 from salesflow.errors import InvalidInput
 from salesflow.models import CloseOutcome, Company, Contact, Deal, FollowUp, Stage, StageMove
 from salesflow.parsing.dates import parse_date
@@ -261,7 +262,10 @@ class _Demo:
             for model in (Company, Contact, Deal, StageMove, CloseOutcome, FollowUp)
         }
         self.first_company = self.next_id[Company]
-        self.used_names = {str(n) for n in session.exec(select(Company.name_key))}
+        # names are drawn unique as spelled (the draws, and so every demo, stay as they were);
+        # the keys stored are unique too (two drawn names may name one company)
+        self.used_names = {str(n).lower() for n in session.exec(select(Company.name))}
+        self.used_keys = {str(n) for n in session.exec(select(Company.name_key))}
         self.used_emails = {str(e) for e in session.exec(select(Contact.email)) if e}
         self.skill: dict[str, float] = {}
         self.rows = _Rows()
@@ -347,7 +351,8 @@ class _Demo:
             since = first_deal[c] - timedelta(hours=_int(rng, 0, 72))
             company_rows.append({
                 "id": self.take_id(Company), "name": company.name,
-                "name_key": company.name.lower(), "industry": company.industry,
+                "name_key": unique_key(company_key(company.name), self.used_keys),
+                "industry": company.industry,
                 "employees": company.employees, "country": company.country, "created_at": since,
             })  # fmt: skip
             _, _, tld, phone_prefix, _ = COUNTRIES[company.country]

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from salesflow.domain.companies import company_key, unique_key
 from salesflow.errors import InvalidInput
 from salesflow.models import (
     Activity,
@@ -34,7 +35,7 @@ from salesflow.models import (
     Product,
     StageMove,
 )
-from salesflow.services.imports.writer import _insert, company_key, sync_sequences
+from salesflow.services.imports.writer import _insert, sync_sequences
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -374,10 +375,7 @@ class _Native:
                 self.companies[item.id] = found
                 continue
             cid = self.take(Company, item.id)
-            name_key = item.name.lower()
-            while name_key in keys:
-                name_key += " "
-            keys.add(name_key)
+            name_key = unique_key(company_key(item.name), keys)
             self.companies[item.id] = cid
             rows.append({"id": cid, "name": item.name, "name_key": name_key,
                          "industry": item.industry, "employees": item.employees,

@@ -18,8 +18,6 @@ same deal id twice is.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,6 +26,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from salesflow.db.stays import stay_columns
+from salesflow.domain.companies import company_key, unique_key
 from salesflow.models import CloseOutcome, Company, Contact, Deal, DealChange, StageMove
 
 if TYPE_CHECKING:
@@ -37,22 +36,6 @@ if TYPE_CHECKING:
 BATCH = 2000  # deals per executemany round
 INDEX_REBUILD_ROWS = 10_000  # an import this large may set indexes aside (SQLite)
 ON_DUPLICATE = ("skip", "update", "fail")
-_LEGAL_FORMS = {
-    "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "gmbh", "corp", "corporation",
-    "co", "company", "plc", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "ag", "oy", "ab", "as",
-    "pty", "pvt", "kk", "kg",
-}  # fmt: skip
-
-
-def company_key(name: str) -> str:
-    """A company name for matching: accents, case, punctuation and a trailing legal form dropped."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[0-9a-z]+", text)
-    while len(words) > 1 and words[-1] in _LEGAL_FORMS:
-        words.pop()
-    return " ".join(words) or name.strip().lower()
-
-
 class RowRejected(Exception):
     """A row that cannot be imported, and why (it goes to the errors file or fails the import)."""
 
@@ -384,10 +367,7 @@ class ImportWriter:
             return found
         cid = self.next_id[Company]
         self.next_id[Company] = cid + 1
-        name_key = name.lower()
-        while name_key in self.name_keys:  # only when two keys differ only by normalisation
-            name_key += " "
-        self.name_keys.add(name_key)
+        name_key = unique_key(key, self.name_keys)
         self.batch.companies.append((cid, name, name_key, company.industry, company.employees,
                                      company.country, self.now_stored))  # fmt: skip
         self.companies[key] = cid

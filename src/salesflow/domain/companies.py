@@ -1,0 +1,34 @@
+"""Company identity: when two spellings name one company. Every writer (`lead add`, the CSV and
+JSON imports, the demo) stores `companies.name_key = company_key(name)` and reuses a company whose
+key matches, so `Acme`, `ACME, Inc.` and `Acme Inc` are one company however they come in."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LEGAL_FORMS = {
+    "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "gmbh", "corp", "corporation",
+    "co", "company", "plc", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "ag", "oy", "ab", "as",
+    "pty", "pvt", "kk", "kg",
+}  # fmt: skip
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def company_key(name: str) -> str:
+    """A company name for matching: accents, case, punctuation and a trailing legal form dropped."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = _WORD.findall(text)
+    while len(words) > 1 and words[-1] in _LEGAL_FORMS:
+        words.pop()
+    return " ".join(words) or name.strip().lower()
+
+
+def unique_key(key: str, taken: set[str]) -> str:
+    """The key to store for a company that must stay apart from one whose key it shares (an
+    existing pair of duplicates): `name_key` is unique, so it is padded, and lookups by the plain
+    key keep finding the first."""
+    while key in taken:
+        key += " "
+    taken.add(key)
+    return key
