@@ -85,3 +85,23 @@ def test_the_upgrade_rekeys_existing_companies_and_keeps_duplicates_apart(tmp_pa
     conn.close()
     assert keys == {1: "acme inc", 2: "acme, inc.", 3: "globex"}
     db.dispose()
+
+
+def test_a_light_read_sees_one_snapshot_while_another_process_writes(cli, isolated):
+    """The funnel's 14 statements read one state of the database, not a mix of two."""
+    import sqlite3
+
+    from salesflow.db.reader import open_reader
+
+    assert cli("lead", "add", "Acme rollout", "--company", "Acme").exit_code == 0
+    with open_reader(str(isolated)) as reader:
+        assert reader is not None
+        assert reader.scalar("SELECT COUNT(*) FROM deals") == 1
+        writer = sqlite3.connect(isolated)
+        writer.execute("UPDATE deals SET title = 'Changed meanwhile'")
+        writer.commit()
+        writer.close()
+        assert reader.scalar("SELECT title FROM deals") == "Acme rollout"
+    with open_reader(str(isolated)) as reader:
+        assert reader is not None
+        assert reader.scalar("SELECT title FROM deals") == "Changed meanwhile"

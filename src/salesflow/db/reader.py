@@ -165,8 +165,11 @@ def _open_sqlite(path: str) -> Reader | None:
 
     timeout = int(os.environ.get("SALESFLOW_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS))
     with _translated():
-        connection = sqlite3.connect(path, timeout=timeout / 1000)
+        connection = sqlite3.connect(path, timeout=timeout / 1000, isolation_level=None)
         connection.execute("PRAGMA query_only = ON")
+        # one read transaction for the whole command: every SELECT sees the same snapshot (the
+        # first one fixes it), as the ORM path does; the rollback on close ends it
+        connection.execute("BEGIN")
     return Reader(connection, "sqlite")
 
 
@@ -181,6 +184,8 @@ def _open_postgresql(url: str) -> Reader | None:
     except psycopg.Error:
         return None  # the full path reports the problem in its own words
     connection.read_only = True
+    # one snapshot for the whole command (READ COMMITTED would take one per statement)
+    connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
     return Reader(connection, "postgresql")
 
 
