@@ -382,8 +382,6 @@ VALUE_CASES = [
      "--if-version"),
     ("feedback-score-11", ("feedback", "add", "3", "--score", "11"), 1, "0 to 10"),
     ("upsell-of-open-deal", ("lead", "add", "More", "--upsell-of", "1"), 1, "is open"),
-    ("company-facts-without-company", ("lead", "add", "X", "--industry", "SaaS"), 1,
-     "give --company too"),
     ("title-too-long", ("lead", "add", "X" * 501), 1, "at most 500 characters"),
     ("forget-without-yes", ("contact", "forget", "jo"), 2, "add --yes"),
     ("export-into-missing-folder", ("export", "csv", "--out", "/nonexistent/x.csv"), 1,

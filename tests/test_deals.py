@@ -27,6 +27,31 @@ def test_company_and_contact_are_reused(cli, isolated):
         assert [(c.name, c.email) for c in contacts] == [("Jo", "jo@acme.com")]
 
 
+def test_company_facts_without_a_company_make_the_lead_the_company(cli, isolated):
+    run = cli("lead", "add", "Initech", "--industry", "software", "--employees", "250")
+    assert (run.exit_code, run.stderr) == (0, "")
+    assert cli("show", "1", "--json").json()["company"] == "Initech"
+    with Database(str(isolated)).read() as s:
+        [company] = s.exec(select(Company)).all()
+        assert (company.name, company.industry, company.employees) == ("Initech", "software", 250)
+
+
+def test_a_repeated_lead_is_added_with_a_warning_naming_the_open_deal(cli):
+    add(cli, "Acme rollout", "--company", "Acme")
+    add(cli, "Acme rollout", "--company", "Other")  # another company: no warning
+    run = cli("lead", "add", "ACME ROLLOUT", "--company", "acme")
+    assert run.exit_code == 0 and run.stdout == "3\n"
+    assert run.stderr == 'Warning: deal #1 "Acme rollout" at Acme is already open\n'
+    run = cli("lead", "add", "Acme rollout", "--company", "Acme", "--json")
+    assert run.json()["id"] == 4 and run.stderr.count("\n") == 1 and "#1" in run.stderr
+    assert cli("won", "1").exit_code == 0 and cli("won", "3").exit_code == 0
+    assert cli("won", "4").exit_code == 0
+    run = cli("lead", "add", "Acme rollout", "--company", "Acme")  # closed ones: no warning
+    assert (run.exit_code, run.stderr) == (0, "")
+    add(cli, "Solo")
+    assert cli("lead", "add", "solo").stderr == 'Warning: deal #6 "Solo" is already open\n'
+
+
 def test_deal_reference_by_id_hash_title_and_company(cli):
     add(cli, "Globex renewal", "--company", "Globex")
     add(cli, "Initech CRM", "--company", "Initech")

@@ -59,7 +59,7 @@ def add(
     """Add a lead: company, contact and a deal in the pipeline's first stage. Prints its id."""
     from salesflow.models.schemas import LeadCreate
     from salesflow.parsing.money import to_minor
-    from salesflow.render.deals import deal_json
+    from salesflow.render.deals import deal_json, warn_repeat
     from salesflow.services.deals import add_lead
 
     app_ctx = state(ctx)
@@ -83,19 +83,21 @@ def add(
         country=country,
     )
     with app_ctx.write() as session:
-        deal_id = add_lead(lead, pipeline=pipeline, actor=app_ctx.actor, session=session,
-                           upsell_of=upsell_of)  # fmt: skip
+        added = add_lead(lead, pipeline=pipeline, actor=app_ctx.actor, session=session,
+                         upsell_of=upsell_of)  # fmt: skip
         card = None
         if json:
             from salesflow.db.reader import reader_for
             from salesflow.services.deal_card import deal_card
 
-            card = deal_card(deal_id, reader=reader_for(session))
+            card = deal_card(added.id, reader=reader_for(session))
     out = app_ctx.output()
+    if added.repeats is not None:
+        warn_repeat(added.repeats)
     if card is not None:
         out.json(deal_json(card))
     else:
-        out.line(str(deal_id))
+        out.line(str(added.id))
 
 
 @lead_app.command("list")

@@ -77,13 +77,6 @@ class LeadCreate(BaseModel):
             raise ValueError(f"{value!r} is not an email address")
         return value
 
-    @model_validator(mode="after")
-    def _company_facts_need_a_company(self) -> LeadCreate:
-        for name in ("industry", "employees", "country"):
-            if getattr(self, name) is not None and not self.company:
-                raise ValueError(f"--{name} describes a company: give --company too")
-        return self
-
 
 class DealEdit(BaseModel):
     """Fields `edit` may change; None means leave as is."""

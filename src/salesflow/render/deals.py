@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salesflow.render.formats import day_json, money_json, money_screen, when_json, when_screen
 from salesflow.render.output import Column, Output
 from salesflow.render.tasks import task_json
 from salesflow.services.views import DealView
+
+if TYPE_CHECKING:
+    from salesflow.services.deals import OpenDeal
 
 LIST_COLUMNS = ["id", "title", "company", "stage", "status", "value", "currency", "owner",
                 "close_by", "score"]  # fmt: skip
@@ -220,3 +223,12 @@ def show_list(out: Output, deals: list[DealView]) -> None:
         ],
     )
     out.line(f"{len(deals)} deal{'s' if len(deals) != 1 else ''}", style="dim")
+
+
+def warn_repeat(deal: OpenDeal) -> None:
+    """`lead add` of a deal that is already open: one warning line on stderr (never stdout,
+    which scripts read the new id or JSON from)."""
+    from salesflow.render.output import warning
+
+    where = f" at {deal.company}" if deal.company else ""
+    warning(f'deal #{deal.id} "{deal.title}"{where} is already open')

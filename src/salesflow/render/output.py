@@ -159,3 +159,8 @@ def error(message: str, hint: str | None = None) -> None:
     sys.stderr.write(f"Error: {printable(message, cell=True)}\n")
     if hint:
         sys.stderr.write(f"Hint: {printable(hint, cell=True)}\n")
+
+
+def warning(message: str) -> None:
+    """A one-line `Warning: …` on stderr: the command went ahead, but the user should know."""
+    sys.stderr.write(f"Warning: {printable(message, cell=True)}\n")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,24 @@ def resolve_deal(ref: str, *, session: Session, for_update: bool = False) -> Dea
     return session.exec(query).one()
 
 
+@dataclass(frozen=True)
+class OpenDeal:
+    """An open deal that a new lead repeats: same title, same company."""
+
+    id: int
+    title: str
+    company: str | None
+
+
+@dataclass(frozen=True)
+class NewLead:
+    """What `add_lead` made, and the open deal it repeats, if any (added anyway: a second
+    deal of the same name can be meant, but is more often a slip worth a warning)."""
+
+    id: int
+    repeats: OpenDeal | None = None
+
+
 def add_lead(
     lead: LeadCreate,
     *,
@@ -45,10 +64,12 @@ def add_lead(
     actor: str,
     session: Session,
     upsell_of: str | None = None,
-) -> int:
+) -> NewLead:
     """Create (or reuse) the company and contact, and a deal in the pipeline's first stage.
 
-    With `upsell_of`, the deal is an expansion of that won deal, at the same customer.
+    With `upsell_of`, the deal is an expansion of that won deal, at the same customer. Company
+    facts (industry, employees, country) without a company name describe the lead itself: a
+    lead named "Initech" with `--industry software` is the company Initech.
     """
     from salesflow.services.playbooks import run_on_enter
 
@@ -66,11 +87,16 @@ def add_lead(
             )
         lead = lead.model_copy(update={"company": customer.name})
 
+    facts = (lead.industry, lead.employees, lead.country)
+    if not lead.company and any(fact is not None for fact in facts):
+        lead = lead.model_copy(update={"company": lead.title})
+
     chosen = get_pipeline(pipeline, session=session)
     assert chosen.id is not None
     first = stages_of(chosen.id, session=session)[0]
     now = now_utc()
     company = _company(lead, now, session=session)
+    repeats = _open_deal_like(lead.title, company, session=session)
     contact = _contact(lead, company, now, session=session)
     deal = Deal(
         title=lead.title,
@@ -93,7 +119,23 @@ def add_lead(
     assert deal.id is not None
     session.add(StageMove(deal_id=deal.id, to_stage_id=first.id, at=now, by=actor))  # type: ignore[arg-type]
     run_on_enter(deal, first, actor=actor, session=session)
-    return deal.id
+    return NewLead(deal.id, repeats)
+
+
+def _open_deal_like(title: str, company: Company | None, *, session: Session) -> OpenDeal | None:
+    """The first open deal with this title (any case) at the same company (found by
+    `_company`'s identity rule), or with no company when the lead has none."""
+    from sqlmodel import func, select
+
+    query = select(Deal).where(Deal.status == "open", func.lower(Deal.title) == title.lower())
+    if company is not None:
+        query = query.where(Deal.company_id == company.id)
+    else:
+        query = query.where(Deal.company_id.is_(None))  # type: ignore[union-attr]
+    found = session.exec(query.order_by(Deal.id).limit(1)).first()  # type: ignore[arg-type]
+    if found is None or found.id is None:
+        return None
+    return OpenDeal(found.id, found.title, company.name if company else None)
 
 
 def _company(lead: LeadCreate, now: datetime, *, session: Session) -> Company | None:
