@@ -139,6 +139,29 @@ def test_export_markdown_and_html(cli, catalogue, tmp_path):
     assert page.startswith("<!doctype html>") and "161.96 USD" in page
 
 
+def test_the_document_names_the_seller_and_the_local_issue_date(cli, catalogue, tmp_path, isolated):
+    # 09:00 on the 27th in Auckland is still the 26th in UTC: the document shows the local day
+    config = isolated.parent.parent / "config.toml"
+    config.write_text('timezone = "Pacific/Auckland"\ncurrency = "USD"\n')
+    cli("quote", "new", "1", "--line", "ONB:1")
+    md, html = tmp_path / "q.md", tmp_path / "q.html"
+    assert cli("quote", "export", "1", "--out", str(md)).exit_code == 0
+    text = md.read_text()
+    assert "**From:** ana\n" in text and "**Issued:** 2026-11-27\n" in text  # the quote's rep
+    config.write_text(config.read_text() + '[smtp]\nfrom = "Ana Lopez <ana@example.com>"\n')
+    assert cli("quote", "export", "1", "--out", str(md)).exit_code == 0
+    assert "**From:** Ana Lopez\n" in md.read_text()
+    config.write_text('timezone = "Pacific/Auckland"\nseller = "Smith & Co"\n')
+    assert cli("quote", "export", "1", "--out", str(html)).exit_code == 0
+    page = html.read_text()
+    assert "<strong>From:</strong> Smith &amp; Co<br>" in page
+    assert "<strong>Issued:</strong> 2026-11-27<br>" in page
+    config.write_text('seller = ""\n')
+    run = cli("quote", "export", "1", "--out", str(md))
+    assert run.exit_code == 1 and run.stderr.startswith("Error: config ")
+    assert "seller must be one line of text" in run.stderr
+
+
 def test_a_custom_template_replaces_the_built_in(cli, catalogue, tmp_path, isolated):
     templates = isolated.parent.parent / "templates"  # beside the test's config.toml
     templates.mkdir(exist_ok=True)

@@ -25,6 +25,7 @@ class Config:
     templates_dir: Path | None = None  # email templates; default: `templates/` beside the config
     outbox: Path | None = None  # drafted emails; default: `outbox/` in the data dir
     smtp: dict[str, object] = field(default_factory=dict)  # [smtp] host, port, starttls, user …
+    seller: str | None = None  # who quotes are from (your company); default: see `seller_name`
     path: Path | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -73,7 +74,13 @@ def load_config() -> Config:
             raise InvalidInput(f"config {path}: {key} must be a folder path")
         # a relative folder is read from the config file's folder, wherever salesflow runs
         folders[key] = (path.parent / Path(value).expanduser()) if value else None
-    known = {"user", "currency", "timezone", "date_order", "lost_reasons", "smtp", *folders}
+    seller = data.get("seller")
+    if seller is not None and (
+        not isinstance(seller, str) or not seller.strip() or not seller.isprintable()
+    ):
+        raise InvalidInput(f"config {path}: seller must be one line of text, your company's name")
+    known = {"user", "currency", "timezone", "date_order", "lost_reasons", "smtp", "seller",
+             *folders}  # fmt: skip
     return Config(
         user=data.get("user"),
         currency=currency,
@@ -83,9 +90,26 @@ def load_config() -> Config:
         templates_dir=folders["templates_dir"],
         outbox=folders["outbox"],
         smtp=smtp,
+        seller=seller.strip() if seller else None,
         path=path,
         extra={k: v for k, v in data.items() if k not in known},
     )
+
+
+def seller_name(fallback: str) -> str:
+    """Who documents such as quotes are from: config `seller`, else the name in `[smtp] from`
+    (`"Ana Lopez <ana@example.com>"` → Ana Lopez, or the address when it has no name), else
+    `fallback` (the rep who made the document)."""
+    config = load_config()
+    if config.seller:
+        return config.seller
+    sender = config.smtp.get("from")
+    if isinstance(sender, str) and sender.strip() and sender.isprintable():
+        from email.utils import parseaddr
+
+        name, address = parseaddr(sender)
+        return name or address or sender.strip()
+    return fallback
 
 
 def templates_dir() -> Path:

@@ -1,5 +1,8 @@
 """Customer-ready quote documents (Markdown or HTML) from sandboxed Jinja2 templates.
 
+Besides the quote itself a template gets `seller` (config `seller`, else the `[smtp] from`
+name, else the rep who made the quote) and `issued` (the day the quote was made, local time).
+
 The built-in templates live in the package; a user's `quote.md.j2` / `quote.html.j2` in the
 templates folder (next to the config file, or config `templates_dir`) replaces them.
 """
@@ -31,8 +34,13 @@ def _fields(quote: QuoteView) -> dict[str, Any]:
     def money(minor: int) -> str:
         return f"{money_text(minor, quote.currency)}"
 
+    from salesflow.clock import to_local
+    from salesflow.config import seller_name
+
     return {
         "quote": {"id": quote.id, "version": quote.version, "status": quote.status},
+        "seller": seller_name(quote.created_by),
+        "issued": to_local(quote.created_at).date().isoformat(),
         "deal": quote.deal,
         "company": quote.company,
         "contact": quote.contact,

@@ -9,7 +9,7 @@ author before the quote can be sent.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from salesflow.clock import now_utc, today
@@ -75,6 +75,7 @@ class QuoteView:
     created_by: str
     approved_by: str | None
     supersedes_id: int | None
+    created_at: datetime  # UTC: the issue date of the document
 
 
 def parse_line(text: str) -> LineRequest:
@@ -437,6 +438,7 @@ def quote_view(quote_id: int, *, session: Session) -> QuoteView:
         created_by=quote.created_by,
         approved_by=quote.approved_by,
         supersedes_id=quote.supersedes_id,
+        created_at=quote.created_at,
     )
 
 
