@@ -3,7 +3,6 @@ database file too."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -84,7 +83,9 @@ def file_bytes(db: Path) -> bytes:
 
 
 def test_forget_erases_the_person_and_leaves_no_bytes(jo, isolated):
-    outbox = Path(os.environ["XDG_DATA_HOME"]) / "salesflow" / "outbox"
+    from salesflow.config import outbox_dir
+
+    outbox = outbox_dir(str(isolated))
     outbox.mkdir(parents=True, exist_ok=True)
     (outbox / "2026-11-10-deal1-intro.eml").write_text(f"To: Jo Smith <{EMAIL}>\n\nHi Jo\n")
     (outbox / "2026-11-10-deal3-intro.eml").write_text("To: hank@globex.example\n\nHi Hank\n")

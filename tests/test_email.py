@@ -100,8 +100,11 @@ def templates(tmp_path):
 
 
 @pytest.fixture
-def outbox(tmp_path):
-    return tmp_path / "xdg-data" / "salesflow" / "outbox"
+def outbox(isolated):
+    """The test database's own outbox."""
+    from salesflow.config import outbox_dir
+
+    return outbox_dir(str(isolated))
 
 
 @pytest.fixture
@@ -339,3 +342,27 @@ def test_no_password_anywhere(refused, deal, config, smtp_server, tmp_path, monk
     lines = refused("1", "--template", "intro", "--send", error="no SMTP password for ana")
     assert lines[1] == "Hint: `keyring set salesflow-smtp ana`, or password_file in [smtp]"
     assert inbox.messages == [] and inbox.logins == []
+
+
+def test_each_database_has_its_own_outbox_and_forget_looks_only_there(cli, templates, tmp_path):
+    """Two databases drafting to the same person: forgetting them in one leaves the other's
+    draft alone (one shared outbox used to lose it)."""
+    a, b = tmp_path / "a" / "sales.db", tmp_path / "b" / "sales.db"
+    paths = {}
+    for db in (a, b):
+        run = cli("--db", str(db), "lead", "add", "Acme rollout", "--company", "Acme",
+                  "--contact", "Jo Smith", "--email", "jo@acme.com")  # fmt: skip
+        assert run.exit_code == 0, run.stderr
+        run = cli("--db", str(db), "email", "draft", "1", "--template", "intro", "--json")
+        assert run.exit_code == 0, run.stderr
+        paths[db] = Path(run.json()["path"])
+    assert paths[a].parent != paths[b].parent and paths[a].name == paths[b].name
+    for folder in (paths[a].parent, paths[a].parent.parent):
+        assert folder.stat().st_mode & 0o777 == 0o700
+    link = tmp_path / "link.db"
+    link.symlink_to(a)  # the same database by another name: the same outbox
+    run = cli("--db", str(link), "contact", "forget", "jo@acme.com", "--yes", "--json")
+    assert run.exit_code == 0, run.stderr
+    assert run.json()["outbox_files"] == 1
+    assert not paths[a].exists()
+    assert paths[b].exists() and b"jo@acme.com" in paths[b].read_bytes()

@@ -23,7 +23,7 @@ class Config:
     date_order: str | None = None  # "DMY" or "MDY": lets 03/04/2026 through
     lost_reasons: tuple[str, ...] = DEFAULT_LOST_REASONS
     templates_dir: Path | None = None  # email templates; default: `templates/` beside the config
-    outbox: Path | None = None  # drafted emails; default: `outbox/` in the data dir
+    outbox: Path | None = None  # drafted emails, a folder per database; default: data dir/outbox
     smtp: dict[str, object] = field(default_factory=dict)  # [smtp] host, port, starttls, user …
     seller: str | None = None  # who quotes are from (your company); default: see `seller_name`
     path: Path | None = None
@@ -119,11 +119,14 @@ def templates_dir() -> Path:
     return configured if configured is not None else config_path().parent / "templates"
 
 
-def outbox_dir() -> Path:
-    """Where drafted emails (`.eml`) go: config `outbox`, else `outbox/` in the data dir."""
-    configured = load_config().outbox
-    if configured is not None:
-        return configured
-    from salesflow.db.location import data_dir
+def outbox_dir(database: str) -> Path:
+    """Where drafted emails (`.eml`) of one database go: a folder of its own (named by
+    `database_key`) in config `outbox`, else in `outbox/` in the data dir. One outbox per
+    database: `contact forget` in one database must never touch a draft written from another.
 
-    return data_dir() / "outbox"
+    `database` is the database as opened (`Database.target`: a file path or a URL)."""
+    from salesflow.db.location import data_dir, database_key
+
+    configured = load_config().outbox
+    root = configured if configured is not None else data_dir() / "outbox"
+    return root / database_key(database)

@@ -76,7 +76,7 @@ def forget(
     with app_ctx.write() as session:
         gone = forget_contact(contact, actor=app_ctx.actor, session=session)
     purge_file(app_ctx.database(), gone)
-    gone.outbox_files = remove_outbox_drafts(gone, outbox_dir())
+    gone.outbox_files = remove_outbox_drafts(gone, outbox_dir(app_ctx.database().target))
     out = app_ctx.output()
     if json:
         out.json(

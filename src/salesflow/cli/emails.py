@@ -27,12 +27,15 @@ def draft(
     json: JsonFlag = False,
 ) -> None:
     """Render a template for the deal's contact into an .eml in the outbox (and --send it)."""
+    from salesflow.config import outbox_dir
     from salesflow.render.emails import email_json, show_email
     from salesflow.services.emails import draft_email
 
     app_ctx = state(ctx)
+    outbox = outbox_dir(app_ctx.database().target)
     with app_ctx.write() as session:
-        result = draft_email(deal, template, send=send, actor=app_ctx.actor, session=session)
+        result = draft_email(deal, template, send=send, actor=app_ctx.actor, outbox=outbox,
+                             session=session)  # fmt: skip
     out = app_ctx.output()
     if json:
         out.json(email_json(result))

@@ -26,6 +26,33 @@ def resolve_target(option: str | None, *, default_name: str = "salesflow.db") ->
     return str(data_dir() / default_name)
 
 
+def database_key(target: str) -> str:
+    """A folder name of this database's own, for what belongs to one database (its outbox):
+    the file's name and a hash of its real path (`sales-3f2a9c0d81e4`), so a symlink or another
+    spelling of the path is the same database and two files of the same name are not; for a
+    server, the database name and a hash of the URL without its password."""
+    import hashlib
+    import re
+
+    if is_url(target) and not target.startswith("sqlite"):
+        from sqlalchemy.engine import make_url
+
+        url = make_url(target)
+        name = url.database or url.host or "database"
+        identity = f"{url.get_backend_name()}://{url.username or ''}@{url.host or ''}:" \
+                   f"{url.port or ''}/{url.database or ''}"  # fmt: skip
+    else:
+        if is_url(target):
+            from sqlalchemy.engine import make_url
+
+            target = make_url(target).database or ":memory:"
+        identity = os.path.realpath(target)
+        name = Path(identity).stem
+    digest = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    readable = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._")[:40] or "database"
+    return f"{readable}-{digest}"
+
+
 def sqlite_url(path: str) -> str:
     """A SQLAlchemy URL for a SQLite file path."""
     return f"sqlite:///{Path(path).resolve()}"

@@ -192,8 +192,11 @@ def build_message(
     return message
 
 
-def draft_email(ref: str, template: str, *, send: bool, actor: str, session: Session) -> EmailDraft:
-    """Render `template` for the deal's contact into the outbox, send it if asked, log it."""
+def draft_email(
+    ref: str, template: str, *, send: bool, actor: str, outbox: Path, session: Session
+) -> EmailDraft:
+    """Render `template` for the deal's contact into `outbox` (the database's own, see
+    `config.outbox_dir`), send it if asked, log it."""
     from salesflow.services.activities import log_activity
 
     deal = resolve_deal(ref, session=session, for_update=True)
@@ -218,7 +221,7 @@ def draft_email(ref: str, template: str, *, send: bool, actor: str, session: Ses
     rendered = render_template(template, merge_fields(deal, session=session))
     message = build_message(rendered, to_name=contact.name, to_email=contact.email, sender=sender)
     data = bytes(message)
-    folder = _outbox()
+    folder = _outbox(outbox)
     final = _free_name(folder, f"{today().isoformat()}-deal{deal.id}-{template}")
     partial = folder / f".{final.name}.part"
     try:
@@ -258,12 +261,12 @@ def draft_email(ref: str, template: str, *, send: bool, actor: str, session: Ses
     )
 
 
-def _outbox() -> Path:
-    from salesflow.config import outbox_dir
-
-    folder = outbox_dir()
+def _outbox(folder: Path) -> Path:
+    """The outbox folder, made if missing: it and the folder of outboxes are 0700 (drafts hold
+    customer data)."""
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
     except OSError as exc:
         raise InvalidInput(f"cannot make the outbox {folder}: {exc}") from None
     return folder

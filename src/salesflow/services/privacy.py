@@ -218,7 +218,8 @@ def forget_contact(ref: str, *, actor: str, session: Session) -> Forgotten:
 
 
 def remove_outbox_drafts(forgotten: Forgotten, folder: Path) -> int:
-    """Delete drafted emails in the outbox that were addressed to the forgotten person."""
+    """Delete drafted emails in `folder`, the outbox of the database they were forgotten in
+    (`config.outbox_dir`), that were addressed to the forgotten person."""
     if not forgotten.email or not folder.is_dir():
         return 0
     needle = forgotten.email.lower().encode()
