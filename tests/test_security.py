@@ -345,3 +345,101 @@ def test_every_csv_listing_neutralises_formulas(cli):
         for cell in cells:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (args, cell)
         assert any(c.startswith("'") for c in cells), (args, "nothing was neutralised")
+
+
+# -- terminal escapes -----------------------------------------------------------------------------
+
+EVIL_TITLE = "Evil\x1b]0;PWNED\x07\x1b[2J\x1b[31mRED"
+EVIL_COMPANY = "\x1b]8;;http://x.example/\x1b\\Click\x1b]8;;\x1b\\ \x9b31m Ltd\u2028Line\u202eRTL"
+EVIL_OWNER = "bob\x1b[5mblink"
+
+
+def poison(db: Path, *, company: str = EVIL_COMPANY, owner: str = EVIL_OWNER,
+           contact: str | None = None) -> None:  # fmt: skip
+    """Put escape sequences into names the way an old import or another tool could (the
+    command line and imports refuse them)."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE deals SET title = ?, owner = ? WHERE id = 1", (EVIL_TITLE, owner))
+        conn.execute("UPDATE companies SET name = ? WHERE id = 1", (company,))
+        if contact is not None:
+            conn.execute("UPDATE contacts SET name = ? WHERE id = 1", (contact,))
+    conn.close()
+
+
+def on_a_terminal(args: list[str]) -> bytes:
+    """What salesflow writes to a terminal (a pty) for `args`."""
+    import pty
+
+    main, secondary = pty.openpty()
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "200", "SALESFLOW_PAGER": "0"}
+    proc = subprocess.run([sys.executable, "-m", "salesflow", *args], stdin=secondary,
+                          stdout=secondary, stderr=subprocess.PIPE, env=env, timeout=120)  # fmt: skip
+    os.close(secondary)
+    assert proc.returncode == 0, proc.stderr
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # EIO: nothing more to read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    return b"".join(chunks)
+
+
+def test_csv_on_a_terminal_shows_escape_codes_and_piped_csv_keeps_the_data(cli, isolated):
+    """T08: `lead list --csv` on a terminal retitled it, cleared it and planted a live link."""
+    assert cli("lead", "add", "Acme rollout", "--company", "Acme", "--value", "5k").exit_code == 0
+    poison(isolated)
+    shown = on_a_terminal(["lead", "list", "--csv"])
+    for raw in (b"\x1b", b"\x07", "\x9b".encode(), "\u2028".encode(), "\u202e".encode()):
+        assert raw not in shown
+    text = shown.decode()
+    assert "Evil␛]0;PWNED␇␛[2J␛[31mRED" in text and "bob␛[5mblink" in text
+    assert "␛]8;;http://x.example/␛\\Click" in text and "�31m Ltd\r\nLine�RTL" in text
+    piped = cli("lead", "list", "--csv").stdout  # a program gets the data as stored
+    [row] = list(csv.DictReader(io.StringIO(piped)))
+    assert (row["title"], row["company"], row["owner"]) == (EVIL_TITLE, EVIL_COMPANY, EVIL_OWNER)
+
+
+def test_an_email_draft_never_carries_escape_codes(cli, dump, isolated, templates):
+    """E03: a company name holding `ESC ]0;pwn BEL` went raw into the Subject and the body."""
+    import email
+    import email.policy
+
+    run = cli("lead", "add", "Acme rollout", "--company", "Acme", "--contact", "Jo Smith",
+              "--email", "jo@acme.example")  # fmt: skip
+    assert run.exit_code == 0
+    company = EVIL_COMPANY.replace("\u2028", " ")  # a line separator in a header: see below
+    poison(isolated, company=company, owner=EVIL_OWNER + "\u2028x", contact="Jo\x1b[8m Smith")
+    run = cli("email", "draft", "1", "--template", "intro", "--json")
+    assert run.exit_code == 0, run.stderr
+    data = Path(run.json()["path"]).read_bytes()
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    subject, body, to = message["Subject"], message.get_content(), message["To"]
+    for text in (subject, body, to, data.decode("utf-8", "replace")):
+        for raw in ("\x1b", "\x07", "\x9b", "\u2028", "\u2029", "\u202e"):
+            assert raw not in text
+    assert subject == "␛]8;;http://x.example/␛\\Click␛]8;;␛\\ �31m Ltd Line�RTL and " + (
+        "Evil␛]0;PWNED␇␛[2J␛[31mRED"
+    )
+    assert "Hi Jo␛[8m," in body and "\nbob␛[5mblink\nx\n" in body  # U+2028: a line break
+    assert to == '"Jo␛[8m Smith" <jo@acme.example>'
+    assert run.json()["subject"] == subject
+    # a line separator in a header is a line break there, refused like CR LF (header injection)
+    poison(isolated, company=EVIL_COMPANY)
+    before = dump()
+    run = cli("email", "draft", "1", "--template", "intro")
+    assert run.exit_code == 1 and run.stderr.startswith(
+        "Error: template intro: line 1: the Subject header would contain a line break"
+    )
+    assert dump() == before
+    poison(isolated, company="Acme", contact="Jo\u2029Smith")
+    run = cli("email", "draft", "1", "--template", "intro")
+    assert run.exit_code == 1
+    assert run.stderr.startswith("Error: the contact's name contains a line break")

@@ -242,12 +242,10 @@ def currency_option(text: str | None) -> str:
 def _rep_name(value: str, source: str) -> str:
     """A rep's name as given by `source`: recorded on every change, so one line of text."""
     from salesflow.errors import InvalidInput
+    from salesflow.text import control_char
 
     name = value.strip()
-    broken = not name.isprintable() and any(
-        c in "\u2028\u2029" or (ord(c) < 0xA0 and not c.isprintable()) for c in name
-    )
-    if not name or broken:
+    if not name or control_char(name) is not None:
         raise InvalidInput(f"{source} {value!a} is not a rep's name", hint="e.g. --as ana")
     return name
 

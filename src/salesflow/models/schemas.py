@@ -24,14 +24,16 @@ from pydantic import (
 def one_line(value: str) -> str:
     """Names, titles and the like are one line of printable text: a line break, tab or other
     control character in one would break tables, CSV cells and email headers later."""
-    for char in value:
-        if char in "\r\n\u2028\u2029" or (ord(char) < 0xA0 and not char.isprintable()):
-            what = (
-                "a line break" if char in "\r\n\u2028\u2029"
-                else "a tab" if char == "\t"
-                else f"the control character U+{ord(char):04X}"
-            )  # fmt: skip
-            raise ValueError(f"must be one line of text, and {value!a} contains {what}")
+    from salesflow.text import LINE_BREAKS, control_char
+
+    char = control_char(value)
+    if char is not None:
+        what = (
+            "a line break" if char in LINE_BREAKS
+            else "a tab" if char == "\t"
+            else f"the control character U+{ord(char):04X}"
+        )  # fmt: skip
+        raise ValueError(f"must be one line of text, and {value!a} contains {what}")
     return value
 
 

@@ -12,6 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from salesflow.text import printable
+
+__all__ = ["Column", "Output", "error", "printable", "safe_cell", "warning"]
+
 
 @dataclass(frozen=True)
 class Column:
@@ -67,13 +71,23 @@ class Output:
         self.stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
     def csv(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """CSV with a header row; cells a spreadsheet would run as formulas are neutralised."""
+        """CSV with a header row; cells a spreadsheet would run as formulas are neutralised.
+
+        On a terminal, control characters in cells are shown, not obeyed (`printable`), as in a
+        table: an escape sequence in a name must not retitle or clear the screen. Piped, the
+        cells are the data as stored (only formulas neutralised): a program or a file gets what
+        the database holds, and a terminal is not there to obey anything.
+        """
         import csv
 
+        tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         writer = csv.writer(self.stream, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([safe_cell(v) for v in row])
+            cells = [safe_cell(v) for v in row]
+            if tty:
+                cells = [printable(v) if isinstance(v, str) else v for v in cells]
+            writer.writerow(cells)
 
     def line(self, text: str = "", style: str | None = None) -> None:
         """A line of text, styled on a colour terminal."""
@@ -127,24 +141,6 @@ class Output:
         self.stream.write(fmt([c.header for c in columns]) + "\n")
         for row in cells:
             self.stream.write(fmt(row) + "\n")
-
-
-# C0 controls (but tab and line feed) become their visible symbols (ESC → ␛), DEL → ␡ and C1
-# controls → �: text from the database never drives the terminal it is printed on.
-_VISIBLE = {
-    **{code: 0x2400 + code for code in range(0x20) if chr(code) not in "\t\n"},
-    0x7F: 0x2421,
-    **dict.fromkeys(range(0x80, 0xA0), 0xFFFD),
-}
-_VISIBLE_IN_CELL = {**_VISIBLE, ord("\t"): " ", ord("\n"): " ", ord("\r"): None}
-
-
-def printable(text: str, *, cell: bool = False) -> str:
-    """Text safe to print: control characters shown, not obeyed (in a table cell, tabs and line
-    breaks become spaces so rows stay one line)."""
-    if text.isprintable():  # the usual case, checked in C
-        return text
-    return text.translate(_VISIBLE_IN_CELL if cell else _VISIBLE)
 
 
 def safe_cell(value: Any) -> Any:

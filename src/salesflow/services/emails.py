@@ -160,7 +160,9 @@ def merge_fields(deal: Deal, *, session: Session) -> dict[str, Any]:
 
 
 def _no_line_breaks(what: str, value: str) -> None:
-    if "\r" in value or "\n" in value:
+    from salesflow.text import LINE_BREAKS
+
+    if any(char in value for char in LINE_BREAKS):
         raise InvalidInput(
             f"{what} contains a line break: refusing it in an email header (header injection)"
         )
@@ -173,8 +175,11 @@ def build_message(
     from email.headerregistry import Address
     from email.utils import format_datetime, make_msgid
 
+    from salesflow.text import printable
+
     for what, value in (("the contact's name", to_name or ""), ("the contact's email", to_email)):
         _no_line_breaks(what, value)
+    to_name = printable(to_name, cell=True) if to_name else to_name
     message = EmailMessage()
     try:
         if sender:

@@ -11,7 +11,8 @@ A template starts with its headers, `Subject:` first (and optionally `Cc:`, `Bcc
 
 Templates run in `SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)`: a field
 that does not exist is an error naming it (never an empty hole in a sent email), and a template
-cannot reach Python internals (`{{ deal.__class__ }}` is refused). Headers are rendered one by
+cannot reach Python internals (`{{ deal.__class__ }}` is refused). Every `{{ … }}` value goes
+through `text.printable` (control characters shown, not obeyed). Headers are rendered one by
 one so a merge field that holds a line break cannot smuggle in another header.
 """
 
@@ -103,8 +104,17 @@ def _environment() -> SandboxedEnvironment:
         undefined=_Undefined,
         autoescape=False,
         keep_trailing_newline=True,
-        finalize=lambda value: "" if value is None else value,  # an empty field is empty text
+        finalize=_merged,
     )
+
+
+def _merged(value: Any) -> str:
+    """What a `{{ … }}` puts into the email: an empty field is empty text, and control
+    characters in a field (an escape sequence, a bell, a C1 control, U+2028) are shown, not
+    passed on to the reader's terminal or mail client (`text.printable`)."""
+    from salesflow.text import printable
+
+    return "" if value is None else printable(str(value))
 
 
 def render_template(name: str, fields: dict[str, Any]) -> RenderedEmail:
