@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 import typer
+from conftest import run_salesflow
 from pg import pg_database, pg_server  # noqa: F401  (fixtures, requested by name below)
 
 SRC = Path(__file__).parent.parent / "src"
@@ -443,3 +444,65 @@ def test_an_email_draft_never_carries_escape_codes(cli, dump, isolated, template
     run = cli("email", "draft", "1", "--template", "intro")
     assert run.exit_code == 1
     assert run.stderr.startswith("Error: the contact's name contains a line break")
+
+
+# -- template limits ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        pytest.param("{% macro r(n) %}{{ r(n+1) }}{% endmacro %}{{ r(0) }}",
+                     "line 3: recursion too deep", id="G05-recursive-macro"),
+        pytest.param("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
+                     "{% endfor %}", "line 3: rendering took longer than 2 s", id="G07-loops"),
+        pytest.param("{% for a in 'x' * 99999 %}{% for b in 'y' * 99999 %}{% endfor %}"
+                     "{% endfor %}", "line 3: rendering took longer than 2 s", id="string-loops"),
+        pytest.param("{% for i in range(100000) %}{{ deal.title * 99999 }}{% endfor %}",
+                     "line 3: the email is longer than 1,000,000", id="output"),
+        pytest.param("{{ 'x' * 10**9 }}", "line 3: the text or list would be 1,000,000,000",
+                     id="G08-repeat"),
+        pytest.param("{{ 7 ** 100000 }}", "line 3: the number 7 ** 100000 is too large",
+                     id="power"),
+        pytest.param("{{ 'x'.center(10**9) }}", "line 3: the text would be", id="pad"),
+        pytest.param("{{ '%0999999999d' % 1 }}", "line 3: a formatted field would be",
+                     id="percent"),
+    ],
+)  # fmt: skip
+def test_a_template_that_runs_away_is_stopped_with_one_error(
+    cli, dump, templates, isolated, body, error
+):
+    import time
+
+    run = cli("lead", "add", "Acme", "--contact", "Jo", "--email", "jo@acme.example")
+    assert run.exit_code == 0
+    (templates / "evil.eml.j2").write_text(f"Subject: Hi\n\n{body}\n")
+    before = dump()
+    started = time.monotonic()
+    run = run_salesflow("email", "draft", "1", "--template", "evil", timeout=30)  # a process:
+    assert time.monotonic() - started < 15  # what ran for ever is stopped by the timeout here
+    assert run.returncode == 1, (run.stdout, run.stderr)
+    lines = run.stderr.splitlines()
+    assert lines[0].startswith(f"Error: template evil: {error}"), run.stderr
+    assert len(lines) <= 2 and "unexpected" not in run.stderr and run.stdout == ""
+    assert dump() == before  # no email activity logged
+    from salesflow.config import outbox_dir
+
+    outbox = outbox_dir(str(isolated))
+    assert not outbox.exists() or list(outbox.iterdir()) == []
+
+
+def test_limits_leave_ordinary_templates_alone(cli, templates):
+    run = cli("lead", "add", "Acme", "--contact", "Jo", "--email", "jo@acme.example")
+    assert run.exit_code == 0
+    body = ("{% macro li(n) %}{% if n %}{{ n }} {{ li(n - 1) }}{% endif %}{% endmacro %}{{ li(10) }}"
+            "|{% for i in range(3) %}{{ loop.index }}/{{ loop.length }}{% endfor %}"
+            "|{{ '-' * 5 }}|{{ 2 ** 10 }}|{{ '%05d' % 42 }}|{{ range(4)|list|length }}"
+            "|{% for k in [1, [2, 3]] recursive %}{% if k is iterable %}{{ loop(k) }}"
+            "{% else %}{{ k }}{% endif %}{% endfor %}")  # fmt: skip
+    (templates / "ok.eml.j2").write_text(f"Subject: Hi {{{{ '=' * 3 }}}}\n\n{body}\n")
+    run = cli("email", "draft", "1", "--template", "ok", "--json")
+    assert run.exit_code == 0, run.stderr
+    assert run.json()["subject"] == "Hi ==="
+    text = Path(run.json()["path"]).read_text()
+    assert "10 9 8 7 6 5 4 3 2 1 |1/32/33/3|-----|1024|00042|4|123" in text

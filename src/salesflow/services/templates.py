@@ -11,7 +11,8 @@ A template starts with its headers, `Subject:` first (and optionally `Cc:`, `Bcc
 
 Templates run in `SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)`: a field
 that does not exist is an error naming it (never an empty hole in a sent email), and a template
-cannot reach Python internals (`{{ deal.__class__ }}` is refused). Every `{{ … }}` value goes
+cannot reach Python internals (`{{ deal.__class__ }}` is refused), nor run away: rendering has a
+time, size and depth limit (`template_limits`). Every `{{ … }}` value goes
 through `text.printable` (control characters shown, not obeyed). Headers are rendered one by
 one so a merge field that holds a line break cannot smuggle in another header.
 """
@@ -26,10 +27,10 @@ from typing import Any
 
 from jinja2 import StrictUndefined
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 
 from salesflow.errors import InvalidInput, NotFound
 from salesflow.models.cadence import TEMPLATE_NAME
+from salesflow.services.template_limits import LimitedEnvironment, TemplateLimit
 
 SUFFIX = ".eml.j2"
 HEADERS = ("Subject", "Cc", "Bcc", "Reply-To")  # what a template may set; To/From are ours
@@ -99,8 +100,8 @@ def template_path(name: str) -> Path:
     return path
 
 
-def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(
+def _environment() -> LimitedEnvironment:
+    return LimitedEnvironment(
         undefined=_Undefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -175,7 +176,7 @@ def _split(source: str, where: str) -> tuple[list[tuple[int, str, str]], str, in
 
 
 def _render(
-    env: SandboxedEnvironment, text: str, fields: dict[str, Any], where: str, first_line: int
+    env: LimitedEnvironment, text: str, fields: dict[str, Any], where: str, first_line: int
 ) -> str:
     try:
         template = env.from_string(text)
@@ -183,7 +184,18 @@ def _render(
         line = first_line + (exc.lineno or 1) - 1
         raise InvalidInput(f"{where}: line {line}: {exc.message}") from None
     try:
-        return template.render(**fields)
+        return env.render_limited(template, fields)
+    except TemplateLimit as exc:
+        line = first_line + _template_line(exc) - 1
+        raise InvalidInput(
+            f"{where}: line {line}: {exc}", hint="templates are limited in time, size and depth"
+        ) from None
+    except RecursionError:
+        raise InvalidInput(
+            f"{where}: recursion too deep (a macro that calls itself without end?)"
+        ) from None
+    except MemoryError:
+        raise InvalidInput(f"{where}: rendering needs more memory than there is") from None
     except SecurityError as exc:
         line = first_line + _template_line(exc) - 1
         raise InvalidInput(
