@@ -51,3 +51,17 @@ def test_a_reader_that_closes_the_pipe_early_is_not_an_error(cli, command):
     process.stdout.close()  # before it writes a byte: every write meets a closed pipe
     _, err = process.communicate(timeout=60)
     assert (process.returncode, err) == (0, b"")
+
+
+def test_the_pager_gets_less_r_unless_the_user_set_less(cli, tmp_path):
+    """Without LESS, less shows Rich's colours as raw `ESC[1m`: salesflow sets LESS=FRX for its
+    pager as git does, and keeps a LESS the user set."""
+    for i in range(30):
+        assert cli("lead", "add", f"Lead {i:02}").exit_code == 0
+    seen = tmp_path / "less.txt"
+    env = {k: v for k, v in os.environ.items() if k not in ("LESS", "LV")}
+    env["PAGER"] = f'echo "LESS=$LESS LV=$LV" > {seen}; cat > /dev/null'
+    assert run_on_a_terminal(["lead", "list"], env).returncode == 0
+    assert seen.read_text() == "LESS=FRX LV=-c\n"
+    assert run_on_a_terminal(["lead", "list"], {**env, "LESS": "-S"}).returncode == 0
+    assert seen.read_text() == "LESS=-S LV=-c\n"

@@ -46,16 +46,16 @@ def show_agenda(out: Output, agenda: Agenda) -> None:
 
 def _group(out: Output, label: str, tasks: list[TaskView], *, late: bool, style: str) -> None:
     out.line(label, style=style)
-    columns = [Column("id", True)]
+    columns = [Column("id", True, priority=9)]
     if late:
-        columns += [Column("due"), Column("late", True)]
-    columns += [
-        Column("follow-up"),
-        Column("deal"),
-        Column("company"),
-        Column("stage"),
-        Column("value", True),
-        Column("owner"),
+        columns += [Column("due", priority=8), Column("late", True, priority=5)]
+    columns += [  # on a narrow terminal the lowest priorities go first
+        Column("follow-up", priority=7),
+        Column("deal", priority=6),
+        Column("company", priority=3),
+        Column("stage", priority=2),
+        Column("value", True, priority=4),
+        Column("owner", priority=3),
     ]
     rows = []
     for t in tasks:

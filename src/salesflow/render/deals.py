@@ -195,17 +195,17 @@ def show_list(out: Output, deals: list[DealView]) -> None:
         return
     out.table(
         [
-            Column("id", True),
-            Column("title"),
-            Column("company"),
-            Column("stage"),
-            Column("status"),
-            Column("value", True),
-            Column("owner"),
-            Column("close by"),
-            Column("score", True),
-            Column("lifecycle"),
-        ],
+            Column("id", True, priority=9),
+            Column("title", priority=7),
+            Column("company", priority=5),
+            Column("stage", priority=6),
+            Column("status", priority=2),
+            Column("value", True, priority=8),
+            Column("owner", priority=3),
+            Column("close by", priority=4),
+            Column("score", True, priority=4),
+            Column("lifecycle", priority=1),
+        ],  # on a narrow terminal the lowest priorities go first
         [
             [
                 d.id,

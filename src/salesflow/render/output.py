@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -19,10 +21,53 @@ __all__ = ["Column", "Output", "error", "printable", "safe_cell", "warning"]
 
 @dataclass(frozen=True)
 class Column:
-    """A table column: header, and right-aligned for numbers."""
+    """A table column: header, right-aligned for numbers, and how it fits a narrow terminal.
+
+    A column is *whole* when it holds amounts, dates, times or ids (numeric columns, or every
+    cell looks like one): it is never cut or wrapped. Text columns (titles, names, notes) fold.
+    When even that is too wide, columns are hidden, lowest `priority` first (the rightmost of
+    equals first); a table says which it hid.
+    """
 
     header: str
     numeric: bool = False
+    priority: int = 1
+    whole: bool | None = None  # None: decide from the cells
+
+
+# an amount (`19,000,000.00 USD`), a count or percentage, a date or time, an id (`#12`), a span
+# (`3d`): cut, any of these would read as another value
+_WHOLE = re.compile(r"^[-+−#]?\d[\d,.:%\- ]*(?: ?[A-Za-z]{1,3})?$|^[–—-]$")
+_TEXT_MIN = 8  # a text column folds down to this before columns are hidden
+
+
+def fit_columns(
+    columns: Sequence[Column], cells: Sequence[Sequence[str]], width: int
+) -> tuple[list[int], list[bool], list[int]]:
+    """Which columns a table of `width` characters shows (indexes), whether each column is
+    whole, and each column's content width (header included)."""
+    from rich.cells import cell_len
+
+    content = [
+        max([cell_len(col.header), *(cell_len(row[i]) for row in cells)])
+        for i, col in enumerate(columns)
+    ]
+    whole = [
+        col.whole
+        if col.whole is not None
+        else col.numeric or all(_WHOLE.match(row[i]) for row in cells if row[i])
+        for i, col in enumerate(columns)
+    ]
+    keep = list(range(len(columns)))
+
+    def needed() -> int:  # the columns' widths, one space either side, and the rules between
+        return sum(content[i] if whole[i] else min(content[i], _TEXT_MIN) for i in keep) + (
+            3 * len(keep) + 1
+        )
+
+    while len(keep) > 1 and needed() > width:
+        keep.remove(min(keep, key=lambda i: (columns[i].priority, -i)))
+    return keep, whole, content
 
 
 class Output:
@@ -113,14 +158,25 @@ class Output:
             from rich.table import Table
             from rich.text import Text
 
-            table = Table(title=title, title_justify="left", header_style="bold")
-            for col in columns:
-                table.add_column(col.header, justify="right" if col.numeric else "left")
-            for i, row in enumerate(cells):
+            keep, whole, content = fit_columns(columns, cells, self.console.width)
+            hidden = [columns[i].header for i in range(len(columns)) if i not in keep]
+            caption = f"hidden to fit the terminal: {', '.join(hidden)}" if hidden else None
+            table = Table(title=title, title_justify="left", header_style="bold",
+                          caption=caption, caption_justify="left", caption_style="dim")  # fmt: skip
+            for i in keep:
+                table.add_column(
+                    columns[i].header,
+                    justify="right" if columns[i].numeric else "left",
+                    no_wrap=whole[i],
+                    min_width=content[i] if whole[i] else None,
+                    overflow="ellipsis" if whole[i] else "fold",
+                )
+            for n, row in enumerate(cells):
                 # Text, not str: a `[red]` or `[/b]` in a deal title is text, not Rich markup
-                table.add_row(*map(Text, row), style=(styles[i] if styles else None) or None)
+                table.add_row(*(Text(row[i]) for i in keep),
+                              style=(styles[n] if styles else None) or None)  # fmt: skip
             if self._pages(len(cells)):
-                with self.console.pager(styles=self.colored):
+                with _pager_environment(), self.console.pager(styles=self.colored):
                     self.console.print(table)
             else:
                 self.console.print(table)
@@ -141,6 +197,19 @@ class Output:
         self.stream.write(fmt([c.header for c in columns]) + "\n")
         for row in cells:
             self.stream.write(fmt(row) + "\n")
+
+
+@contextmanager
+def _pager_environment() -> Iterator[None]:
+    """What git gives its pager when the user has not said: `LESS=FRX` (colours shown, not
+    `ESC[1m`; one screenful just printed; the screen kept on exit) and `LV=-c`."""
+    added = [name for name in ("LESS", "LV") if name not in os.environ]
+    os.environ.update({name: {"LESS": "FRX", "LV": "-c"}[name] for name in added})
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
 
 
 def safe_cell(value: Any) -> Any:

@@ -45,16 +45,16 @@ def show_tasks(out: Output, tasks: list[TaskView], *, empty: str) -> None:
         return
     out.table(
         [
-            Column("id", True),
-            Column("due"),
-            Column("late", True),
-            Column("follow-up"),
-            Column("deal"),
-            Column("company"),
-            Column("stage"),
-            Column("value", True),
-            Column("owner"),
-        ],  # fmt: skip
+            Column("id", True, priority=9),
+            Column("due", priority=8),
+            Column("late", True, priority=5),
+            Column("follow-up", priority=7),
+            Column("deal", priority=6),
+            Column("company", priority=3),
+            Column("stage", priority=2),
+            Column("value", True, priority=4),
+            Column("owner", priority=3),
+        ],  # on a narrow terminal the lowest priorities go first
         [
             [
                 t.id,
