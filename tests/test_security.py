@@ -398,11 +398,11 @@ def test_csv_on_a_terminal_shows_escape_codes_and_piped_csv_keeps_the_data(cli, 
     assert cli("lead", "add", "Acme rollout", "--company", "Acme", "--value", "5k").exit_code == 0
     poison(isolated)
     shown = on_a_terminal(["lead", "list", "--csv"])
-    for raw in (b"\x1b", b"\x07", "\x9b".encode(), "\u2028".encode(), "\u202e".encode()):
+    for raw in (b"\x1b", b"\x07", "\x9b".encode(), "\u2028".encode()):
         assert raw not in shown
     text = shown.decode()
     assert "Evil␛]0;PWNED␇␛[2J␛[31mRED" in text and "bob␛[5mblink" in text
-    assert "␛]8;;http://x.example/␛\\Click" in text and "�31m Ltd\r\nLine�RTL" in text
+    assert "␛]8;;http://x.example/␛\\Click" in text and "�31m Ltd\r\nLine\u202eRTL" in text
     piped = cli("lead", "list", "--csv").stdout  # a program gets the data as stored
     [row] = list(csv.DictReader(io.StringIO(piped)))
     assert (row["title"], row["company"], row["owner"]) == (EVIL_TITLE, EVIL_COMPANY, EVIL_OWNER)
@@ -424,9 +424,9 @@ def test_an_email_draft_never_carries_escape_codes(cli, dump, isolated, template
     message = email.message_from_bytes(data, policy=email.policy.default)
     subject, body, to = message["Subject"], message.get_content(), message["To"]
     for text in (subject, body, to, data.decode("utf-8", "replace")):
-        for raw in ("\x1b", "\x07", "\x9b", "\u2028", "\u2029", "\u202e"):
+        for raw in ("\x1b", "\x07", "\x9b", "\u2028", "\u2029"):
             assert raw not in text
-    assert subject == "␛]8;;http://x.example/␛\\Click␛]8;;␛\\ �31m Ltd Line�RTL and " + (
+    assert subject == "␛]8;;http://x.example/␛\\Click␛]8;;␛\\ �31m Ltd Line\u202eRTL and " + (
         "Evil␛]0;PWNED␇␛[2J␛[31mRED"
     )
     assert "Hi Jo␛[8m," in body and "\nbob␛[5mblink\nx\n" in body  # U+2028: a line break

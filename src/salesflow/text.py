@@ -13,18 +13,14 @@ hold (names and titles are refused with it rather than cleaned).
 from __future__ import annotations
 
 LINE_BREAKS = "\r\n\u2028\u2029"  # what a mail reader or editor may break a line at
-# explicit direction embeddings, overrides and isolates: they reorder what is shown after them
-# ("Trojan source"); the marks U+200E/U+200F, which real right-to-left text needs, stay
-_BIDI = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
-
 # C0 controls (but tab and line feed) become their visible symbols (ESC → ␛, BEL → ␇), DEL → ␡,
-# C1 controls and direction overrides → �, the Unicode line and paragraph separators → a line
-# feed (which a caller that needs one line then refuses or turns into a space)
+# C1 controls → �, the Unicode line and paragraph separators → a line feed (which a caller that
+# needs one line then refuses or turns into a space). Direction overrides (U+202E …) are text
+# and stay as typed: they reorder what a terminal shows, but drive nothing.
 _VISIBLE: dict[int, int | str | None] = {
     **{code: 0x2400 + code for code in range(0x20) if chr(code) not in "\t\n"},
     0x7F: 0x2421,
     **dict.fromkeys(range(0x80, 0xA0), 0xFFFD),
-    **dict.fromkeys(_BIDI, 0xFFFD),
     0x2028: "\n",
     0x2029: "\n",
 }
