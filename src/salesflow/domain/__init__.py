@@ -1,0 +1,10 @@
+"""The domain's own rules, with no I/O: no database, no terminal, no files, cheap to import.
+
+Every way data comes in (the command line's models in `models.schemas`, the CSV import in
+`services.imports.rows`, the JSON import in `services.imports.native`) checks it here, so a value
+one of them refuses is refused by all of them:
+
+- `inputs`: names and titles, reps' names, email addresses, currency codes, activity types,
+  follow-up repeats: one function per kind of value, raising `Refused`;
+- `deals`: a deal's status, stage kind and close outcomes, and when they agree.
+"""
