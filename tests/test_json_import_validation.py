@@ -162,4 +162,3 @@ def test_an_upsell_of_a_refused_deal_is_refused_too(importing, cli, tmp_path):
     rejected = errors.read_text()
     assert "deals[2].currency: unknown currency code 'XYZ'" in rejected
     assert "deals[3]: upsell_of_id 3 is a deal that was not imported" in rejected
-
