@@ -418,7 +418,7 @@ VALUE_CASES = [
      "'1__0' is not an amount"),
     ("value-leading-underscore", ("lead", "add", "X", "--value", "_1"), 1,
      "'_1' is not an amount"),
-    ("value-mixed-grouping", ("edit", "1", "--value", "1,000 000"), 1, "is not an amount"),
+    ("value-mixed-grouping", ("edit", "1", "--value", "1 000_000"), 1, "is not an amount"),
     ("won-amount-badly-grouped", ("won", "1", "--amount", "1 2"), 1, "'1 2' is not an amount"),
     ("forget-without-yes", ("contact", "forget", "jo"), 2, "add --yes"),
     ("export-into-missing-folder", ("export", "csv", "--out", "/nonexistent/x.csv"), 1,
