@@ -101,6 +101,15 @@ CSV_CASES = [
     ("unknown-encoding", b"title\nA\n", ("--encoding", "klingon"), 2, "unknown encoding"),
     ("unknown-preset", b"title\nA\n", ("--preset", "salesforce"), 2, "unknown preset"),
     ("on-duplicate-bogus", b"title\nA\n", ("--on-duplicate", "explode"), 2, "--on-duplicate"),
+    ("invisible-title", "title,value\n\u200b\u200d,5\n".encode(), (), 1,
+     "line 2: title '\\u200b\\u200d' holds only invisible characters"),
+    ("invisible-owner", "title,owner\nA,\u2066\u2069\n".encode(), (), 1,
+     "owner '\\u2066\\u2069' holds only invisible characters"),
+    ("owner-too-long", b"title,owner\nA," + b"o" * 101 + b"\n", (), 1,
+     "owner is longer than 100 characters"),
+    ("bidi-override-in-email", "title,email\nA,a\u202e@b.com\n".encode(), (), 1,
+     "invisible character U+202E"),
+    ("value-badly-grouped", b"title,value\nA,1 2\n", (), 1, "'1 2' is not an amount"),
 ]  # fmt: skip
 
 
@@ -176,6 +185,22 @@ NAME_CASES = [
     ("blank-rep", ("--as", "  ", "log", "1", "call", "hi"), "is not a rep's name"),
     ("not-utf-8-argument", ("lead", "add", "caf\udce9"), "is not valid UTF-8 text"),
     ("escape-in-product", ("product", "add", "X\x1b", "N", "--price", "1"), "U+001B"),
+    # A04, V20, V15: text made only of invisible characters, and a bidi override in an address
+    ("invisible-title", ("lead", "add", "\u200b\u200b"),
+     "title: must show something, and '\\u200b\\u200b' holds only invisible characters"),
+    ("bidi-only-title", ("lead", "add", "\u202e\u2066 \u200f"), "title: must show something"),
+    ("invisible-company", ("lead", "add", "X", "--company", "\ufeff\u2060"),
+     "company: must show something"),
+    ("invisible-owner", ("lead", "add", "X", "--owner", "\u200d"), "owner: must show something"),
+    ("invisible-task-owner", ("task", "edit", "1", "--owner", "\u200b"),
+     "owner: must show something"),
+    ("invisible-rep", ("--as", "\u200b", "log", "1", "call", "x"),
+     "--as '\\u200b' is not a rep's name"),
+    ("rep-of-120-kb", ("--as", "r" * 120_000, "log", "1", "call", "x"), "is not a rep's name"),
+    ("bidi-override-in-email", ("lead", "add", "X", "--email", "a\u202e@b.com"),
+     "email: 'a\\u202e@b.com' is not an email address: it holds the invisible character U+202E"),
+    ("zero-width-space-in-email", ("lead", "add", "X", "--email", "jo\u200b@acme.com"),
+     "invisible character U+200B"),
 ]  # fmt: skip
 
 
@@ -383,6 +408,16 @@ VALUE_CASES = [
     ("feedback-score-11", ("feedback", "add", "3", "--score", "11"), 1, "0 to 10"),
     ("upsell-of-open-deal", ("lead", "add", "More", "--upsell-of", "1"), 1, "is open"),
     ("title-too-long", ("lead", "add", "X" * 501), 1, "at most 500 characters"),
+    # M51: digit grouping only where it is well formed
+    ("value-1-space-2", ("lead", "add", "X", "--value", "1 2"), 1, "'1 2' is not an amount"),
+    ("value-12-space-00", ("lead", "add", "X", "--value", "12 00"), 1, "'12 00' is not an amount"),
+    ("value-1-underscore-0", ("lead", "add", "X", "--value", "1_0"), 1, "'1_0' is not an amount"),
+    ("value-1-2-underscores-0", ("lead", "add", "X", "--value", "1__0"), 1,
+     "'1__0' is not an amount"),
+    ("value-leading-underscore", ("lead", "add", "X", "--value", "_1"), 1,
+     "'_1' is not an amount"),
+    ("value-mixed-grouping", ("edit", "1", "--value", "1 000_000"), 1, "is not an amount"),
+    ("won-amount-badly-grouped", ("won", "1", "--amount", "1 2"), 1, "'1 2' is not an amount"),
     ("forget-without-yes", ("contact", "forget", "jo"), 2, "add --yes"),
     ("export-into-missing-folder", ("export", "csv", "--out", "/nonexistent/x.csv"), 1,
      "cannot write"),

@@ -88,3 +88,22 @@ def test_db_check_finds_a_broken_foreign_key(cli, isolated):
 def test_python_dash_m_runs_the_cli():
     run = salesflow("--version")
     assert run.returncode == 0 and run.stdout.startswith("salesflow ")
+
+
+def test_db_check_finds_a_deal_whose_status_and_outcomes_disagree(cli, isolated):
+    """J17: a status the stage and the close outcomes do not back is a broken database."""
+    for args in (("lead", "add", "Said won"), ("lead", "add", "Reopened win"), ("won", "2")):
+        assert cli(*args).exit_code == 0
+    assert cli("db", "check").exit_code == 0
+    conn = sqlite3.connect(isolated)
+    with conn:
+        conn.execute("UPDATE deals SET status = 'won' WHERE id = 1")
+        conn.execute("UPDATE close_outcomes SET reopened_at = '2026-11-27 09:30:00'")
+    conn.close()
+    run = cli("db", "check")
+    assert run.exit_code == 1
+    assert run.stdout.splitlines() == [
+        "problem: deal #1: status 'won' but stage 'prospect' is an open stage",
+        "problem: deal #2: status 'won' but no won outcome stands (none without reopened_at)",
+    ]
+    assert cli("db", "check", "--json").json()["ok"] is False

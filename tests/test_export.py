@@ -142,7 +142,7 @@ def test_bad_json_is_refused_whole(cli, tmp_path, dump):
     run = cli("import", str(bad))
     assert run.exit_code == 1
     assert run.stderr.startswith(
-        "Error: bad.json: deals[1]: stage 'nope' is not in pipeline 'sales' (2 rows are bad)"
+        "Error: bad.json: deals[0]: stage 'nope' is not in pipeline 'sales' (2 rows are bad)"
     )
     assert dump() == before
 

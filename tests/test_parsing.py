@@ -224,6 +224,13 @@ def test_eow_and_eom(day):
         ("1.2345k", Decimal("1234.5")),
         (" 12 000 ", Decimal("12000")),
         ("12_000", Decimal("12000")),
+        ("1_000", Decimal("1000")),
+        (" 12", Decimal("12")),
+        ("1 000 000.50", Decimal("1000000.50")),
+        ("1,000,000.00", Decimal("1000000.00")),
+        ("12\u00a0000", Decimal("12000")),  # a no-break space, as spreadsheets write it
+        ("1\u202f234\u202f567", Decimal("1234567")),  # a narrow no-break space (French)
+        ("12 000k", Decimal("12000000")),
     ],
 )
 def test_parse_amount(text, expected):
@@ -262,6 +269,19 @@ def test_shorthand_amounts_print_plainly(text):
         "$12",
         "12 USD",
         "0x10",
+        # M51: grouping that is not groups of three after a first group of 1 to 3 digits
+        "1 2",
+        "12 00",
+        "1_0",
+        "1__0",
+        "_1",
+        "1_",
+        "1000 000",
+        "1 000,000",  # two separator kinds
+        "1,000_000",
+        "1  000",
+        "12 k",
+        "1 2.5",
     ],
 )
 def test_parse_amount_refuses(text):
@@ -399,3 +419,22 @@ def test_grouped_amounts_parse_back(pair):
     currency, amount = pair
     assert parse_amount(f"{amount:,}") == amount
     assert parse_money(f"{amount:,}", currency) == to_minor(amount, currency)
+
+
+SEPARATORS = [",", "_", " ", "\u00a0", "\u202f"]
+
+
+@given(amounts(), st.sampled_from(SEPARATORS))
+def test_well_grouped_amounts_parse_back_with_any_separator(pair, separator):
+    _, amount = pair
+    text = f"{amount:,}".replace(",", separator)
+    assert parse_amount(text) == amount
+
+
+@given(st.integers(min_value=10, max_value=10**15), st.data(), st.sampled_from(SEPARATORS))
+def test_a_separator_off_the_thousands_is_refused(number, data, separator):
+    digits = str(number)
+    # a separator that does not leave a multiple of three digits after it is not grouping
+    at = data.draw(st.sampled_from([i for i in range(1, len(digits)) if (len(digits) - i) % 3]))
+    with pytest.raises(InvalidInput, match="is not an amount"):
+        parse_amount(digits[:at] + separator + digits[at:])

@@ -37,12 +37,14 @@ def printable(text: str, *, cell: bool = False) -> str:
     return text.translate(_VISIBLE_ONE_LINE if cell else _VISIBLE)
 
 
-def control_char(text: str) -> str | None:
+def control_char(text: str, *, allowed: str = "") -> str | None:
     """The first character that one line of text must not hold (a line break, a tab, a C0 or
-    C1 control character, DEL), or None."""
+    C1 control character, DEL), or None; characters in `allowed` pass."""
     if text.isprintable():
         return None
     for char in text:
+        if char in allowed:
+            continue
         if char in LINE_BREAKS or (ord(char) < 0xA0 and not char.isprintable()):
             return char
     return None

@@ -88,7 +88,7 @@ class AppContext:
 
         configured = load_config().user
         if configured:
-            return configured
+            return _rep_name(str(configured), "config user")
         import getpass
 
         try:
@@ -241,13 +241,16 @@ def currency_option(text: str | None) -> str:
 
 def _rep_name(value: str, source: str) -> str:
     """A rep's name as given by `source`: recorded on every change, so one line of text."""
+    from salesflow.domain.inputs import MAX_REP, Refused, rep_name
     from salesflow.errors import InvalidInput
-    from salesflow.text import control_char
 
-    name = value.strip()
-    if not name or control_char(name) is not None:
-        raise InvalidInput(f"{source} {value!a} is not a rep's name", hint="e.g. --as ana")
-    return name
+    try:
+        return rep_name(value)
+    except Refused:
+        raise InvalidInput(
+            f"{source} {value!a} is not a rep's name",
+            hint=f"a rep's name is one line of 1 to {MAX_REP} visible characters, e.g. --as ana",
+        ) from None
 
 
 def validated(model: Any, **values: Any) -> Any:

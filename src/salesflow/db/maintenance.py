@@ -34,8 +34,29 @@ def database_status(db: Database) -> dict[str, Any]:
     return info
 
 
+# Deals whose status, stage kind and standing close outcomes disagree (the rule, and its words,
+# are `domain.deals.state_problem`), with their standing outcomes, one row each.
+_DEAL_STATES = """
+SELECT d.id, d.status, st.key, st.kind, o.outcome
+FROM deals d
+JOIN stages st ON st.id = d.stage_id
+LEFT JOIN close_outcomes o ON o.deal_id = d.id AND o.reopened_at IS NULL
+WHERE d.id IN (
+  SELECT d2.id FROM deals d2
+  JOIN stages s2 ON s2.id = d2.stage_id
+  LEFT JOIN close_outcomes o2 ON o2.deal_id = d2.id AND o2.reopened_at IS NULL
+  GROUP BY d2.id, d2.status, s2.kind
+  HAVING d2.status <> s2.kind
+      OR (d2.status = 'open' AND COUNT(o2.id) > 0)
+      OR (d2.status <> 'open' AND (COUNT(o2.id) <> 1 OR MIN(o2.outcome) <> d2.status))
+)
+ORDER BY d.id, o.id
+"""
+SHOWN_DEAL_STATES = 20  # deals named one by one; more are counted
+
+
 def check_database(db: Database) -> list[str]:
-    """Integrity and foreign-key problems; an empty list means healthy."""
+    """Integrity, foreign-key and deal-state problems; an empty list means healthy."""
     problems: list[str] = []
     with db.engine.connect() as conn:
         if db.is_sqlite:
@@ -46,8 +67,29 @@ def check_database(db: Database) -> list[str]:
                 problems.append(f"table {row[0]} row {row[1]} points at a missing {row[2]}")
         else:  # PostgreSQL enforces constraints itself; check that the server answers sanely
             conn.exec_driver_sql("SELECT 1")
+        if not problems:  # a damaged file answers nothing reliable
+            problems.extend(_deal_states(conn.exec_driver_sql(_DEAL_STATES)))
     if current_revision(db) != HEAD_REVISION:
         problems.append(f"schema is at {current_revision(db)}, head is {HEAD_REVISION}")
+    return problems
+
+
+def _deal_states(rows: Any) -> list[str]:
+    """`deal #N: why` for each inconsistent deal, from `_DEAL_STATES` rows."""
+    from salesflow.domain.deals import state_problem
+
+    deals: dict[int, tuple[str, str, str, list[str]]] = {}
+    for deal_id, status, key, kind, outcome in rows:
+        standing = deals.setdefault(deal_id, (status, key, kind, []))[3]
+        if outcome is not None:
+            standing.append(outcome)
+    problems = []
+    for deal_id, (status, key, kind, standing) in deals.items():
+        problem = state_problem(status, key, kind, standing)
+        if problem and len(problems) < SHOWN_DEAL_STATES:
+            problems.append(f"deal #{deal_id}: {problem}")
+    if len(deals) > SHOWN_DEAL_STATES:
+        problems.append(f"and {len(deals) - SHOWN_DEAL_STATES:,} more deals like these")
     return problems
 
 

@@ -1,2 +1,12 @@
-"""The domain's pure rules: what every reader and writer must agree on, with no I/O, so a rule
-is written once and the CLI, the imports, the reports and the demo cannot drift apart."""
+"""The domain's own rules, with no I/O: no database, no terminal, no files, cheap to import.
+
+Every way data comes in (the command line's models in `models.schemas`, the CSV import in
+`services.imports.rows`, the JSON import in `services.imports.native`) checks it here, so a value
+one of them refuses is refused by all of them:
+
+- `inputs`: names and titles, reps' names, email addresses, currency codes, activity types,
+  follow-up repeats: one function per kind of value, raising `Refused`;
+- `deals`: a deal's status, stage kind and close outcomes, and when they agree;
+- `companies`: company identity (`company_key`, stored as `companies.name_key`);
+- `stages`: the qualifying stage of a pipeline, for `report kpis` and `score` alike.
+"""

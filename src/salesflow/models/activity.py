@@ -7,17 +7,10 @@ from datetime import datetime
 from sqlalchemy import DateTime, Index
 from sqlmodel import Field
 
+from salesflow.domain.inputs import ACTIVITY_TYPES, ENGAGEMENT_TYPES
 from salesflow.models.base import TableModel
 
-ACTIVITY_TYPES = ("call", "email", "meeting", "demo", "note", "support")
-ENGAGEMENT_TYPES = (
-    "email_opened",
-    "link_clicked",
-    "site_visit",
-    "form_submitted",
-    "demo_requested",
-    "replied",
-)
+__all__ = ["ACTIVITY_TYPES", "ENGAGEMENT_TYPES", "Activity"]  # the types' rule: domain.inputs
 
 
 class Activity(TableModel, table=True):

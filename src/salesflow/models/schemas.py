@@ -5,7 +5,6 @@ Each builds its validator on first use (`defer_build`): a command uses one or tw
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -20,33 +19,20 @@ from pydantic import (
     model_validator,
 )
 
+from salesflow.domain import inputs
 
-def one_line(value: str) -> str:
-    """Names, titles and the like are one line of printable text: a line break, tab or other
-    control character in one would break tables, CSV cells and email headers later."""
-    from salesflow.text import LINE_BREAKS, control_char
-
-    char = control_char(value)
-    if char is not None:
-        what = (
-            "a line break" if char in LINE_BREAKS
-            else "a tab" if char == "\t"
-            else f"the control character U+{ord(char):04X}"
-        )  # fmt: skip
-        raise ValueError(f"must be one line of text, and {value!a} contains {what}")
-    return value
-
-
-Text = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
-    AfterValidator(one_line),
-]
+# The rules are in `domain.inputs`, shared with the imports: here they only become field types.
+Text = Annotated[str, AfterValidator(inputs.text)]
+RepName = Annotated[str, AfterValidator(inputs.rep_name)]
+Email = Annotated[str, AfterValidator(inputs.email)]
+Currency = Annotated[str, AfterValidator(inputs.currency)]
+Repeat = Annotated[str, AfterValidator(inputs.repeat)]
+ActivityType = Annotated[str, AfterValidator(inputs.activity_type)]
+FreeText = Annotated[str, AfterValidator(inputs.free_text)]  # notes and summaries
 Key = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
 ]
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-REPEATS = ("daily", "weekly", "2w", "monthly")
+REPEATS = inputs.REPEATS
 
 
 class LeadCreate(BaseModel):
@@ -57,27 +43,18 @@ class LeadCreate(BaseModel):
     title: Text
     company: Text | None = None
     contact: Text | None = None
-    email: str | None = None
+    email: Email | None = None
     phone: Text | None = None
     job_title: Text | None = None
     source: Text | None = None
     value_minor: int = Field(default=0, ge=0)
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-    owner: Text
+    currency: Currency
+    owner: RepName
     close_by: date | None = None
     industry: Text | None = None
     employees: int | None = Field(default=None, ge=0)
     country: Text | None = None
 
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        value = value.strip().lower()
-        if not _EMAIL.match(value):
-            raise ValueError(f"{value!r} is not an email address")
-        return value
 
 
 class DealEdit(BaseModel):
@@ -87,8 +64,8 @@ class DealEdit(BaseModel):
 
     title: Text | None = None
     value: Decimal | None = Field(default=None, ge=0)
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
-    owner: Text | None = None
+    currency: Currency | None = None
+    owner: RepName | None = None
     close_by: date | None = None
     source: Text | None = None
 
@@ -100,15 +77,8 @@ class FollowUpCreate(BaseModel):
 
     text: Text
     due: date
-    owner: Text
-    repeat: str | None = None
-
-    @field_validator("repeat")
-    @classmethod
-    def _repeat(cls, value: str | None) -> str | None:
-        if value is not None and value not in REPEATS:
-            raise ValueError(f"repeat must be one of {', '.join(REPEATS)}")
-        return value
+    owner: RepName
+    repeat: Repeat | None = None
 
 
 class PlaybookStep(BaseModel):
@@ -118,7 +88,7 @@ class PlaybookStep(BaseModel):
 
     text: Text
     due: str = "+0d"
-    owner: Text | None = None
+    owner: RepName | None = None
 
     @field_validator("due")
     @classmethod

@@ -34,7 +34,14 @@ _EXPONENTS = {
     "CLF": 4,
     "UYW": 4,
 }
-_AMOUNT = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?([kKmM])?$", re.ASCII)
+# Digits grouped in threes after a first group of 1 to 3 (12,000 · 1 000 000 · 1_000), one
+# separator kind per number (a comma, an underscore, a space, a no-break or narrow no-break
+# space), or not grouped at all; then decimals and a k/m suffix.
+_AMOUNT = re.compile(
+    r"(?P<whole>\d{1,3}(?P<sep>[,_ \u00a0\u202f])\d{3}(?:(?P=sep)\d{3})*|\d+)?"
+    r"(?:\.(?P<fraction>\d+))?(?P<suffix>[kKmM])?",
+    re.ASCII,
+)
 MAX_MINOR = 10**15  # fits a 64-bit integer with room for sums of a million deals
 
 
@@ -54,20 +61,25 @@ def exponent(currency: str) -> int:
 
 
 def parse_amount(text: str) -> Decimal:
-    """A non-negative amount in major units from `12000`, `12,000.50` or `12.5k`."""
-    raw = text.strip().replace("_", "").replace(" ", "")
+    """A non-negative amount in major units from `12000`, `12,000.50`, `12 000` or `12.5k`.
+
+    Digit grouping is read only where it is well formed: `1 2`, `12 00`, `1_0` or `1,00` are
+    not amounts (deleting the separators first would read them as 12, 1200, 10 and 100)."""
+    raw = text.strip()
     if raw.startswith("-"):
         raise InvalidInput(f"amount {text!r} is negative", hint="amounts are zero or more")
-    match = _AMOUNT.match(raw)
-    if not raw or not match or not (match.group(1) or match.group(2)):
+    match = _AMOUNT.fullmatch(raw)
+    if not raw or not match or not (match["whole"] or match["fraction"]):
         raise InvalidInput(f"{text!r} is not an amount", hint="e.g. 12000, 12,000.50 or 12.5k")
-    whole = (match.group(1) or "0").replace(",", "")
-    fraction = match.group(2)
+    whole = match["whole"] or "0"
+    if match["sep"]:
+        whole = whole.replace(match["sep"], "")
+    fraction = match["fraction"]
     try:
         amount = Decimal(f"{whole}.{fraction}" if fraction else whole)
     except InvalidOperation:
         raise InvalidInput(f"{text!r} is not an amount") from None
-    suffix = (match.group(3) or "").lower()
+    suffix = (match["suffix"] or "").lower()
     if suffix:
         amount = amount.scaleb(3 if suffix == "k" else 6, _exact(amount))
         shift = amount.as_tuple().exponent

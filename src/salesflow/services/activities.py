@@ -6,16 +6,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from salesflow.clock import now_utc
+from salesflow.domain import inputs
 from salesflow.errors import InvalidInput
 from salesflow.models import Activity
-from salesflow.models.activity import ACTIVITY_TYPES, ENGAGEMENT_TYPES
 from salesflow.services import cadences
 from salesflow.services.deals import resolve_deal
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-ALL_TYPES = ACTIVITY_TYPES + ENGAGEMENT_TYPES
+ALL_TYPES = inputs.ALL_ACTIVITY_TYPES
 
 
 def log_activity(
@@ -29,9 +29,7 @@ def log_activity(
     session: Session,
 ) -> Activity:
     """Record an activity on a deal (`at` is naive UTC; default now). Never in the future."""
-    wanted = kind.strip().lower()
-    if wanted not in ALL_TYPES:
-        raise InvalidInput(f"unknown activity type {kind!r}", hint=f"types: {', '.join(ALL_TYPES)}")
+    wanted = inputs.activity_type(kind)
     if not summary.strip():
         raise InvalidInput("the summary is empty")
     now = now_utc()

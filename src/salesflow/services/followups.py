@@ -7,9 +7,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from salesflow.clock import now_utc
+from salesflow.domain import inputs
 from salesflow.errors import InvalidInput, NotFound
 from salesflow.models import FollowUp
-from salesflow.models.schemas import FollowUpCreate, one_line
+from salesflow.models.schemas import FollowUpCreate
 from salesflow.services.audit import record_change
 from salesflow.services.deals import resolve_deal
 
@@ -93,15 +94,16 @@ def edit_task(
     row = _get(task_id, session=session)
     if due is None and text is None and owner is None:
         raise InvalidInput("nothing to change", hint="give --due, --text or --owner")
-    if text is not None:
-        if not text.strip():
-            raise InvalidInput("the follow-up text is empty")
-        text = text.strip()
-    for name, value in (("text", text), ("owner", owner)):
-        try:
-            one_line(value or "")
-        except ValueError as exc:
-            raise InvalidInput(f"{name}: {exc}") from None
+    if text is not None and not text.strip():
+        raise InvalidInput("the follow-up text is empty")
+    try:
+        text = inputs.text(text) if text is not None else None
+    except inputs.Refused as exc:
+        raise InvalidInput(f"text: {exc.message}") from None
+    try:
+        owner = inputs.rep_name(owner) if owner is not None else None
+    except inputs.Refused as exc:
+        raise InvalidInput(f"owner: {exc.message}") from None
     changes = [
         (name, getattr(row, name), value)
         for name, value in (("text", text), ("due", due), ("owner", owner))

@@ -12,6 +12,7 @@ company) that exist already are duplicates, handled per `--on-duplicate`.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from salesflow.domain.companies import company_key, unique_key
+from salesflow.domain.deals import state_problem
 from salesflow.errors import InvalidInput
 from salesflow.models import (
     Activity,
@@ -34,6 +36,15 @@ from salesflow.models import (
     Pipeline,
     Product,
     StageMove,
+)
+from salesflow.models.schemas import (
+    ActivityType,
+    Currency,
+    Email,
+    FreeText,
+    Repeat,
+    RepName,
+    Text,
 )
 from salesflow.services.imports.writer import _insert, sync_sequences
 
@@ -67,9 +78,9 @@ class BundleLine(_Item):
 class ProductItem(_Item):
     id: int
     sku: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1)
+    name: Text
     price: Decimal = Field(ge=0)
-    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    currency: Currency
     unit: str = "each"
     recurring: str | None = None
     active: bool = True
@@ -79,19 +90,19 @@ class ProductItem(_Item):
 
 class CompanyItem(_Item):
     id: int
-    name: str = Field(min_length=1)
-    industry: str | None = None
+    name: Text
+    industry: Text | None = None
     employees: int | None = Field(default=None, ge=0)
-    country: str | None = None
+    country: Text | None = None
     created_at: datetime
 
 
 class ContactItem(_Item):
     id: int
-    name: str = Field(min_length=1)
-    email: str | None = None
-    phone: str | None = None
-    title: str | None = None
+    name: Text
+    email: Email | None = None
+    phone: Text | None = None
+    title: Text | None = None
     company_id: int | None = None
     created_at: datetime
 
@@ -100,8 +111,8 @@ class MoveItem(_Item):
     from_stage: str | None = Field(default=None, alias="from")
     to: str
     at: datetime
-    by: str
-    note: str | None = None
+    by: RepName
+    note: FreeText | None = None
     forced: bool = False
     regression: bool = False
 
@@ -109,51 +120,51 @@ class MoveItem(_Item):
 class OutcomeItem(_Item):
     outcome: Literal["won", "lost"]
     amount: Decimal = Field(ge=0)
-    currency: str = Field(pattern=r"^[A-Z]{3}$")
-    reason: str | None = None
-    competitor: str | None = None
-    note: str | None = None
+    currency: Currency
+    reason: Text | None = None
+    competitor: Text | None = None
+    note: FreeText | None = None
     from_stage: str | None = Field(default=None, alias="from")
     closed_on: date
     at: datetime
-    by: str
+    by: RepName
     reopened_at: datetime | None = None
 
 
 class ChangeItem(_Item):
     field: str
-    old: str | None = None
-    new: str | None = None
+    old: FreeText | None = None
+    new: FreeText | None = None
     at: datetime
-    by: str
+    by: RepName
 
 
 class ActivityItem(_Item):
     id: int
-    type: str
-    summary: str
-    outcome: str | None = None
+    type: ActivityType
+    summary: FreeText
+    outcome: FreeText | None = None
     at: datetime
-    by: str
+    by: RepName
     created_at: datetime
 
 
 class DealItem(_Item):
     id: int
-    title: str = Field(min_length=1)
+    title: Text
     pipeline: str
     stage: str
     status: Literal["open", "won", "lost"]
     value: Decimal = Field(ge=0)
-    currency: str = Field(pattern=r"^[A-Z]{3}$")
-    owner: str
-    source: str | None = None
+    currency: Currency
+    owner: RepName
+    source: Text | None = None
     close_by: date | None = None
     company_id: int | None = None
-    company: str | None = None
+    company: Text | None = None
     contact_id: int | None = None
-    contact: str | None = None
-    email: str | None = None
+    contact: Text | None = None
+    email: Email | None = None
     product: str | None = None
     upsell_of_id: int | None = None
     external_id: str | None = None
@@ -169,13 +180,13 @@ class DealItem(_Item):
 class TaskItem(_Item):
     id: int
     deal_id: int
-    text: str
+    text: Text
     due: date
-    owner: str
-    repeat: str | None = None
+    owner: RepName
+    repeat: Repeat | None = None
     done_at: datetime | None = None
     created_at: datetime
-    created_by: str
+    created_by: RepName
 
 
 SECTION_MODELS: dict[str, type[_Item]] = {
@@ -203,12 +214,21 @@ def _load(path: Path, encoding: str | None) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"{path} is not valid JSON: line {exc.lineno} column {exc.colno}: "
                            f"{exc.msg}") from None  # fmt: skip
+    except RecursionError:  # the decoder's own guard against a stack overflow
+        raise InvalidInput(f"{path} is nested too deeply to be a salesflow export",
+                           hint="`salesflow export json` writes one") from None  # fmt: skip
+    except ValueError:  # int(): a number of more digits than Python converts (4,300)
+        raise InvalidInput(
+            f"{path} holds a number of more than {sys.get_int_max_str_digits():,} digits; "
+            "no salesflow id or amount is that long"
+        ) from None
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
     if not isinstance(data, dict) or "salesflow_export" not in data:
         raise InvalidInput(f"{path} is not a salesflow export (no \"salesflow_export\" key)",
                            hint="`salesflow export json` writes one")  # fmt: skip
-    if data["salesflow_export"] != 1:
+    version = data["salesflow_export"]
+    if type(version) is not int or version != 1:  # `true == 1`: a bool is no format number
         raise InvalidInput(
             f"{path} is salesflow export format {data['salesflow_export']!r}; this salesflow "
             "reads format 1",
@@ -239,11 +259,13 @@ class _Native:
         self.next_id = {m: n + 1 for m, n in self.offset.items()}
         self.had_deals = self.offset[Deal] > 0
         self.stages: dict[str, dict[str, int]] = {}  # pipeline key → stage key → id
+        self.kinds: dict[str, dict[str, str]] = {}  # pipeline key → stage key → open|won|lost
         self.pipeline_ids: dict[str, int] = {}
         self.products: dict[str, int] = {}
         self.companies: dict[int, int] = {}
         self.contacts: dict[int, int] = {}
         self.deals: dict[int, int] = {}
+        self.file_deals: set[int] = set()  # the deal ids the file holds
         self._writer: Any = None
 
     def take(self, model: Any, old_id: int | None = None) -> int:
@@ -252,21 +274,26 @@ class _Native:
         self.next_id[model] = max(self.next_id[model], new + 1)
         return new
 
-    def reject(self, section: str, index: int, reason: str, item: Any) -> None:
-        self.job.reject(self.path.name, None, f"{section}[{index}]: {reason}", ["item"],
-                        [json.dumps(item, ensure_ascii=False)])  # fmt: skip
+    def reject(self, section: str, index: int, reason: str, item: Any, field: str = "") -> None:
+        """A bad item, named as a JSON path: `deals[0]: …`, `deals[0].currency: …`."""
+        try:
+            cells = [json.dumps(item, ensure_ascii=False)]
+        except (RecursionError, ValueError):
+            cells = ["(too deeply nested to show)"]
+        self.job.reject(self.path.name, None, f"{section}[{index}]{field}: {reason}", ["item"],
+                        cells)  # fmt: skip
 
     def items(self, data: dict[str, Any], section: str) -> Iterator[tuple[int, Any, Any]]:
         """The section's valid items as (position, model, raw), in order; bad ones rejected."""
         model = SECTION_MODELS[section]
-        for index, raw in enumerate(data.get(section, []), start=1):
+        for index, raw in enumerate(data.get(section, [])):
             self.job.report.rows += 1
             try:
                 item = model.model_validate(raw)
             except ValidationError as exc:
                 first = exc.errors()[0]
-                where = ".".join(str(p) for p in first["loc"])
-                self.reject(section, index, f"{where}: {first['msg']}", raw)
+                message = first["msg"].removeprefix("Value error, ")
+                self.reject(section, index, message, raw, _json_path(first["loc"]))
                 continue
             yield index, item, raw
 
@@ -305,7 +332,9 @@ class _Native:
         for p in self.session.exec(select(Pipeline)):
             assert p.id is not None
             self.pipeline_ids[p.key] = p.id
-            self.stages[p.key] = {s.key: s.id for s in stages_of(p.id, session=self.session)}  # type: ignore[misc]
+            stages = stages_of(p.id, session=self.session)
+            self.stages[p.key] = {s.key: s.id for s in stages}  # type: ignore[misc]
+            self.kinds[p.key] = {s.key: s.kind for s in stages}
 
     def products_(self, data: dict[str, Any]) -> None:
         from sqlalchemy import select, update
@@ -446,6 +475,8 @@ class _Native:
         counts = self.job.report.counts
         pending: list[tuple[int, DealItem, Any, int | None, int | None, int]] = []
         partial = "companies" not in data or "contacts" not in data
+        self.file_deals = {raw["id"] for raw in data.get("deals", [])
+                           if isinstance(raw, dict) and type(raw.get("id")) is int}  # fmt: skip
         for index, item, raw in self.items(data, "deals"):
             if partial:
                 self._by_name(item, data)
@@ -475,6 +506,7 @@ class _Native:
             did = self.take(Deal, item.id)
             self.deals[item.id] = did
             pending.append((index, item, raw, company_id, contact_id, did))
+        pending = self._linked(pending)
         deals, moves, outcomes, changes, activities, upsells = [], [], [], [], [], []
         for _index, item, _raw, company_id, contact_id, did in pending:
             stages = self.stages[item.pipeline]
@@ -540,6 +572,19 @@ class _Native:
             self.conn.execute(stmt, upsells)
         counts.moves = self.next_id[StageMove] - self.offset[StageMove] - 1
 
+    def _linked(self, pending: list[Any]) -> list[Any]:
+        """The pending deals without those whose upsell_of_id deal was refused (and so on down
+        a chain): a link is never dropped silently."""
+        while True:
+            broken = [p for p in pending if _dangling(p[1].upsell_of_id, self.deals)]
+            if not broken:
+                return pending
+            for index, item, raw, *_ in broken:
+                self.reject("deals", index, f"upsell_of_id {item.upsell_of_id} is a deal that "
+                            "was not imported", raw)  # fmt: skip
+                del self.deals[item.id]
+            pending = [p for p in pending if p not in broken]
+
     def _by_name(self, item: DealItem, data: dict[str, Any]) -> None:
         """A deals-only export: find or make the company and contact from the names it carries."""
         from salesflow.clock import now_utc
@@ -572,6 +617,13 @@ class _Native:
         unknown = sorted(k for k in used if k not in stages)
         if unknown:
             return f"stage {unknown[0]!r} is not in pipeline {item.pipeline!r}"
+        standing = [o.outcome for o in item.outcomes if o.reopened_at is None]
+        kind = self.kinds[item.pipeline][item.stage]
+        problem = state_problem(item.status, item.stage, kind, standing)
+        if problem:
+            return problem
+        if item.upsell_of_id is not None and item.upsell_of_id not in self.file_deals:
+            return f"upsell_of_id {item.upsell_of_id} is not a deal in the file"
         if item.company_id is not None and item.company_id not in self.companies:
             return f"company {item.company_id} is not in the file"
         if item.contact_id is not None and item.contact_id not in self.contacts:
@@ -632,6 +684,15 @@ def import_native(job: ImportJob, files: list[Path]) -> None:
         native.deals_(data)
         native.tasks_(data)
         native.finish()
+
+
+def _dangling(deal_id: int | None, known: dict[int, int]) -> bool:
+    return deal_id is not None and deal_id not in known
+
+
+def _json_path(loc: tuple[int | str, ...]) -> str:
+    """pydantic's location as the rest of a JSON path: ('history', 0, 'to') → `.history[0].to`."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
 
 
 def _table(model: Any) -> Any:

@@ -15,6 +15,8 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from salesflow.clock import to_local, to_utc
+from salesflow.domain import inputs
+from salesflow.domain.inputs import MAX_REP, MAX_TEXT, control_character, invisible
 from salesflow.errors import InvalidInput, NotFound
 from salesflow.models import Pipeline, Stage
 from salesflow.services.imports.mapping import ColumnPlan
@@ -30,8 +32,6 @@ from salesflow.services.imports.writer import (
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-MAX_TEXT = 500
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _NAME_AND_EMAIL = re.compile(r"^(.*?)\s*[(<]\s*([^()<>\s]+@[^()<>\s]+)\s*[)>]\s*$")
 _SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF"}
 _MONEY = re.compile(  # a currency sign or code before or after the amount: $12k, 1,200 EUR
@@ -154,8 +154,13 @@ def build_row(ctx: RowContext, line: int, cells: list[str]) -> RowIn | None:
     picked = ctx.pick(values)
     if not all(map(str.isprintable, picked)):  # rare: checked in C first
         picked = _one_line(picked)
+    if not all(map(str.isascii, picked)):  # only non-ASCII text can be all invisible
+        _visible(picked)
     (title, _, _, _, _, _, company_name, contact_name, first_name, last_name, email, phone,
-     job_title, _, _, _, _, _, _, _, _, _, industry, employees, country, _, _) = picked  # fmt: skip
+     job_title, owner, _, _, _, _, _, _, _, _, industry, employees,
+     country, _, _) = picked  # fmt: skip
+    if len(owner) > MAX_REP:
+        raise RowRejected(f"owner is longer than {MAX_REP} characters")
 
     company = None
     if company_name:
@@ -189,11 +194,25 @@ def _one_line(picked: tuple[str, ...]) -> tuple[str, ...]:
     for name, value in zip(PICKED, picked, strict=False):
         if not value.isprintable():
             value = _LINE_BREAKS.sub(" ", value).strip()
-            for char in value:
-                if ord(char) < 0xA0 and not char.isprintable():
-                    raise RowRejected(f"{name} contains the control character U+{ord(char):04X}")
+            problem = control_character(value)
+            if problem:
+                raise RowRejected(f"{name} contains {problem}")
         cleaned.append(value)
     return tuple(cleaned)
+
+
+# the names a row gives (their positions in PICKED): each must show something
+_NAMED = tuple(PICKED.index(n) for n in ("title", "company", "contact", "first_name",
+                                         "last_name", "email", "owner"))  # fmt: skip
+
+
+def _visible(picked: tuple[str, ...]) -> None:
+    """A name made only of invisible characters (zero-width, bidi controls) is refused, as on
+    the command line: it would look empty everywhere it is shown."""
+    for index in _NAMED:
+        value = picked[index]
+        if value and invisible(value):
+            raise RowRejected(f"{PICKED[index]} {value!a} holds only invisible characters")
 
 
 def _contact(name: str, first: str, last: str, email: str) -> ContactIn | None:
@@ -204,9 +223,10 @@ def _contact(name: str, first: str, last: str, email: str) -> ContactIn | None:
     if not name and (first or last):
         name = " ".join(p for p in (first, last) if p)
     if email:
-        email = email.strip().lower()
-        if not _EMAIL.match(email):
-            raise RowRejected(f"email {email!r} is not an email address")
+        try:
+            email = inputs.email(email)
+        except inputs.Refused as exc:
+            raise RowRejected(f"email {exc.message}") from None
     if not name and not email:
         return None
     return ContactIn(name or email.split("@")[0], email or None)
