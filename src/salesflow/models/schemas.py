@@ -15,6 +15,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     field_validator,
     model_validator,
@@ -47,6 +48,7 @@ Key = Annotated[
 ]
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 REPEATS = ("daily", "weekly", "2w", "monthly")
+OUTCOME_KEYS = ("won", "lost")  # what `advance --to won` reads as an outcome: no open stage
 
 
 class LeadCreate(BaseModel):
@@ -65,6 +67,7 @@ class LeadCreate(BaseModel):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     owner: Text
     close_by: date | None = None
+    created_on: date | None = None  # a deal that started before today (`lead add --created`)
     industry: Text | None = None
     employees: int | None = Field(default=None, ge=0)
     country: Text | None = None
@@ -111,14 +114,25 @@ class FollowUpCreate(BaseModel):
         return value
 
 
+class SpecError(ValueError):
+    """A file's validation error that names the field it is about, so the message can give the
+    line (a whole-file check would otherwise point at no line)."""
+
+    def __init__(self, message: str, loc: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
 class PlaybookStep(BaseModel):
-    """An `on_enter` rule: a follow-up created when a deal enters the stage."""
+    """An `on_enter` rule: a follow-up created when a deal enters the stage. It is closed when
+    the deal leaves the stage, unless `keep` is true."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     text: Text
     due: str = "+0d"
     owner: Text | None = None
+    keep: StrictBool | None = None
 
     @field_validator("due")
     @classmethod
@@ -159,6 +173,13 @@ class StageSpec(BaseModel):
     # pipeline without those keys, by probability: 0.70 and up commit, 0.45 and up best case)
     forecast: Literal["commit", "best_case", "pipeline"] | None = None
 
+    @field_validator("key")
+    @classmethod
+    def _not_an_outcome(cls, key: str) -> str:
+        if key in OUTCOME_KEYS:
+            raise ValueError(f"{key!r} names an outcome, not an open stage: give the stage another key")
+        return key
+
 
 class OutcomeSpec(BaseModel):
     """The won or lost outcome of a pipeline file."""
@@ -177,8 +198,8 @@ class PipelineSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: Key
-    mql: int | None = None
-    sql: int | None = None
+    mql: int | None = Field(default=None, ge=0)  # scores are sums of points: no upper bound
+    sql: int | None = Field(default=None, ge=0)
     stages: list[StageSpec] = Field(min_length=1)
     won: OutcomeSpec = Field(default_factory=lambda: OutcomeSpec(key="won", name="Closed Won"))
     lost: OutcomeSpec = Field(default_factory=lambda: OutcomeSpec(key="lost", name="Closed Lost"))
@@ -196,12 +217,20 @@ class PipelineSpec(BaseModel):
     @model_validator(mode="after")
     def _outcome_keys(self) -> PipelineSpec:
         """Outcome keys must not collide with open stage keys."""
-        keys = {s.key for s in self.stages}
-        for outcome in (self.won, self.lost):
-            if outcome.key in keys:
-                raise ValueError(f"outcome key {outcome.key!r} is also an open stage")
+        for stage in self.stages:
+            for kind, outcome in (("won", self.won), ("lost", self.lost)):
+                if stage.key == outcome.key:
+                    raise SpecError(
+                        f"outcome key {outcome.key!r} is also an open stage", (kind, "key")
+                    )
         if self.won.key == self.lost.key:
-            raise ValueError("won and lost need different keys")
+            raise SpecError("won and lost need different keys", ("lost", "key"))
+        if self.mql is not None and self.sql is not None and self.sql < self.mql:
+            raise SpecError(
+                f"sql ({self.sql}) is below mql ({self.mql}): a sales-qualified lead scores at "
+                "least as much as a marketing-qualified one",
+                ("sql",),
+            )
         for stage in self.stages:
             if isinstance(stage.min_score, str) and getattr(self, stage.min_score) is None:
                 raise ValueError(
