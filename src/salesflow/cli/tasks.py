@@ -79,7 +79,9 @@ def list_(
 @task_app.command()
 def done(
     ctx: typer.Context,
-    task_ids: Annotated[list[int], typer.Argument(metavar="ID", help="Follow-up ids (one or more).")],
+    task_ids: Annotated[
+        list[int], typer.Argument(metavar="ID", help="Follow-up ids (one or more).")
+    ],
     json: JsonFlag = False,
 ) -> None:
     """Mark follow-ups done (a repeating one schedules its next); one bad id changes nothing."""
@@ -107,7 +109,9 @@ def done(
 @task_app.command()
 def remove(
     ctx: typer.Context,
-    task_ids: Annotated[list[int], typer.Argument(metavar="ID", help="Follow-up ids (one or more).")],
+    task_ids: Annotated[
+        list[int], typer.Argument(metavar="ID", help="Follow-up ids (one or more).")
+    ],
     json: JsonFlag = False,
 ) -> None:
     """Remove follow-ups (the deal's history keeps them); one bad id changes nothing."""

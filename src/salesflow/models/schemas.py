@@ -177,7 +177,9 @@ class StageSpec(BaseModel):
     @classmethod
     def _not_an_outcome(cls, key: str) -> str:
         if key in OUTCOME_KEYS:
-            raise ValueError(f"{key!r} names an outcome, not an open stage: give the stage another key")
+            raise ValueError(
+                f"{key!r} names an outcome, not an open stage: give the stage another key"
+            )
         return key
 
 

@@ -62,11 +62,26 @@ def _rules(stage: Stage | None) -> list[dict[str, Any]]:
     return list(stage.on_enter or []) if stage is not None else []
 
 
+def _pair(tasks: list[tuple[int, str]], rules: list[dict[str, Any]]) -> dict[int, int]:
+    """Which rule (index) each open follow-up of a stage's playbook came from: by its text, or,
+    for one a rep reworded (its text matches no rule), the first rule left without a follow-up.
+    `tasks` are (id, text) in id order."""
+    texts = [str(rule["text"]) for rule in rules]
+    paired: dict[int, int] = {}
+    for task_id, text in tasks:
+        if text in texts and texts.index(text) not in paired.values():
+            paired[task_id] = texts.index(text)
+    free = [i for i in range(len(rules)) if i not in paired.values()]
+    for task_id, text in tasks:
+        if task_id not in paired and text not in texts and free:
+            paired[task_id] = free.pop(0)
+    return paired
+
+
 def run_on_enter(deal: Deal, stage: Stage, *, actor: str, session: Session) -> list[FollowUp]:
     """Create the stage's follow-ups for the deal, each marked as this stage's playbook, and
-    none while a copy is still open: one with the same text, or one of this stage's playbook
-    whose text a rep edited (it no longer matches any rule, so it stands for a rule left
-    without a match)."""
+    none while a copy is still open: an open follow-up with the same text, or one this stage's
+    playbook made whose text a rep has reworded since."""
     from sqlmodel import select
 
     steps = stage.on_enter or []
@@ -75,23 +90,19 @@ def run_on_enter(deal: Deal, stage: Stage, *, actor: str, session: Session) -> l
     assert deal.id is not None
     open_rows = list(
         session.exec(
-            select(FollowUp.text, FollowUp.playbook_stage_id).where(
-                FollowUp.deal_id == deal.id,
-                FollowUp.done_at.is_(None),  # type: ignore[union-attr]
-            )
+            select(FollowUp.id, FollowUp.text, FollowUp.playbook_stage_id)
+            .where(FollowUp.deal_id == deal.id, FollowUp.done_at.is_(None))  # type: ignore[union-attr]
+            .order_by(FollowUp.id)  # type: ignore[arg-type]
         )
     )
-    open_texts = {text for text, _ in open_rows}
-    rule_texts = {str(step["text"]) for step in steps}
-    edited = sum(1 for text, sid in open_rows if sid == stage.id and text not in rule_texts)
+    open_texts = {text for _, text, _ in open_rows}
+    mine = [(tid, text) for tid, text, sid in open_rows if sid == stage.id]
+    covered = set(_pair(mine, steps).values())  # type: ignore[arg-type]
     made = []
     day = today()
-    for step in steps:
+    for index, step in enumerate(steps):
         text = str(step["text"])
-        if text in open_texts:
-            continue
-        if edited:
-            edited -= 1
+        if text in open_texts or index in covered:
             continue
         task = FollowUp(
             deal_id=deal.id,
@@ -108,9 +119,7 @@ def run_on_enter(deal: Deal, stage: Stage, *, actor: str, session: Session) -> l
     return made
 
 
-def close_on_leave(
-    deal: Deal, target: Stage, *, actor: str, session: Session
-) -> ClosedPlaybook:
+def close_on_leave(deal: Deal, target: Stage, *, actor: str, session: Session) -> ClosedPlaybook:
     """The deal moves to `target`: its open playbook follow-ups of other stages end, as
     `cancelled` when `target` is an outcome (won or lost) and `superseded` otherwise. A rule
     with `keep = true` keeps its follow-up open. Each one closed goes to the change log."""
@@ -121,21 +130,23 @@ def close_on_leave(
     if not tasks:
         return ClosedPlaybook(closed_as)
     stages: dict[int, Stage | None] = {}
+    kept: set[int] = set()
+    for sid in {t.playbook_stage_id for t in tasks}:
+        assert sid is not None
+        stages[sid] = stage = session.get(Stage, sid)
+        rules = _rules(stage)
+        mine = [(t.id, t.text) for t in tasks if t.playbook_stage_id == sid]
+        kept |= {tid for tid, i in _pair(mine, rules).items() if rules[i].get("keep")}  # type: ignore[misc]
     counts: dict[str, int] = {}
     now = now_utc()
     for task in tasks:
-        sid = task.playbook_stage_id
-        assert sid is not None
-        if sid not in stages:
-            stages[sid] = session.get(Stage, sid)
-        stage = stages[sid]
-        kept = {str(r["text"]) for r in _rules(stage) if r.get("keep")}
-        if task.text in kept:
+        if task.id in kept:
             continue
         task.done_at, task.closed_as = now, closed_as
         session.add(task)
         record_change(deal.id, f"task #{task.id}", "open", closed_as, actor=actor,
                       session=session, at=now)  # fmt: skip
+        stage = stages[task.playbook_stage_id]  # type: ignore[index]
         name = stage.name if stage is not None else "?"
         counts[name] = counts.get(name, 0) + 1
     session.flush()

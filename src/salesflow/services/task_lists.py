@@ -42,7 +42,8 @@ WHERE f.done_at IS NULL AND d.status <> 'lost' AND f.due <= :through
 
 def _views(rows: list[tuple[Any, ...]], day: date) -> list[TaskView]:
     views = []
-    for tid, deal_id, title, company, stage, text, due, owner, repeat, done, value, cur, how in rows:
+    for row in rows:
+        tid, deal_id, title, company, stage, text, due, owner, repeat, done, value, cur, how = row
         due_day = as_date(due)
         assert due_day is not None
         done_at = as_datetime(done)
