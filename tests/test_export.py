@@ -39,11 +39,11 @@ def busy(cli, set_now, tmp_path):
     ok(cli("advance", "1", "--to", "demo", "--force"))
     ok(cli("edit", "1", "--value", "15000", "--close-by", "2026-12-20", "--owner", "ben"))
     ok(cli("log", "1", "call", "Discovery call", "--outcome", "budget confirmed"))
-    ok(cli("task", "add", "1", "Send the deck", "--due", "2026-11-07"))
+    deck = ok(cli("task", "add", "1", "Send the deck", "--due", "2026-11-07", "--json")).json()
     ok(cli("task", "add", "1", "Weekly check-in", "--due", "2026-11-10", "--repeat", "weekly"))
     set_now("2026-11-09T09:00")
     ok(cli("advance", "1", "--to", "contacted", "--note", "champion left"))
-    ok(cli("task", "done", "1"))
+    ok(cli("task", "done", str(deck["id"])))
     ok(cli("advance", "Globex", "--to", "pilot"))
     set_now("2026-11-20T16:00")
     ok(cli("won", "Acme", "--amount", "14000", "--note", "signed"))
@@ -67,8 +67,10 @@ def test_json_round_trip_is_identical(busy, tmp_path, monkeypatch):
     assert [(m["from"], m["to"]) for m in acme["history"]] == [
         (None, "prospect"), ("prospect", "contacted"), ("contacted", "demo"),
         ("demo", "contacted"), ("contacted", "won")]  # fmt: skip
-    # the change log: the edit's fields, then the follow-up finished (who finished it)
-    assert [c["field"] for c in acme["changes"]] == ["value", "owner", "close_by", "task #1"]
+    # the change log: playbook follow-ups closed by each move, the edit's fields, the follow-up
+    # finished, and the stage's follow-up the win cancelled
+    assert [c["field"] for c in acme["changes"]] == [
+        "task #1", "task #3", "value", "owner", "close_by", "task #4", "task #5", "task #7"]  # fmt: skip
     assert acme["outcomes"][0]["amount"] == "14000.00"
     assert data["deals"][3]["upsell_of_id"] == 1
     assert len(data["tasks"]) >= 3
@@ -168,7 +170,7 @@ def test_csv_neutralises_formulas(busy):
     assert companies[1][:5] == ["1", "Acme", "Software", "120", "US"]
     tasks = rows_of(ok(busy("export", "csv", "--what", "tasks")).stdout)
     assert tasks[0] == ["id", "deal_id", "deal", "text", "due", "owner", "repeat", "done_at",
-                        "created", "created_by"]  # fmt: skip
+                        "created", "created_by", "closed_as"]  # fmt: skip
 
 
 def test_csv_all_writes_a_folder_and_reimports(busy, tmp_path, monkeypatch):

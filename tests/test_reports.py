@@ -3,7 +3,8 @@
 The history (times UTC, reports run at 2026-03-02 09:00). Pipeline `sales`, USD and owner ana
 unless said; `+Nd` is the length of the stay that the move ends. Playbook follow-ups are made by
 every stage entered (prospect +2d, contacted +3d, qualified +2d, demo +1d, proposal +3d, won +2d
-and +30d), never twice while one with the same text is open; none is ever done here.
+and +30d), never twice while one with the same text is open, and closed (superseded or
+cancelled) when the deal leaves the stage; none is ever done here.
 
   #1 Alpha     10,000  Alpha Co   prospect 01-05 → contacted 01-08 (+3d) → qualified 01-15 (+7d)
                                   → demo 01-20 (+5d) → proposal 01-29 (+9d) → won 02-10 (+12d)
@@ -51,7 +52,7 @@ HISTORY: list[tuple[str, tuple[str, ...]]] = [
     ("2026-02-10T09:00", ("won", "1", "--amount", "9,500", "--on", "2026-02-09")),
     ("2026-01-06T09:00", ("lead", "add", "Bravo", "--company", "Bravo Co", "--value", "4000")),
     ("2026-01-07T09:00", ("advance", "2")),
-    ("2026-01-12T09:00", ("advance", "2", "--to", "demo")),
+    ("2026-01-12T09:00", ("advance", "2", "--to", "demo", "--force")),
     ("2026-01-26T09:00", ("lost", "2", "--reason", "price", "--competitor", "Corvex")),
     ("2026-01-10T09:00", ("lead", "add", "Charlie", "--company", "Alpha Co", "--value", "6k")),
     ("2026-01-12T09:00", ("advance", "3")),
@@ -78,7 +79,7 @@ HISTORY: list[tuple[str, tuple[str, ...]]] = [
     ("2026-01-19T09:00", ("advance", "7")),
     ("2026-02-20T09:00", ("won", "7")),
     ("2026-02-10T09:00", ("lead", "add", "Hotel", "--value", "5000", "--close-by", "2026-04-15")),
-    ("2026-02-12T09:00", ("advance", "8", "--to", "demo")),
+    ("2026-02-12T09:00", ("advance", "8", "--to", "demo", "--force")),
     ("2026-02-20T09:00", ("advance", "8", "--force")),
     ("2026-02-15T09:00", ("lead", "add", "India", "--value", "1200", "--owner", "ben",
                           "--close-by", "2026-03-10")),
@@ -283,17 +284,17 @@ def test_cycle_counts_local_days(cli: Callable[..., Any], set_now: Callable[[str
 # ana: open #4 #8 #10 #11; won #1 #3 (15,500; cycles 35, 41 → 38); lost #2 #6. ben: won #9,
 # lost #5. Activities by who logged them: ana a call and a note (on the EUR deal: touches count
 # in any currency), ben a meeting and a call on ana's deal; the email_opened event is nobody's.
-# Overdue (open follow-ups due before 03-02, deals not lost): ana #1 6 (07, 11, 17, 21 Jan, 1 and
-# 12 Feb; kick-off follow-up of the win 12 Feb; the +30d one is due in March), #3 5 (the second
-# stays in contacted, qualified and demo add none: the first ones are still open), #4 2, #7 3,
-# #8 3, #10 1, #11 2 = 22; ben #9 2 (#5 is lost).
+# Overdue (open follow-ups due before 03-02, deals not lost): a playbook follow-up is closed
+# (superseded, or cancelled at the close) when its deal leaves the stage, so each open deal has
+# only its current stage's, and a won deal its kick-off follow-up (the +30d one is due in March):
+# ana 7, ben 1 (#5 is lost). The morning list agrees (checked below).
 REPS = header("reps") | {
     "as_of": "2026-03-02",
     "reps": [
         {"owner": "ana", "open": 4, "won": 2, "lost": 2, "win_rate": 0.5, "won_value": "15500.00",
-         "median_cycle_days": 38.0, "activities": 2, "overdue": 22},
+         "median_cycle_days": 38.0, "activities": 2, "overdue": 7},
         {"owner": "ben", "open": 0, "won": 1, "lost": 1, "win_rate": 0.5, "won_value": "1200.00",
-         "median_cycle_days": 10.0, "activities": 2, "overdue": 2},
+         "median_cycle_days": 10.0, "activities": 2, "overdue": 1},
     ],
 }  # fmt: skip
 
@@ -323,8 +324,8 @@ def test_reps_csv(cli: Callable[..., Any]) -> None:
     run = cli("report", "reps", "--csv")
     assert run.stdout.splitlines() == [
         "owner,open,won,lost,win_rate,won_value,median_cycle_days,activities,overdue",
-        "ana,4,2,2,0.5,15500.00,38.0,2,22",
-        "ben,0,1,1,0.5,1200.00,10.0,2,2",
+        "ana,4,2,2,0.5,15500.00,38.0,2,7",
+        "ben,0,1,1,0.5,1200.00,10.0,2,1",
     ]
 
 

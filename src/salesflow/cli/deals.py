@@ -20,7 +20,10 @@ Opt = typer.Option
 DealArg = Annotated[str, typer.Argument(help="Deal id (42, #42) or a piece of its title/company.")]
 
 
-def _print_card(ctx: typer.Context, deal_id: int, json: bool, message: str | None) -> None:
+def _print_card(
+    ctx: typer.Context, deal_id: int, json: bool, message: str | None, also: str | None = None
+) -> None:
+    """The card as JSON, or `message` (then `also`, when given), or the whole card."""
     from salesflow.render.deals import deal_json, show_card
     from salesflow.services.deal_card import deal_card
 
@@ -32,6 +35,8 @@ def _print_card(ctx: typer.Context, deal_id: int, json: bool, message: str | Non
         out.json(deal_json(card))
     elif message:
         out.line(message.format(card=card))
+        if also:
+            out.line(also)
     else:
         show_card(out, card)
 
@@ -102,7 +107,7 @@ def advance(
     ] = None,
     note: Annotated[str | None, Opt("--note", help="Why.")] = None,
     force: Annotated[
-        bool, Opt("--force", help="Override the target stage's gates (recorded).")
+        bool, Opt("--force", help="Override the gates of the stages entered (recorded).")
     ] = False,
     json: JsonFlag = False,
 ) -> None:
@@ -111,9 +116,10 @@ def advance(
 
     app_ctx = state(ctx)
     with app_ctx.write() as session:
-        deal_id = advance_deal(deal, to=to, note=note, force=force, actor=app_ctx.actor,
+        moved = advance_deal(deal, to=to, note=note, force=force, actor=app_ctx.actor,
                                session=session)  # fmt: skip
-    _print_card(ctx, deal_id, json, "#{card.id} {card.title} → {card.stage_name}")
+    _print_card(ctx, moved.deal_id, json, "#{card.id} {card.title} → {card.stage_name}",
+                moved.closed.sentence())  # fmt: skip
 
 
 @app.command()
@@ -134,9 +140,10 @@ def won(
     app_ctx = state(ctx)
     amount_value, day = parse_money_option(amount), parse_day(on)
     with app_ctx.write() as session:
-        deal_id = win_deal(deal, amount=amount_value, on=day, note=note, actor=app_ctx.actor,
+        moved = win_deal(deal, amount=amount_value, on=day, note=note, actor=app_ctx.actor,
                            session=session, handoff=handoff)  # fmt: skip
-    _print_card(ctx, deal_id, json, "Won #{card.id} {card.title}. Nice.")
+    _print_card(ctx, moved.deal_id, json, "Won #{card.id} {card.title}. Nice.",
+                moved.closed.sentence())  # fmt: skip
 
 
 @app.command()
@@ -157,9 +164,10 @@ def lost(
     app_ctx = state(ctx)
     day = parse_day(on)
     with app_ctx.write() as session:
-        deal_id = lose_deal(deal, reason=reason, competitor=competitor, note=note, on=day,
+        moved = lose_deal(deal, reason=reason, competitor=competitor, note=note, on=day,
                             actor=app_ctx.actor, session=session)  # fmt: skip
-    _print_card(ctx, deal_id, json, "Lost #{card.id} {card.title} ({card.close.reason}).")
+    _print_card(ctx, moved.deal_id, json, "Lost #{card.id} {card.title} ({card.close.reason}).",
+                moved.closed.sentence())  # fmt: skip
 
 
 @app.command()
@@ -177,5 +185,6 @@ def reopen(
 
     app_ctx = state(ctx)
     with app_ctx.write() as session:
-        deal_id = reopen_deal(deal, to=to, note=note, actor=app_ctx.actor, session=session)
-    _print_card(ctx, deal_id, json, "Reopened #{card.id} {card.title} in {card.stage_name}.")
+        moved = reopen_deal(deal, to=to, note=note, actor=app_ctx.actor, session=session)
+    _print_card(ctx, moved.deal_id, json, "Reopened #{card.id} {card.title} in {card.stage_name}.",
+                moved.closed.sentence())  # fmt: skip

@@ -71,9 +71,12 @@ def ics(
         sys.stdout.flush()
         return
     write_atomically(file, data)
-    done = sum(1 for t in tasks if t.done_at is not None)
+    done = sum(1 for t in tasks if t.closed_as == "done")
+    closed = sum(1 for t in tasks if t.done_at is not None) - done
+    dropped = f", {closed} closed by their stage's playbook" if closed else ""
     app_ctx.output().line(
-        f"Wrote {len(tasks) - done} open and {done} recently done follow-ups to {file}."
+        f"Wrote {len(tasks) - done - closed} open and {done} recently done follow-ups{dropped} "
+        f"to {file}."
     )
 
 

@@ -44,6 +44,9 @@ def add(
     ] = None,
     owner: Annotated[str | None, Opt("--owner", help="Owning rep (default: you).")] = None,
     close_by: Annotated[str | None, Opt("--close-by", help="Expected close date.")] = None,
+    created: Annotated[
+        str | None, Opt("--created", help="When the deal started, if before today.", metavar="DATE")
+    ] = None,
     pipeline: Annotated[
         str | None, Opt("--pipeline", help="Pipeline (default: the default).")
     ] = None,
@@ -78,6 +81,7 @@ def add(
         currency=code,
         owner=owner or app_ctx.actor,
         close_by=parse_day(close_by),
+        created_on=parse_day(created),
         industry=industry,
         employees=employees,
         country=country,

@@ -1,4 +1,4 @@
-"""Follow-ups: `task add | list | done | edit` and the morning list, `due-today`."""
+"""Follow-ups: `task add | list | done | edit | remove` and the morning list, `due-today`."""
 
 from __future__ import annotations
 
@@ -73,31 +73,60 @@ def list_(
     elif csv:
         out.csv(TASK_COLUMNS, task_rows(tasks))
     else:
-        show_tasks(out, tasks, empty="No open follow-ups.")
+        show_tasks(out, tasks, empty="No open follow-ups.", done=all_)
 
 
 @task_app.command()
 def done(
     ctx: typer.Context,
-    task_id: Annotated[int, typer.Argument(metavar="ID", help="Follow-up id.")],
+    task_ids: Annotated[
+        list[int], typer.Argument(metavar="ID", help="Follow-up ids (one or more).")
+    ],
     json: JsonFlag = False,
 ) -> None:
-    """Mark a follow-up done (a repeating one schedules its next)."""
+    """Mark follow-ups done (a repeating one schedules its next); one bad id changes nothing."""
     from salesflow.render.formats import day_json, when_json
-    from salesflow.services.followups import finish_task
+    from salesflow.services.followups import finish_tasks
 
     app_ctx = state(ctx)
     with app_ctx.write() as session:
-        row, following = finish_task(task_id, actor=app_ctx.actor, session=session)
+        finished = finish_tasks(task_ids, actor=app_ctx.actor, session=session)
     out = app_ctx.output()
     if json:
-        out.json({"id": row.id, "done_at": when_json(row.done_at),
+        items = [{"id": row.id, "done_at": when_json(row.done_at),
                   "next": None if following is None else
-                  {"id": following.id, "due": day_json(following.due)}})  # fmt: skip
+                  {"id": following.id, "due": day_json(following.due)}}
+                 for row, following in finished]  # fmt: skip
+        out.json(items[0] if len(items) == 1 else {"tasks": items})
         return
-    out.line(f"Done: {row.text}")
-    if following is not None:
-        out.line(f"Next one ({following.repeat}) is follow-up {following.id}, due {following.due}.")
+    for row, following in finished:
+        out.line(f"Done: {row.text}")
+        if following is not None:
+            out.line(f"Next one ({following.repeat}) is follow-up {following.id}, "
+                     f"due {following.due}.")  # fmt: skip
+
+
+@task_app.command()
+def remove(
+    ctx: typer.Context,
+    task_ids: Annotated[
+        list[int], typer.Argument(metavar="ID", help="Follow-up ids (one or more).")
+    ],
+    json: JsonFlag = False,
+) -> None:
+    """Remove follow-ups (the deal's history keeps them); one bad id changes nothing."""
+    from salesflow.services.followups import remove_tasks
+
+    app_ctx = state(ctx)
+    with app_ctx.write() as session:
+        removed = remove_tasks(task_ids, actor=app_ctx.actor, session=session)
+    out = app_ctx.output()
+    if json:
+        out.json({"removed": [{"id": row.id, "deal_id": row.deal_id, "text": row.text}
+                              for row in removed]})  # fmt: skip
+        return
+    for row in removed:
+        out.line(f"Removed follow-up {row.id} on deal #{row.deal_id}: {row.text}")
 
 
 @task_app.command()

@@ -14,6 +14,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     field_validator,
     model_validator,
@@ -33,6 +34,7 @@ Key = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
 ]
 REPEATS = inputs.REPEATS
+OUTCOME_KEYS = ("won", "lost")  # what `advance --to won` reads as an outcome: no open stage
 
 
 class LeadCreate(BaseModel):
@@ -51,6 +53,7 @@ class LeadCreate(BaseModel):
     currency: Currency
     owner: RepName
     close_by: date | None = None
+    created_on: date | None = None  # a deal that started before today (`lead add --created`)
     industry: Text | None = None
     employees: int | None = Field(default=None, ge=0)
     country: Text | None = None
@@ -81,14 +84,25 @@ class FollowUpCreate(BaseModel):
     repeat: Repeat | None = None
 
 
+class SpecError(ValueError):
+    """A file's validation error that names the field it is about, so the message can give the
+    line (a whole-file check would otherwise point at no line)."""
+
+    def __init__(self, message: str, loc: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
 class PlaybookStep(BaseModel):
-    """An `on_enter` rule: a follow-up created when a deal enters the stage."""
+    """An `on_enter` rule: a follow-up created when a deal enters the stage. It is closed when
+    the deal leaves the stage, unless `keep` is true."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     text: Text
     due: str = "+0d"
     owner: RepName | None = None
+    keep: StrictBool | None = None
 
     @field_validator("due")
     @classmethod
@@ -129,6 +143,15 @@ class StageSpec(BaseModel):
     # pipeline without those keys, by probability: 0.70 and up commit, 0.45 and up best case)
     forecast: Literal["commit", "best_case", "pipeline"] | None = None
 
+    @field_validator("key")
+    @classmethod
+    def _not_an_outcome(cls, key: str) -> str:
+        if key in OUTCOME_KEYS:
+            raise ValueError(
+                f"{key!r} names an outcome, not an open stage: give the stage another key"
+            )
+        return key
+
 
 class OutcomeSpec(BaseModel):
     """The won or lost outcome of a pipeline file."""
@@ -147,8 +170,8 @@ class PipelineSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: Key
-    mql: int | None = None
-    sql: int | None = None
+    mql: int | None = Field(default=None, ge=0)  # scores are sums of points: no upper bound
+    sql: int | None = Field(default=None, ge=0)
     stages: list[StageSpec] = Field(min_length=1)
     won: OutcomeSpec = Field(default_factory=lambda: OutcomeSpec(key="won", name="Closed Won"))
     lost: OutcomeSpec = Field(default_factory=lambda: OutcomeSpec(key="lost", name="Closed Lost"))
@@ -166,12 +189,20 @@ class PipelineSpec(BaseModel):
     @model_validator(mode="after")
     def _outcome_keys(self) -> PipelineSpec:
         """Outcome keys must not collide with open stage keys."""
-        keys = {s.key for s in self.stages}
-        for outcome in (self.won, self.lost):
-            if outcome.key in keys:
-                raise ValueError(f"outcome key {outcome.key!r} is also an open stage")
+        for stage in self.stages:
+            for kind, outcome in (("won", self.won), ("lost", self.lost)):
+                if stage.key == outcome.key:
+                    raise SpecError(
+                        f"outcome key {outcome.key!r} is also an open stage", (kind, "key")
+                    )
         if self.won.key == self.lost.key:
-            raise ValueError("won and lost need different keys")
+            raise SpecError("won and lost need different keys", ("lost", "key"))
+        if self.mql is not None and self.sql is not None and self.sql < self.mql:
+            raise SpecError(
+                f"sql ({self.sql}) is below mql ({self.mql}): a sales-qualified lead scores at "
+                "least as much as a marketing-qualified one",
+                ("sql",),
+            )
         for stage in self.stages:
             if isinstance(stage.min_score, str) and getattr(self, stage.min_score) is None:
                 raise ValueError(

@@ -30,7 +30,14 @@ def show_history(out: Output, history: DealHistory) -> None:
         what = e.kind if e.kind in ("created", "won", "lost", "reopened") else e.field or e.kind
         if e.kind == "activity":
             what = f"{e.field} logged"
-        elif e.kind in ("task added", "task done", "regression", "feedback"):
+        elif e.kind in (
+            "task added",
+            "task done",
+            "task superseded",
+            "task cancelled",
+            "regression",
+            "feedback",
+        ):
             what = e.kind
         change = e.new or ""
         if e.old is not None or e.kind in ("field", "stage", "regression", "won", "lost",

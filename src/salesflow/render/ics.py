@@ -52,6 +52,8 @@ def calendar_bytes(tasks: list[TaskView], *, stamp: datetime, name: str) -> byte
         todo.add("categories", ["salesflow", task.stage])
         if task.done_at is None:
             todo.add("status", "NEEDS-ACTION")
+        elif task.closed_as in ("superseded", "cancelled"):  # closed by its playbook, not done
+            todo.add("status", "CANCELLED")
         else:
             todo.add("status", "COMPLETED")
             todo.add("completed", task.done_at.replace(tzinfo=UTC))

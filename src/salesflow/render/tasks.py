@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from salesflow.services.views import DueToday, TaskView
 
 TASK_COLUMNS = ["id", "deal_id", "deal", "company", "stage", "text", "due", "overdue_days",
-                "owner", "repeat", "done_at", "value", "currency"]  # fmt: skip
+                "owner", "repeat", "done_at", "value", "currency", "closed_as"]  # fmt: skip
 
 
 def task_json(task: TaskView) -> dict[str, Any]:
@@ -28,6 +28,7 @@ def task_json(task: TaskView) -> dict[str, Any]:
         "owner": task.owner,
         "repeat": task.repeat,
         "done_at": when_json(task.done_at),
+        "closed_as": task.closed_as,
         "value": money_json(task.value_minor, task.currency),
         "currency": task.currency,
     }
@@ -38,11 +39,24 @@ def task_rows(tasks: list[TaskView]) -> list[list[Any]]:
     return [[task_json(t)[c] for c in TASK_COLUMNS] for t in tasks]
 
 
-def show_tasks(out: Output, tasks: list[TaskView], *, empty: str) -> None:
-    """A table of follow-ups, overdue ones highlighted."""
+def done_cell(task: TaskView) -> str:
+    """When a follow-up was done (its local date), or how it ended otherwise; empty while open."""
+    if task.done_at is None:
+        return ""
+    if task.closed_as in ("superseded", "cancelled"):
+        return task.closed_as
+    from salesflow.clock import to_local
+
+    return to_local(task.done_at).date().isoformat()
+
+
+def show_tasks(out: Output, tasks: list[TaskView], *, empty: str, done: bool = False) -> None:
+    """A table of follow-ups, overdue ones highlighted; `done` adds a column saying when (or how)
+    each closed one ended."""
     if not tasks:
         out.line(empty)
         return
+    extra = [Column("done", priority=6)] if done else []
     out.table(
         [
             Column("id", True, priority=9),
@@ -54,6 +68,7 @@ def show_tasks(out: Output, tasks: list[TaskView], *, empty: str) -> None:
             Column("stage", priority=2),
             Column("value", True, priority=4),
             Column("owner", priority=3),
+            *extra,
         ],  # on a narrow terminal the lowest priorities go first
         [
             [
@@ -66,6 +81,7 @@ def show_tasks(out: Output, tasks: list[TaskView], *, empty: str) -> None:
                 t.stage,
                 money_screen(t.value_minor, t.currency),
                 t.owner,
+                *([done_cell(t)] if done else []),
             ]  # fmt: skip
             for t in tasks
         ],

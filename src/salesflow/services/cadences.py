@@ -261,11 +261,11 @@ def _stop(
     cadence = session.get(Cadence, run.cadence_id)
     name = cadence.name if cadence else "?"
     assert deal.id is not None
+    from salesflow.services.followups import remove_task
+
     for task in open_tasks:  # the rows go; the log keeps that they were there, and why
-        record_change(deal.id, f"task #{task.id}", f"{task.text} (due {task.due.isoformat()})",
-                      f"removed: cadence {name} stopped", actor=actor, session=session,
-                      at=run.stopped_at)  # fmt: skip
-        session.delete(task)
+        remove_task(task, f"cadence {name} stopped", actor=actor, session=session,
+                    at=run.stopped_at)  # fmt: skip
     record_change(deal.id, "cadence", name, f"stopped: {reason}", actor=actor, session=session,
                   at=run.stopped_at)  # fmt: skip
     session.add(run)

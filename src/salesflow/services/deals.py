@@ -95,6 +95,7 @@ def add_lead(
     assert chosen.id is not None
     first = stages_of(chosen.id, session=session)[0]
     now = now_utc()
+    started = _started_at(lead.created_on, now)
     company = _company(lead, now, session=session)
     repeats = _open_deal_like(lead.title, company, session=session)
     contact = _contact(lead, company, now, session=session)
@@ -110,14 +111,14 @@ def add_lead(
         pipeline_id=chosen.id,
         stage_id=first.id,  # type: ignore[arg-type]
         status="open",
-        created_at=now,
+        created_at=started,
         updated_at=now,
         upsell_of_id=base.id if base else None,
     )
     session.add(deal)
     session.flush()
     assert deal.id is not None
-    session.add(StageMove(deal_id=deal.id, to_stage_id=first.id, at=now, by=actor))  # type: ignore[arg-type]
+    session.add(StageMove(deal_id=deal.id, to_stage_id=first.id, at=started, by=actor))  # type: ignore[arg-type]
     run_on_enter(deal, first, actor=actor, session=session)
     return NewLead(deal.id, repeats)
 
@@ -136,6 +137,18 @@ def _open_deal_like(title: str, company: Company | None, *, session: Session) ->
     if found is None or found.id is None:
         return None
     return OpenDeal(found.id, found.title, company.name if company else None)
+
+
+def _started_at(day: date | None, now: datetime) -> datetime:
+    """When a new deal started: now, or the start of an earlier local day (as an import reads a
+    bare `created` date); a day after today is refused."""
+    from salesflow.clock import start_of_day_utc, today
+
+    if day is None or day == today():
+        return now
+    if day > today():
+        raise InvalidInput(f"created {day} is in the future", hint="a deal starts today or earlier")
+    return start_of_day_utc(day)
 
 
 def _company(lead: LeadCreate, now: datetime, *, session: Session) -> Company | None:

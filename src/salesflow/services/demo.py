@@ -473,7 +473,7 @@ class _Demo:
                 recent = due >= self.day - timedelta(days=14)
                 done = due < self.day and (not recent or rng.random() < 0.5)
                 done_at = self.done_time(due, at) if done else None
-                self.follow_up(deal_id, owner, text, due, at, done_at)
+                self.follow_up(deal_id, owner, text, due, at, done_at, playbook=self.won.id)
         else:
             where = from_step.position
             reason = _LOST["early" if where < 2 else "late" if where >= 4 else "mid"].pick(rng)
@@ -496,7 +496,8 @@ class _Demo:
             if self.rng.random() < 0.7:
                 done_at = entered + (left - entered) * self.rng.uniform(0.2, 0.9)
                 due = (entered + self.shift).date() + timedelta(days=days)
-                self.follow_up(deal_id, owner, text, due, entered, done_at.replace(microsecond=0))
+                self.follow_up(deal_id, owner, text, due, entered, done_at.replace(microsecond=0),
+                               playbook=step.id)  # fmt: skip
 
     def open_follow_ups(self, deal_id: int, owner: str, step: _Step, entered: datetime) -> None:
         """Up to two open follow-ups on an open deal: some overdue, some due today, most ahead."""
@@ -514,8 +515,9 @@ class _Demo:
                 due = self.day + timedelta(days=_int(rng, 1, 21))
             made = entered if n == 0 else entered + (self.now - entered) * rng.random()
             repeat = "weekly" if n == 1 and rng.random() < 0.08 else None
+            playbook = step.id if any(text == t for t, _ in step.playbook) else None
             self.follow_up(deal_id, owner, text, max(due, entered_day),
-                           made.replace(microsecond=0), None, repeat)  # fmt: skip
+                           made.replace(microsecond=0), None, repeat, playbook)  # fmt: skip
 
     def follow_up(
         self,
@@ -526,11 +528,15 @@ class _Demo:
         made: datetime,
         done_at: datetime | None,
         repeat: str | None = None,
+        playbook: int | None = None,
     ) -> None:
+        """One follow-up row; `playbook` is the stage whose `on_enter` made it (as
+        `playbooks.run_on_enter` marks it)."""
         self.rows.follow_ups.append({
             "id": self.take_id(FollowUp), "deal_id": deal_id, "text": text, "due": due,
             "owner": owner, "repeat": repeat, "done_at": done_at, "created_at": made,
-            "created_by": owner,
+            "created_by": owner, "playbook_stage_id": playbook,
+            "closed_as": None if done_at is None else "done",
         })  # fmt: skip
 
     # --- time -------------------------------------------------------------------------------

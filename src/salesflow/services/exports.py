@@ -32,6 +32,7 @@ from salesflow.models import (
     StageMove,
 )
 from salesflow.parsing.money import money_text
+from salesflow.services.views.deals import closed_as
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -49,7 +50,7 @@ CSV_COLUMNS = {
                  "created"],
     "companies": ["id", "name", "industry", "employees", "country", "created"],
     "tasks": ["id", "deal_id", "deal", "text", "due", "owner", "repeat", "done_at", "created",
-              "created_by"],
+              "created_by", "closed_as"],
 }  # fmt: skip
 
 
@@ -238,6 +239,7 @@ def tasks(*, session: Session) -> Iterator[dict[str, Any]]:
     for f in _rows(session, query):
         yield {"id": f.id, "deal_id": f.deal_id, "deal": f.deal, "text": f.text, "due": day(f.due),
                "owner": f.owner, "repeat": f.repeat, "done_at": when(f.done_at),
+               "closed_as": closed_as(f.done_at, f.closed_as),
                "created_at": when(f.created_at), "created_by": f.created_by}  # fmt: skip
 
 

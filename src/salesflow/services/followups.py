@@ -1,9 +1,13 @@
-"""Follow-ups: add, finish (scheduling the next of a repeating one) and edit. Reading them (the
-morning list, task list, agenda, calendar) is `task_lists`, on the light read path."""
+"""Follow-ups: add, finish (scheduling the next of a repeating one), edit and remove. Reading them
+(the morning list, task list, agenda, calendar) is `task_lists`, on the light read path.
+
+A follow-up ends one of three ways (`closed_as`): `done` by a rep, `superseded` or `cancelled`
+by its stage's playbook (`playbooks`). A removed one is deleted, and the deal's change log keeps
+what it was, who removed it and why (as a stopped cadence does for its steps)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from salesflow.clock import now_utc
@@ -56,12 +60,40 @@ def _get(task_id: int, *, session: Session) -> FollowUp:
     return row
 
 
+def _get_all(task_ids: list[int], *, session: Session) -> list[FollowUp]:
+    """The follow-ups, in the order given; one unknown id refuses them all (nothing changes)."""
+    if not task_ids:
+        raise InvalidInput("give at least one follow-up id")
+    if len(set(task_ids)) != len(task_ids):
+        twice = next(t for t in task_ids if task_ids.count(t) > 1)
+        raise InvalidInput(f"follow-up #{twice} is given twice")
+    return [_get(task_id, session=session) for task_id in task_ids]
+
+
+def finish_tasks(
+    task_ids: list[int], *, actor: str, session: Session
+) -> list[tuple[FollowUp, FollowUp | None]]:
+    """Mark several follow-ups done, all or none: an unknown or finished one refuses them all."""
+    rows = _get_all(task_ids, session=session)
+    for row in rows:
+        _check_open(row)
+    return [finish_task(row.id, actor=actor, session=session) for row in rows]  # type: ignore[arg-type]
+
+
+def _check_open(row: FollowUp) -> None:
+    if row.done_at is not None:
+        how = row.closed_as or "done"
+        hint = None
+        if how != "done":
+            hint = "its deal left the playbook's stage; `salesflow task add` makes a new one"
+        raise InvalidInput(f"follow-up #{row.id} is already {how}", hint=hint)
+
+
 def finish_task(task_id: int, *, actor: str, session: Session) -> tuple[FollowUp, FollowUp | None]:
     """Mark a follow-up done; a repeating one gets its next occurrence. Returns (done, next)."""
     row = _get(task_id, session=session)
-    if row.done_at is not None:
-        raise InvalidInput(f"follow-up #{task_id} is already done")
-    row.done_at = now_utc()
+    _check_open(row)
+    row.done_at, row.closed_as = now_utc(), "done"
     session.add(row)
     record_change(row.deal_id, f"task #{task_id}", "open", "done", actor=actor, session=session,
                   at=row.done_at)  # fmt: skip
@@ -116,3 +148,21 @@ def edit_task(
     session.add(row)
     session.flush()
     return row
+
+
+def remove_task(
+    row: FollowUp, why: str, *, actor: str, session: Session, at: datetime | None = None
+) -> None:
+    """Delete a follow-up; the deal's change log keeps its text and due day, and why it went."""
+    record_change(row.deal_id, f"task #{row.id}", f"{row.text} (due {row.due.isoformat()})",
+                  f"removed: {why}", actor=actor, session=session, at=at or now_utc())  # fmt: skip
+    session.delete(row)
+
+
+def remove_tasks(task_ids: list[int], *, actor: str, session: Session) -> list[FollowUp]:
+    """Remove follow-ups by hand, all or none (one unknown id refuses them all)."""
+    rows = _get_all(task_ids, session=session)
+    for row in rows:
+        remove_task(row, "by hand", actor=actor, session=session)
+    session.flush()
+    return rows

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 # the order of events recorded at the same moment: how they happened
 _ORDER = {"created": 0, "field": 1, "quote": 2, "stage": 3, "regression": 3, "won": 3, "lost": 3,
           "reopened": 3, "cadence": 4, "task added": 4, "task edited": 5, "task removed": 5,
-          "activity": 6, "task done": 7, "feedback": 8}  # fmt: skip
+          "activity": 6, "task done": 7, "task superseded": 7, "task cancelled": 7,
+          "feedback": 8}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class HistoryEvent:
     at: datetime
     by: str
     kind: str  # created, stage, regression, won, lost, reopened, field, activity, quote, cadence,
-    # task added / done / edited / removed, feedback
+    # task added / done / superseded / cancelled / edited / removed, feedback
     field: str | None
     old: str | None
     new: str | None
@@ -88,7 +89,7 @@ def deal_history(ref: str, *, session: Session) -> DealHistory:
     finished: dict[str, DealChange] = {}  # "task #N" → who finished it (older rows: none)
     edits: dict[str, list[DealChange]] = {}  # "task #N text" → its changes, oldest first
     for c in session.exec(_of(DealChange, deal.id)):
-        if c.field.startswith("task #") and " " not in c.field[6:] and c.new == "done":
+        if c.field.startswith("task #") and " " not in c.field[6:] and c.old == "open":
             finished[c.field] = c
             continue
         if c.field.startswith("task #"):
@@ -113,12 +114,15 @@ def deal_history(ref: str, *, session: Session) -> DealHistory:
                                    f"{text} (due {due})", None))  # fmt: skip
         if t.done_at is not None:
             done = finished.get(f"task #{t.id}")
-            events.append(HistoryEvent(t.done_at, done.by if done else t.owner, "task done",
+            # a playbook closes its follow-ups when the deal leaves the stage: not done by anyone
+            how = t.closed_as if t.closed_as in ("superseded", "cancelled") else "done"
+            events.append(HistoryEvent(t.done_at, done.by if done else t.owner, f"task {how}",
                                        "task", None, as_of(t, "text", t.text, t.done_at),
                                        None))  # fmt: skip
     # a stopped cadence deletes its open follow-ups; they were added when it started
     starts = [e for e in events if e.kind == "cadence" and e.old is None]
-    for removed in [e for e in events if e.kind == "task removed" and e.old]:
+    for removed in [e for e in events if e.kind == "task removed" and e.old
+                    and (e.new or "").startswith("removed: cadence")]:  # fmt: skip
         start = next((s for s in reversed(starts) if s.at <= removed.at), None)
         if start is not None:
             events.append(HistoryEvent(start.at, start.by, "task added", "task", None,

@@ -1,16 +1,18 @@
 """Stage moves: advance (with gates and regressions), won, lost and reopen.
 
 Every move appends a `StageMove` (the immutable history the funnel is computed from), bumps the
-deal's version, and runs the target stage's playbook.
+deal's version, closes the open playbook follow-ups of the stage it leaves (`playbooks`) and runs
+the target stage's playbook. A move returns `Moved`: the deal and what the playbook closed.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from salesflow.clock import now_utc, today
+from salesflow.clock import now_utc, to_local, today
 from salesflow.config import load_config
 from salesflow.errors import InvalidInput, InvalidMove
 from salesflow.models import CloseOutcome, Deal, Stage, StageMove
@@ -19,10 +21,18 @@ from salesflow.services import cadences
 from salesflow.services.deals import resolve_deal
 from salesflow.services.lookups import find_stage
 from salesflow.services.pipelines import stages_of
-from salesflow.services.playbooks import run_on_enter
+from salesflow.services.playbooks import ClosedPlaybook, close_on_leave, run_on_enter
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A deal moved: its id, and the playbook follow-ups the move closed."""
+
+    deal_id: int
+    closed: ClosedPlaybook
 
 
 def _closed_error(deal: Deal) -> InvalidMove:
@@ -32,14 +42,13 @@ def _closed_error(deal: Deal) -> InvalidMove:
     )
 
 
-def gate_failures(deal: Deal, stage: Stage, *, session: Session) -> list[str]:
-    """Why the deal may not enter `stage`; empty when every gate passes."""
-    from salesflow.db.reader import reader_for
-    from salesflow.services.scoring import score_of
-
+def gate_failures(
+    deal: Deal, stage: Stage, *, session: Session, score: int | None = None
+) -> list[str]:
+    """Why the deal may not enter `stage`; empty when every gate passes (`score`: known already)."""
     failures = []
     if stage.min_score is not None:
-        score = score_of(deal.id, reader=reader_for(session)).score  # type: ignore[arg-type]
+        score = _score(deal, session=session) if score is None else score
         if score < stage.min_score:
             failures.append(f"score {score} is below the gate's minimum {stage.min_score}")
     if stage.requires_quote:
@@ -50,9 +59,32 @@ def gate_failures(deal: Deal, stage: Stage, *, session: Session) -> list[str]:
     return failures
 
 
+def _score(deal: Deal, *, session: Session) -> int:
+    from salesflow.db.reader import reader_for
+    from salesflow.services.scoring import score_of
+
+    return score_of(deal.id, reader=reader_for(session)).score  # type: ignore[arg-type]
+
+
+def crossed_gate_failures(
+    deal: Deal, stages: list[Stage], current: Stage, target: Stage, *, session: Session
+) -> list[str]:
+    """Why a forward move may not happen: a gate guards entry to every stage at or after it, so
+    each gated stage after `current` up to and including `target` must let the deal through."""
+    crossed = [s for s in stages if s.is_open and current.position < s.position <= target.position]
+    gated = [s for s in crossed if s.min_score is not None or s.requires_quote]
+    score = _score(deal, session=session) if any(s.min_score is not None for s in gated) else None
+    failures = []
+    for stage in gated:
+        found = gate_failures(deal, stage, session=session, score=score)
+        where = "" if stage.id == target.id else f"{stage.name} on the way: "
+        failures += [where + reason for reason in found]
+    return failures
+
+
 def advance_deal(
     ref: str, *, to: str | None, note: str | None, force: bool, actor: str, session: Session
-) -> int:
+) -> Moved:
     """Move a deal to the next open stage, or to `to` (back moves are recorded as regressions)."""
     deal = resolve_deal(ref, session=session, for_update=True)
     if deal.status != "open":
@@ -80,7 +112,7 @@ def advance_deal(
     regression = target.position < current.position
     forced = False
     if not regression:
-        failures = gate_failures(deal, target, session=session)
+        failures = crossed_gate_failures(deal, stages, current, target, session=session)
         if failures and not force:
             raise InvalidMove(
                 f"cannot enter {target.name}: {'; '.join(failures)}",
@@ -89,9 +121,9 @@ def advance_deal(
         forced = bool(failures)
         if forced and not note:
             note = "gate overridden: " + "; ".join(failures)
-    _move(deal, current, target, note=note, forced=forced, regression=regression, actor=actor,
-          session=session)  # fmt: skip
-    return deal.id  # type: ignore[return-value]
+    closed = _move(deal, current, target, note=note, forced=forced, regression=regression,
+                   actor=actor, session=session)  # fmt: skip
+    return Moved(deal.id, closed)  # type: ignore[arg-type]
 
 
 def _move(
@@ -104,7 +136,7 @@ def _move(
     regression: bool,
     actor: str,
     session: Session,
-) -> None:
+) -> ClosedPlaybook:
     now = now_utc()
     assert deal.id is not None
     assert target.id is not None
@@ -126,7 +158,9 @@ def _move(
     deal.version += 1
     session.add(deal)
     session.flush()
+    closed = close_on_leave(deal, target, actor=actor, session=session)
     run_on_enter(deal, target, actor=actor, session=session)
+    return closed
 
 
 def win_deal(
@@ -138,7 +172,7 @@ def win_deal(
     actor: str,
     session: Session,
     handoff: str | None = None,
-) -> int:
+) -> Moved:
     """Close a deal as won, for `amount` (default: its value), on `on` (default: today)."""
     deal = resolve_deal(ref, session=session, for_update=True)
     if deal.status != "open":
@@ -159,7 +193,7 @@ def lose_deal(
     on: date | None = None,
     actor: str,
     session: Session,
-) -> int:
+) -> Moved:
     """Close a deal as lost, with a reason from the configured list."""
     reasons = load_config().lost_reasons
     wanted = reason.strip().lower()
@@ -185,10 +219,16 @@ def _close(
     actor: str,
     session: Session,
     handoff: str | None = None,
-) -> int:
+) -> Moved:
     closed_on = on or today()
     if closed_on > today():
         raise InvalidInput(f"{closed_on} is in the future", hint="a deal closes today or earlier")
+    created_on = to_local(deal.created_at).date()
+    if closed_on < created_on:
+        raise InvalidInput(
+            f"{closed_on} is before deal #{deal.id} was created ({created_on})",
+            hint="a deal closes on or after the day it was created",
+        )
     stages = stages_of(deal.pipeline_id, session=session)
     current = next(s for s in stages if s.id == deal.stage_id)
     target = next(s for s in stages if s.kind == outcome)
@@ -208,18 +248,20 @@ def _close(
             by=actor,
         )
     )
-    _move(deal, current, target, note=note, forced=False, regression=False, actor=actor,
-          session=session)  # fmt: skip
+    closed = _move(deal, current, target, note=note, forced=False, regression=False,
+                   actor=actor, session=session)  # fmt: skip
     cadences.after_close(deal, outcome, actor=actor, session=session)  # a running cadence stops
     if outcome == "won":
         from salesflow.services.customers import start_contract
 
         start_contract(deal, closed_on=closed_on, amount_minor=amount_minor, promise=handoff,
                        session=session)  # fmt: skip
-    return deal.id
+    return Moved(deal.id, closed)
 
 
-def reopen_deal(ref: str, *, to: str | None, note: str | None, actor: str, session: Session) -> int:
+def reopen_deal(
+    ref: str, *, to: str | None, note: str | None, actor: str, session: Session
+) -> Moved:
     """Put a closed deal back into an open stage: `to`, or the stage it was closed from."""
     from sqlmodel import select
 
@@ -249,6 +291,6 @@ def reopen_deal(ref: str, *, to: str | None, note: str | None, actor: str, sessi
         from salesflow.services.customers import end_contract
 
         end_contract(deal, session=session)
-    _move(deal, current, target, note=note or "reopened", forced=False, regression=True,
-          actor=actor, session=session)  # fmt: skip
-    return deal.id  # type: ignore[return-value]
+    closed = _move(deal, current, target, note=note or "reopened", forced=False,
+                   regression=True, actor=actor, session=session)  # fmt: skip
+    return Moved(deal.id, closed)  # type: ignore[arg-type]

@@ -36,8 +36,11 @@ def parse_pipeline(text: str, source: str = "pipeline file") -> PipelineSpec:
     try:
         return PipelineSpec.model_validate(data)
     except ValidationError as exc:
+        from salesflow.models.schemas import SpecError
+
         first = exc.errors()[0]
-        loc = tuple(first["loc"])
+        error = (first.get("ctx") or {}).get("error")
+        loc = error.loc if isinstance(error, SpecError) else tuple(first["loc"])
         field = ".".join(str(p) for p in loc) or "(file)"
         line = _line_of(text, loc)
         where = f"line {line}, " if line else ""

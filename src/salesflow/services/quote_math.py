@@ -3,6 +3,8 @@
 line amount = qty × unit price, less the line discount, rounded half-up to the minor unit;
 subtotal = sum of lines; the quote discount applies to the subtotal; tax is on the discounted
 subtotal; total = discounted subtotal + tax. Percentages are hundredths of a percent.
+The effective discount is what the customer pays less than list price (qty × unit price) before
+tax, whichever discounts make it up: 20% off a line and 20% off the quote is 36% off list.
 """
 
 from __future__ import annotations
@@ -42,3 +44,20 @@ def quote_totals(lines: list[tuple[int, int, int]], *, discount_bp: int, tax_bp:
     taxable = subtotal - discount
     tax = _round(Decimal(taxable) * tax_bp / _HUNDRED_PERCENT)
     return Totals(amounts, subtotal, discount, tax, taxable + tax)
+
+
+def list_price(lines: list[tuple[int, int, int]]) -> int:
+    """What the lines cost at list price (no discount, no tax), in minor units."""
+    return sum(qty * price for qty, price, _ in lines)
+
+
+def effective_discount_above(
+    lines: list[tuple[int, int, int]], totals: Totals, limit_bp: int
+) -> bool:
+    """Whether the whole quote, before tax, is more than `limit_bp` below list price (exact:
+    compared in integers, no rounding at the limit)."""
+    listed = list_price(lines)
+    if listed <= 0:
+        return False
+    off = listed - (totals.subtotal - totals.discount)
+    return off * int(_HUNDRED_PERCENT) > limit_bp * listed

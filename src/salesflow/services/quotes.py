@@ -3,7 +3,9 @@
 Statuses: draft → (pending_approval → approved) → sent → accepted | rejected, and `expired` once
 `valid_until` has passed without a decision. A revision makes version n+1 and supersedes the old
 one. A discount above the configured `max_discount` needs approval by someone other than the
-author before the quote can be sent.
+author before the quote can be sent: a line's discount, the quote's, or all of them together
+(the effective discount against list price). A quote whose total no deal could be won for
+(`amount … is too large`) is refused when it is written, not when the customer accepts it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from salesflow.parsing.percent import parse_percent
 from salesflow.services.audit import record_change
 from salesflow.services.catalogue import find_product
 from salesflow.services.deals import resolve_deal
-from salesflow.services.quote_math import quote_totals
+from salesflow.services.quote_math import effective_discount_above, quote_totals
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -163,13 +165,15 @@ def _store(
 ) -> int:
     if valid_days < 1 or valid_days > 3650:
         raise InvalidInput("--valid-days must be between 1 and 3650")
-    totals = quote_totals(
-        [(ln.qty, ln.unit_price_minor, ln.discount_bp) for ln in lines],
-        discount_bp=discount_bp,
-        tax_bp=tax_bp,
-    )
+    priced = [(ln.qty, ln.unit_price_minor, ln.discount_bp) for ln in lines]
+    totals = quote_totals(priced, discount_bp=discount_bp, tax_bp=tax_bp)
+    _check_amounts(totals.subtotal, totals.total, currency=deal.currency)
     limit = max_discount_bp()
-    needs_approval = discount_bp > limit or any(ln.discount_bp > limit for ln in lines)
+    needs_approval = (
+        discount_bp > limit
+        or any(ln.discount_bp > limit for ln in lines)
+        or effective_discount_above(priced, totals, limit)
+    )
     quote = Quote(
         deal_id=deal.id,
         version=version,
@@ -199,6 +203,15 @@ def _store(
                   f"{quote.status} v{version}, total {total}", actor=actor,
                   session=session, at=quote.created_at)  # fmt: skip
     return quote.id  # type: ignore[return-value]
+
+
+def _check_amounts(*amounts_minor: int, currency: str) -> None:
+    """Refuse a quote with an amount money cannot hold, with the message `quote accept` (which
+    wins the deal for the total) would give."""
+    from salesflow.parsing.money import from_minor, to_minor
+
+    for amount in amounts_minor:
+        to_minor(from_minor(amount, currency), currency)
 
 
 def new_quote(

@@ -4,7 +4,8 @@ and what a calendar export holds.
 These are the commands a rep runs all day, so they read through the light `Reader` (plain SQL,
 no ORM import) and fetch only the rows shown; counts of what a `--limit` cuts off come from SQL.
 Follow-ups of lost deals stay on the deal card and in `task list`, but not in the morning list,
-the agenda or the calendar.
+the agenda or the calendar. A follow-up is open while `done_at` is empty; a closed one says how it
+ended in `closed_as` (done, or superseded / cancelled by its stage's playbook).
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from salesflow.db.reader import Reader, as_date, as_datetime, compose
 from salesflow.errors import InvalidInput
 from salesflow.queries.filters import owner_key
 from salesflow.services.views import Agenda, AgendaDay, DueToday, TaskView
-from salesflow.services.views.deals import days_overdue
+from salesflow.services.views.deals import closed_as, days_overdue
 
 # One follow-up with enough of its deal to act on it; every list below starts from this.
 _TASKS = """
 SELECT f.id, f.deal_id, d.title, c.name, s.key, f.text, f.due, f.owner, f.repeat, f.done_at,
-       d.value_minor, d.currency
+       d.value_minor, d.currency, f.closed_as
 FROM follow_ups f
 JOIN deals d ON d.id = f.deal_id
 JOIN stages s ON s.id = d.stage_id
@@ -41,7 +42,8 @@ WHERE f.done_at IS NULL AND d.status <> 'lost' AND f.due <= :through
 
 def _views(rows: list[tuple[Any, ...]], day: date) -> list[TaskView]:
     views = []
-    for tid, deal_id, title, company, stage, text, due, owner, repeat, done, value, cur in rows:
+    for row in rows:
+        tid, deal_id, title, company, stage, text, due, owner, repeat, done, value, cur, how = row
         due_day = as_date(due)
         assert due_day is not None
         done_at = as_datetime(done)
@@ -60,6 +62,7 @@ def _views(rows: list[tuple[Any, ...]], day: date) -> list[TaskView]:
                 overdue_days=days_overdue(due_day, done_at, day),
                 value_minor=int(value),
                 currency=cur,
+                closed_as=closed_as(done_at, how),
             )
         )
     return views

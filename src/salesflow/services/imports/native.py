@@ -185,6 +185,7 @@ class TaskItem(_Item):
     owner: RepName
     repeat: Repeat | None = None
     done_at: datetime | None = None
+    closed_as: Literal["done", "superseded", "cancelled"] | None = None
     created_at: datetime
     created_by: RepName
 
@@ -654,6 +655,7 @@ class _Native:
                     "repeat": item.repeat,
                     "cadence_run_id": None,
                     "done_at": _n(item.done_at),
+                    "closed_as": None if item.done_at is None else item.closed_as or "done",
                     "created_at": _n(item.created_at),
                     "created_by": item.created_by,
                 }

@@ -38,6 +38,15 @@ class TaskView:
     overdue_days: int
     value_minor: int
     currency: str
+    closed_as: str | None = None  # done | superseded | cancelled; None while open
+
+
+def closed_as(done_at: datetime | None, stored: str | None) -> str | None:
+    """How a follow-up ended: the stored `closed_as`, `done` for one finished before the column
+    existed, None while open."""
+    if done_at is None:
+        return None
+    return stored or "done"
 
 
 def days_overdue(due: date, done_at: datetime | None, today: date) -> int:
