@@ -7,20 +7,22 @@ the second one wait, and a lock that outlasts it becomes `DatabaseBusy` (exit 4)
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from salesflow.db.location import is_url, prepare_sqlite_file, sqlite_url
+from salesflow.db.location import (
+    busy_timeout_ms,
+    is_url,
+    mask_password,
+    prepare_sqlite_file,
+    sqlite_url,
+)
 from salesflow.errors import DatabaseBusy, SalesflowError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
-
-BUSY_TIMEOUT_MS = 5000
-
 
 class Database:
     """One open database: its engine, what kind it is, and its sessions."""
@@ -31,6 +33,7 @@ class Database:
         self.target = target
         self.is_sqlite = not is_url(target) or target.startswith("sqlite")
         self.created = False
+        url: Any
         if is_url(target):
             url = target
             if url.startswith("postgresql://"):
@@ -40,7 +43,7 @@ class Database:
             url = sqlite_url(target)
         self.url = url
         self.path = None if is_url(target) else target
-        timeout = int(os.environ.get("SALESFLOW_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS))
+        timeout = busy_timeout_ms()
         try:
             if self.is_sqlite:
                 self.engine: Engine = create_engine(
@@ -55,14 +58,15 @@ class Database:
                     url, pool_pre_ping=False, connect_args=server_connect_args(url, timeout)
                 )
         except Exception as exc:  # a malformed URL or a missing driver
-            raise SalesflowError(f"cannot open database {target!r}: {exc}") from None
+            shown = mask_password(f"cannot open database {target!r}: {exc}", known=[target])
+            raise SalesflowError(shown) from None
 
     @property
     def display_name(self) -> str:
         """The file path, or the URL with any password hidden."""
         if self.path:
             return self.path
-        return self.engine.url.render_as_string(hide_password=True)
+        return mask_password(self.engine.url.render_as_string(hide_password=True))
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -161,9 +161,9 @@ def _open_sqlite(path: str) -> Reader | None:
 
     if not os.path.isfile(path) or os.path.getsize(path) == 0:
         return None
-    from salesflow.db.engine import BUSY_TIMEOUT_MS
+    from salesflow.db.location import busy_timeout_ms
 
-    timeout = int(os.environ.get("SALESFLOW_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS))
+    timeout = busy_timeout_ms()
     with _translated():
         connection = sqlite3.connect(path, timeout=timeout / 1000)
         connection.execute("PRAGMA query_only = ON")
