@@ -1,7 +1,8 @@
 """The one way salesflow writes an output file (exports, reports, quotes, rules, errors files).
 
-Every file a command writes goes through `OutputFile` (or `write_output` / `open_output` over it),
-so the same rules hold everywhere:
+Every file a command writes goes through `OutputFile` (commands reach it through
+`AppContext.writing` / `write_file`, which also know the database's files), so the same rules
+hold everywhere:
 
 - Never onto a protected file: the open database, its `-wal`, `-shm` and `-journal`, or an input
   file of the command. Files are compared, not names (device and inode, symlinks followed), so a
@@ -24,8 +25,8 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -78,12 +79,12 @@ def check_target(
 
     With `folder`, the target must be a folder (or not exist yet) rather than a file."""
     given = Path(path).expanduser()
-    real = Path(os.path.realpath(given))
     for guarded in protected:
-        if same_file(real, guarded.path):
+        if same_file(given, guarded.path):
             raise _refuse(given, f"it is {guarded.what}", "choose another file name")
+    real = Path(os.path.realpath(given))  # where a new or regular file is put (links followed)
     try:
-        info = os.stat(real)
+        info = os.stat(given)
     except FileNotFoundError:
         if not folder and not real.parent.is_dir():
             raise _refuse(given, f"folder {given.parent} does not exist") from None
@@ -96,13 +97,16 @@ def check_target(
         return real
     if stat.S_ISDIR(info.st_mode):
         raise _refuse(given, "it is a folder", "give a file name")
-    if stat.S_ISREG(info.st_mode) and not info.st_mode & stat.S_IWUSR:
+    if not stat.S_ISREG(info.st_mode):
+        return given  # a device, a FIFO, /dev/stdout: opened as given, written into
+    if not info.st_mode & stat.S_IWUSR:
         raise _refuse(given, "it is read-only", "make it writable or choose another name")
     return real
 
 
 class OutputFile:
-    """One output file, checked when made; `open()` it, write, then `commit()` or `discard()`."""
+    """One output file, checked when made; `open()` it, write, then `commit()` or `discard()`
+    (or use it as a context manager: committed when the block ends without an error)."""
 
     def __init__(
         self, path: str | Path, protected: Iterable[Protected] = (), *, binary: bool = False
@@ -133,7 +137,7 @@ class OutputFile:
                 self._temp = Path(temp)
                 os.fchmod(fd, FILE_MODE)
         except OSError as exc:
-            raise self._error(exc) from None
+            raise self.error(exc) from None
         if self.binary:
             self.handle = os.fdopen(fd, "wb")
         else:
@@ -154,55 +158,32 @@ class OutputFile:
                 _sync_folder(self.real.parent)
         except OSError as exc:
             self.discard()
-            raise self._error(exc) from None
+            raise self.error(exc) from None
         return self.real
 
     def discard(self) -> None:
         """Drop what was written: the old file stays as it was, no temporary file is left."""
         if self.handle is not None:
-            try:
+            with suppress(OSError):  # what it could not flush is being thrown away anyway
                 self.handle.close()
-            except OSError:
-                pass  # the data it could not flush is being thrown away anyway
         if self._temp is not None:
             self._temp.unlink(missing_ok=True)
             self._temp = None
 
-    def _error(self, exc: OSError) -> InvalidInput:
+    def error(self, exc: OSError) -> InvalidInput:
+        """The one error line for a failed write."""
         return _refuse(self.given, exc.strerror or str(exc))
 
+    def __enter__(self) -> IO[Any]:
+        return self.open()
 
-@contextmanager
-def open_output(
-    path: str | Path, protected: Iterable[Protected] = (), *, binary: bool = False
-) -> Iterator[IO[Any]]:
-    """A stream onto an output file, put in place when the block ends without an error."""
-    target = OutputFile(path, protected, binary=binary)
-    handle = target.open()
-    try:
-        yield handle
-    except OSError as exc:
-        target.discard()
-        raise target._error(exc) from None
-    except BaseException:
-        target.discard()
-        raise
-    target.commit()
-
-
-def write_output(path: str | Path, data: str | bytes, protected: Iterable[Protected] = ()) -> Path:
-    """Write `data` (text as UTF-8) to an output file; returns the file's absolute path."""
-    target = OutputFile(path, protected, binary=isinstance(data, bytes))
-    handle = target.open()
-    try:
-        handle.write(data)
-    except OSError as exc:
-        target.discard()
-        raise target._error(exc) from None
-    except BaseException:
-        target.discard()
-        raise
-    return target.commit()
+    def __exit__(self, kind: Any, exc: BaseException | None, _tb: Any) -> None:
+        if exc is None:
+            self.commit()
+            return
+        self.discard()
+        if isinstance(exc, OSError):
+            raise self.error(exc) from None
 
 
 def _sync_folder(folder: Path) -> None:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
+
 class Database:
     """One open database: its engine, what kind it is, and its sessions."""
 

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from salesflow.formulas import neutralised
+
 
 @dataclass(frozen=True)
 class Column:
@@ -148,10 +150,8 @@ def printable(text: str, *, cell: bool = False) -> str:
 
 
 def safe_cell(value: Any) -> Any:
-    """Neutralise a CSV cell that a spreadsheet would treat as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Neutralise a CSV cell that a spreadsheet would treat as a formula (`formulas`)."""
+    return neutralised(value) if isinstance(value, str) else value
 
 
 def error(message: str, hint: str | None = None) -> None:
