@@ -7,6 +7,7 @@ the second one wait, and a lock that outlasts it becomes `DatabaseBusy` (exit 4)
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,7 @@ class Database:
                 event.listen(self.engine, "connect", _sqlite_pragmas(timeout))
                 event.listen(self.engine, "begin", _sqlite_begin)
             else:
+                quiet_driver_logs()
                 # a row lock held by another writer is waited for as long as SQLite's busy
                 # timeout, then it is DatabaseBusy (exit 4) rather than a wait without end
                 self.engine = create_engine(
@@ -102,6 +104,21 @@ class Database:
     def dispose(self) -> None:
         """Close pooled connections (tests and long-running callers)."""
         self.engine.dispose()
+
+
+def quiet_driver_logs() -> None:
+    """Keep psycopg's own log lines off stderr. When the server goes away mid-command, psycopg
+    logs "error ignored terminating <psycopg.Pipeline …>" as it cleans up, and with no handler
+    configured Python prints that warning before our one `Error:` line; the error itself still
+    reaches us as an exception. With --debug (SALESFLOW_DEBUG) they are shown."""
+    import logging
+
+    if os.environ.get("SALESFLOW_DEBUG", "") not in ("", "0"):
+        return
+    driver = logging.getLogger("psycopg")
+    if not any(isinstance(h, logging.NullHandler) for h in driver.handlers):
+        driver.addHandler(logging.NullHandler())
+    driver.propagate = False
 
 
 def _sqlite_pragmas(timeout_ms: int) -> Any:

@@ -175,6 +175,9 @@ def _open_postgresql(url: str) -> Reader | None:
         import psycopg
     except ImportError:
         return None
+    from salesflow.db.engine import quiet_driver_logs
+
+    quiet_driver_logs()
     conninfo = re.sub(r"^postgresql\+\w+://", "postgresql://", url)
     try:
         connection = psycopg.connect(conninfo)

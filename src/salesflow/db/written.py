@@ -8,6 +8,7 @@ written (a read-only file or folder, a read-only role) is skipped: the export it
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -40,8 +41,6 @@ def record_written_file(
 
 
 def _record_sqlite(file: str, values: tuple[str, str, datetime, str]) -> bool:
-    import sqlite3
-
     from salesflow.db.location import busy_timeout_ms
     from salesflow.db.reader import _sqlite_value
 
