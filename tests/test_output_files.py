@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_bad_input import assert_one_error
+from test_bad_input import assert_one_error
 
 IN = "@IN"  # the import's input file
 OUT = "@OUT"  # the output slot
