@@ -16,7 +16,6 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from test_bad_input import assert_one_error
 
 IN = "@IN"  # the import's input file
@@ -258,9 +257,7 @@ def test_db_backup_refuses_a_device(cli, tmp_path):
 
 @pytest.mark.usefixtures("world")
 @pytest.mark.parametrize("key", sorted(OUTPUTS))
-def test_a_failed_write_keeps_the_old_file(
-    cli, dump, isolated, world, tmp_path, monkeypatch, key
-):
+def test_a_failed_write_keeps_the_old_file(cli, dump, isolated, world, tmp_path, monkeypatch, key):
     """X05: `report html --out` on a full disk left the old file truncated. A write that fails
     at the end (here fsync says ENOSPC) leaves the old file as it was and no .part file."""
     import salesflow.outfiles
@@ -344,9 +341,7 @@ def test_a_symlink_to_an_ordinary_file_is_written_through(cli, tmp_path):
 
 
 @pytest.mark.usefixtures("world")
-def test_a_read_only_database_still_exports_without_recording(
-    cli, isolated, tmp_path, monkeypatch
-):
+def test_a_read_only_database_still_exports_without_recording(cli, isolated, tmp_path, monkeypatch):
     """The database cannot be written (read-only file or role): the export works, the row in
     written_files is skipped quietly."""
     import salesflow.db.written
@@ -386,9 +381,7 @@ def test_contact_forget_json_lists_the_files_written_before(cli, tmp_path):
 
 
 @pytest.mark.usefixtures("world")
-def test_the_errors_file_neutralises_formulas_and_reimports_to_the_original_text(
-    cli, tmp_path
-):
+def test_the_errors_file_neutralises_formulas_and_reimports_to_the_original_text(cli, tmp_path):
     """F02: the rejected-rows file held `=HYPERLINK(…)` and `@Co` as they came. Now they are
     neutralised like every CSV we write, and the import takes the apostrophe away again: the
     fixed file imports to the original text."""

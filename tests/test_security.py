@@ -385,7 +385,8 @@ def test_a_debug_traceback_has_the_password_masked(tmp_path):
     """An unforeseen error whose message carries the URL: --debug prints the traceback, with
     the password masked wherever it appears (even where a driver quoted it on its own)."""
     script = tmp_path / "boom.py"
-    script.write_text(textwrap.dedent(f"""
+    script.write_text(
+        textwrap.dedent(f"""
         import sys
         import salesflow.services.workspace as workspace
         from salesflow.cli.main import main
@@ -396,7 +397,8 @@ def test_a_debug_traceback_has_the_password_masked(tmp_path):
         workspace.open_workspace = explode
         sys.argv = ["salesflow", "--debug", "--db", sys.argv[1], "lead", "add", "X"]
         main()
-    """))
+    """)
+    )
     url = f"postgresql+psycopg://sfadmin:{SECRET}@db.example:5432/sf"
     run = subprocess.run([sys.executable, str(script), url], capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(SRC)}, check=False)  # fmt: skip
