@@ -414,3 +414,67 @@ def test_an_export_csv_round_trips_apostrophes_before_formulas():
     for text in ["=1+1", "'=1", "''@x", "'plain", "plain", "-5", "", "'", "\tx", "=", "'\r"]:
         assert restored(neutralised(text)) == text
         assert not neutralised(text).startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def _can_run_as_nobody() -> bool:
+    import subprocess
+    import sys
+
+    if os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists():
+        return False
+    probe = subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", ""],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_run_as_nobody(), reason="needs root and setpriv to run as nobody")
+@pytest.mark.usefixtures("world")
+def test_as_a_normal_user_dev_null_works_and_a_read_only_database_still_exports(isolated):
+    """R12, R14: as nobody, `export csv --out /dev/null` said "Permission denied" (the temporary
+    file was made in /dev). And a database the user may only read still exports; the row in
+    written_files is skipped quietly. (/dev/null is only written into here, by a user who could
+    never replace it.)"""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="salesflow-nobody-"))  # pytest's tmp is root's alone
+    try:
+        base.chmod(0o777)
+        db = base / "ro.db"
+        shutil.copy(isolated, db)
+        db.chmod(0o444)
+        config = base / "config.toml"
+        config.write_text('timezone = "UTC"\ncurrency = "USD"\n')
+        env = {**os.environ, "SALESFLOW_CONFIG": str(config), "HOME": str(base),
+               "XDG_DATA_HOME": str(base), "XDG_CACHE_HOME": str(base), "SALESFLOW_DB": str(db)}  # fmt: skip
+
+        def as_nobody(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
+                 "-m", "salesflow", *args],
+                capture_output=True, text=True, check=False, env=env, cwd=base,
+            )  # fmt: skip
+
+        for args in (("export", "csv", "--out", "/dev/null"), ("export", "ics", "/dev/null"),
+                     ("report", "html", "--out", "/dev/null")):  # fmt: skip
+            run = as_nobody(*args)
+            assert run.returncode == 0 and run.stderr == "", (args, run.stderr)
+            assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+        before = db.read_bytes()
+        run = as_nobody("export", "json", "--out", str(base / "e.json"))
+        assert run.returncode == 0 and run.stderr == "", run.stderr
+        assert json.loads((base / "e.json").read_text())["salesflow_export"] == 1
+        assert db.read_bytes() == before
+        readonly = base / "readonly.csv"
+        readonly.write_text("precious")
+        readonly.chmod(0o444)
+        os.chown(readonly, 65534, 65534)
+        run = as_nobody("export", "csv", "--out", str(readonly))  # R10
+        assert run.returncode == 1 and "it is read-only" in run.stderr, run.stderr
+        assert readonly.read_text() == "precious"
+    finally:
+        shutil.rmtree(base)
