@@ -119,7 +119,8 @@ def test_forget_erases_the_person_and_leaves_no_bytes(jo, isolated):
     assert run.exit_code == 1
     forgotten = ok(jo("contact", "forget", "hank@globex.example", "--yes", "--json")).json()
     assert forgotten == {"contact_id": 2, "deals": [3], "texts_scrubbed": 0, "outbox_files": 1,
-                         "verified": True, "vacuumed": False, "note": None}  # fmt: skip
+                         "verified": True, "vacuumed": False, "note": None,
+                         "written_files": []}  # fmt: skip
 
 
 def test_forget_scrubs_whole_words_only(cli):

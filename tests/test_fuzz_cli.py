@@ -182,3 +182,82 @@ def test_the_fast_runner_really_runs_commands(cli, dump):
     before = dump()
     assert cli("log", "1", "call", "a real write").exit_code == 0
     assert dump() != before
+
+
+# --- hostile paths in every output and database slot -----------------------------------------
+
+HOSTILE_EXAMPLES = 150
+P = object()  # the slot that takes a hostile path
+HOSTILE = ["db", "db-link", "db-wal", "folder", "device", "read-only", "db-relative"]
+
+
+def _hostile_templates() -> list[tuple[object, ...]]:
+    """Every output parameter of the CLI (the list tests/test_output_files.py checks against
+    the command tree), plus `--db` in front of a reading and a writing command."""
+    from test_output_files import IN, OUT, OUTPUTS
+
+    templates: list[tuple[object, ...]] = [
+        tuple(P if w == OUT else IN if w == IN else w for w in argv) for argv in OUTPUTS.values()
+    ]
+    templates.append(("export", "csv", "--what", "all", "--out", P))
+    templates += [("--db", P, "show", "1"), ("--db", P, "lead", "add", "Fuzz"),
+                  ("--db", P, "export", "json")]  # fmt: skip
+    return templates
+
+
+@pytest.fixture
+def hostile(isolated, tmp_path, monkeypatch):
+    """The paths: the database itself, a symlink to it, its -wal, a folder, a private char
+    device (1,7: full; root only, else a FIFO-free stand-in: the read-only file), a read-only
+    file, and a differently spelled relative path to the database."""
+    import os
+    import stat
+
+    monkeypatch.chdir(tmp_path)
+    link = tmp_path / "link.db"
+    if not link.is_symlink():
+        link.symlink_to(isolated)
+    folder = tmp_path / "a-folder"
+    folder.mkdir(exist_ok=True)
+    read_only = tmp_path / "read-only.csv"
+    if not read_only.exists():
+        read_only.write_text("precious")
+        read_only.chmod(0o444)
+    device = tmp_path / "private-full"
+    if os.geteuid() == 0 and not device.exists():
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    source = tmp_path / "in.csv"
+    source.write_text("title,value\nGood,5\nBad,abc\n")
+    paths = {
+        "db": str(isolated),
+        "db-link": str(link),
+        "db-wal": f"{isolated}-wal",
+        "folder": str(folder),
+        "device": str(device if device.exists() else read_only),
+        "read-only": str(read_only),
+        "db-relative": "data/../data/salesflow.db",
+    }
+    return paths, source, link, device, read_only
+
+
+@pytest.mark.usefixtures("world")
+@settings(fuzz_settings, max_examples=HOSTILE_EXAMPLES)
+@given(template=st.sampled_from(_hostile_templates()), which=st.sampled_from(HOSTILE))
+def test_hostile_paths_in_every_output_and_database_slot(cli, dump, isolated, hostile, template,
+                                                         which):  # fmt: skip
+    import os
+    import stat
+
+    from test_output_files import IN
+
+    paths, source, link, device, read_only = hostile
+    args = [paths[which] if w is P else str(source) if w == IN else w for w in template]
+    database = isolated.read_bytes()
+    check(cli, dump, args)
+    writes_output = template[0] != "--db"
+    if writes_output and which.startswith("db"):
+        assert isolated.read_bytes() == database, f"{args} wrote onto the database"
+    assert link.is_symlink()
+    assert read_only.read_text() == "precious"
+    if device.exists():
+        assert stat.S_ISCHR(os.lstat(device).st_mode), f"{args} replaced the device node"

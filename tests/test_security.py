@@ -506,3 +506,122 @@ def test_limits_leave_ordinary_templates_alone(cli, templates):
     assert run.json()["subject"] == "Hi ==="
     text = Path(run.json()["path"]).read_text()
     assert "10 9 8 7 6 5 4 3 2 1 |1/32/33/3|-----|1024|00042|4|123" in text
+
+
+# --- database passwords are never shown (PG11 PG15 PG16 PG18 PG19) ---------------------------
+
+SECRET = "S3cr3t-pw-Zq81"
+BAD_URLS = [
+    pytest.param(f"postgresql+psycopg://sfadmin:{SECRET}@127.0.0.1:notaport/sf1", id="bad-port"),
+    pytest.param(f"postgresql+nodriver://sfadmin:{SECRET}@127.0.0.1:54329/sf1", id="no-driver"),
+    pytest.param(f"bogus://sfadmin:{SECRET}@127.0.0.1/x", id="unknown-scheme"),
+    pytest.param(f"mysql://sfadmin:{SECRET}@127.0.0.1/x", id="missing-driver"),
+]
+
+
+@pytest.mark.parametrize("command", [["show", "1"], ["lead", "add", "X"], ["db", "status"]])
+@pytest.mark.parametrize("debug", [[], ["--debug"]])
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_a_database_url_that_does_not_open_never_shows_its_password(url, debug, command):
+    """A real process: what a user's terminal (and a CI log) would really show."""
+    from conftest import run_salesflow
+
+    run = run_salesflow(*debug, "--db", url, *command)
+    assert run.returncode == 1, run.stderr
+    assert SECRET not in run.stdout + run.stderr
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: cannot open database"), run.stderr
+    assert "sfadmin:***@127.0.0.1" in lines[0]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_a_password_given_through_salesflow_db_is_not_shown_either(url):
+    from conftest import run_salesflow
+
+    run = run_salesflow("--debug", "show", "1", env={"SALESFLOW_DB": url})
+    assert run.returncode == 1 and SECRET not in run.stdout + run.stderr
+
+
+def test_a_debug_traceback_has_the_password_masked(tmp_path):
+    """An unforeseen error whose message carries the URL: --debug prints the traceback, with
+    the password masked wherever it appears (even where a driver quoted it on its own)."""
+    script = tmp_path / "boom.py"
+    script.write_text(
+        textwrap.dedent(f"""
+        import sys
+        import salesflow.services.workspace as workspace
+        from salesflow.cli.main import main
+
+        def explode(option, **_kw):
+            raise RuntimeError(f"cannot reach {{option}}; password={SECRET!r}")
+
+        workspace.open_workspace = explode
+        sys.argv = ["salesflow", "--debug", "--db", sys.argv[1], "lead", "add", "X"]
+        main()
+    """)
+    )
+    url = f"postgresql+psycopg://sfadmin:{SECRET}@db.example:5432/sf"
+    run = subprocess.run([sys.executable, str(script), url], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(SRC)}, check=False)  # fmt: skip
+    assert "Traceback" in run.stderr and "RuntimeError" in run.stderr, run.stderr
+    assert SECRET not in run.stdout + run.stderr
+    assert "sfadmin:***@db.example" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("postgresql://u:pw@h/db", "postgresql://u:***@h/db"),
+        ("'postgresql+psycopg://u:p@ss/w:rd@h:notaport/db': bad", "'postgresql+psycopg://u:***@h:notaport/db': bad"),
+        ("bogus://user:secret@host/x and mysql://a:b2c@h/y", "bogus://user:***@host/x and mysql://a:***@h/y"),
+        ("postgresql://u@h/db", "postgresql://u@h/db"),
+        ("postgresql://h:5432/db", "postgresql://h:5432/db"),
+        ("/home/ana/sales.db", "/home/ana/sales.db"),
+        ("sqlite:////tmp/a:b@c.db", "sqlite:////tmp/a:b@c.db"),
+    ],
+)  # fmt: skip
+def test_mask_password_works_on_text_sqlalchemy_cannot_parse(text, shown):
+    from salesflow.db.location import mask_password
+
+    assert mask_password(text) == shown
+
+
+def test_mask_password_removes_a_known_password_wherever_it_appears():
+    from salesflow.db.location import mask_password
+
+    url = "postgresql://u:p%40ss@h/db"
+    assert mask_password("auth failed for p@ss and p%40ss", known=[url]) == (
+        "auth failed for *** and ***"
+    )
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_psycopg_log_lines_stay_off_stderr(quiet):
+    """PG22: when the server stops mid-command, psycopg logs "error ignored terminating
+    <psycopg.Pipeline [BAD]>: the connection is lost" while cleaning up, and with no logging
+    configured Python printed it before our `Error:` line. (A fresh process: pytest's own
+    logging would catch the line.)"""
+    code = textwrap.dedent(f"""
+        import logging
+        from salesflow.db.engine import quiet_driver_logs
+        if {quiet}:
+            quiet_driver_logs()
+        logging.getLogger("psycopg").warning(
+            "error ignored terminating <psycopg.Pipeline [BAD]>: the connection is lost")
+    """)
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env.pop("SALESFLOW_DEBUG", None)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         check=True)  # fmt: skip
+    assert ("error ignored terminating" in run.stderr) is not quiet
+
+
+def test_db_status_on_postgresql_hides_the_password(pg_database):  # noqa: F811
+    from conftest import run_salesflow
+    from sqlalchemy.engine import make_url
+
+    run = run_salesflow("--db", pg_database, "db", "status", "--json")
+    assert run.returncode == 0, run.stderr
+    password = make_url(pg_database).password
+    if password:
+        assert str(password) not in run.stdout + run.stderr

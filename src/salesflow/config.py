@@ -47,8 +47,13 @@ def config_path() -> Path:
 def load_config() -> Config:
     """Read the config file once per process; a missing file means defaults."""
     path = config_path()
-    if not path.exists():
-        return Config()
+    try:
+        if not path.exists():
+            return Config()
+    except OSError as exc:  # a folder on the way we may not enter (exists() raises then)
+        from salesflow.errors import InvalidInput
+
+        raise InvalidInput(f"cannot read config {path}: {exc.strerror or exc}") from None
     import tomllib
 
     from salesflow.errors import InvalidInput

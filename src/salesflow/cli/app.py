@@ -14,10 +14,14 @@ import typer
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
     from sqlmodel import Session
 
     from salesflow.db.engine import Database
     from salesflow.db.reader import Reader
+    from salesflow.outfiles import OutputFile, Protected
     from salesflow.render.output import Output
 
 
@@ -132,6 +136,66 @@ class AppContext:
         """One transaction: all of it lands, or none of it."""
         with self.database().write() as session:
             yield session
+
+    @property
+    def target(self) -> str:
+        """The database target of this command (file path or URL), as it will be opened."""
+        if self._db is not None:
+            return self._db.target
+        from salesflow.db.location import resolve_target
+
+        return resolve_target(self.db_option)
+
+    def protected_files(self) -> list[Protected]:
+        """The files no output of this command may replace: the SQLite database and its
+        `-wal`, `-shm` and `-journal` (none for a server database)."""
+        from salesflow.db.location import sqlite_file
+        from salesflow.outfiles import database_files
+
+        file = sqlite_file(self.target)
+        return database_files(file) if file else []
+
+    def output_file(
+        self, path: str | Path, *, inputs: Iterable[str | Path] = (), binary: bool = False
+    ) -> OutputFile:
+        """An output file, checked now against the database and the command's `inputs`."""
+        from salesflow.outfiles import OutputFile, input_files
+
+        protected = [*self.protected_files(), *input_files(inputs)]
+        return OutputFile(path, protected, binary=binary)
+
+    def check_output(self, path: str | Path, *, folder: bool = False) -> Path:
+        """Refuse an output path before any work is done (see `outfiles.check_target`)."""
+        from salesflow.outfiles import check_target
+
+        return check_target(path, self.protected_files(), folder=folder)
+
+    @contextmanager
+    def writing(
+        self, path: str | Path, *, what: str | None = None, binary: bool = False
+    ) -> Iterator[Any]:
+        """A stream onto an output file (see `outfiles`), put in place when the block ends
+        without an error; with `what` (the command's name) a file holding customer data is then
+        recorded in `written_files`."""
+        target = self.output_file(path, binary=binary)
+        with target as handle:
+            yield handle
+        if what and target.regular:
+            self.wrote(target.real, what)
+
+    def write_file(self, path: str | Path, data: str | bytes, *, what: str | None = None) -> None:
+        """Write a whole output file at once (see `writing`)."""
+        with self.writing(path, what=what, binary=isinstance(data, bytes)) as handle:
+            handle.write(data)
+
+    def wrote(self, path: str | Path, what: str) -> None:
+        """Record a file holding customer data in `written_files` (skipped quietly when the
+        database cannot be written)."""
+        from salesflow.clock import now_utc
+        from salesflow.db.written import record_written_file
+
+        record_written_file(self.target, path=str(path), what=what, at=now_utc(), by=self.actor,
+                            database=self.database)  # fmt: skip
 
     def output(self) -> Output:
         """The output for this command."""

@@ -35,18 +35,18 @@ def export_(
     import json as json_module
     import sys
 
-    from salesflow.render.exports import atomic_text
     from salesflow.services.privacy import contact_data
 
     app_ctx = state(ctx)
+    if out is not None:
+        app_ctx.check_output(out)  # before anything is opened or created
     with app_ctx.read() as session:
         data = contact_data(contact, session=session)
     text = json_module.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if out is None:  # the data itself is JSON already: --json changes nothing here
         sys.stdout.write(text)
         return
-    with atomic_text(out) as handle:
-        handle.write(text)
+    app_ctx.write_file(out, text, what="contact export")
     if json:
         app_ctx.output().json({"contact_id": data["contact"]["id"], "written": str(out)})
         return
@@ -88,6 +88,7 @@ def forget(
                 "verified": gone.verified,
                 "vacuumed": gone.vacuumed,
                 "note": gone.note,
+                "written_files": gone.written_files,
             }
         )
         return
@@ -105,3 +106,8 @@ def forget(
         out.line("Checked: the database file no longer holds their email.")
     if gone.note:
         out.line(f"Note: {gone.note}")
+    if gone.written_files:
+        out.line(
+            "Note: these files written earlier may still hold their data: "
+            + ", ".join(gone.written_files)
+        )

@@ -72,4 +72,5 @@ def backup(
 
     app_ctx = state(ctx)
     pages = backup_database(app_ctx.database(), file)
+    app_ctx.wrote(file.expanduser().resolve(), "db backup")
     app_ctx.output().line(f"Backed up to {file} ({pages} pages).")

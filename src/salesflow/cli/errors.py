@@ -72,10 +72,27 @@ def check_arguments(words: list[str]) -> None:
                 )
 
 
+_KNOWN_TARGETS: list[str] = []  # the database targets of this command line (passwords masked)
+
+
+def _masked(text: str) -> str:
+    from salesflow.db.location import mask_password
+
+    return mask_password(text, known=_KNOWN_TARGETS)
+
+
 def _report(message: str, hint: str | None = None) -> None:
     from salesflow.render.output import error
 
-    error(one_line(message), one_line(hint) if hint else None)
+    error(_masked(one_line(message)), _masked(one_line(hint)) if hint else None)
+
+
+def _masked_excepthook(kind: Any, value: Any, tb: Any) -> None:
+    """--debug: Python's traceback, with any database password in it masked."""
+    import traceback
+
+    sys.stderr.write(_masked("".join(traceback.format_exception(kind, value, tb))))
+    sys.stderr.flush()
 
 
 def run_guarded(main: Callable[..., Any], *, args: Any, **kwargs: Any) -> NoReturn:
@@ -83,7 +100,10 @@ def run_guarded(main: Callable[..., Any], *, args: Any, **kwargs: Any) -> NoRetu
     from typer import _click
     from typer.exceptions import Abort
 
+    from salesflow.db.location import given_targets
+
     click_errors = _click.exceptions
+    _KNOWN_TARGETS[:] = given_targets(list(args) if args is not None else sys.argv[1:])
     try:
         check_arguments(list(args) if args is not None else sys.argv[1:])
         result = main(args=args, standalone_mode=False, **kwargs)
@@ -115,6 +135,7 @@ def run_guarded(main: Callable[..., Any], *, args: Any, **kwargs: Any) -> NoRetu
         sys.exit(0)
     except Exception as exc:  # the last line of defence: no traceback for users
         if _debugging(args):
+            sys.excepthook = _masked_excepthook  # the traceback is printed by Python, masked
             raise
         known = _database_error(exc)
         if known is not None:

@@ -17,30 +17,6 @@ app.add_typer(export_app, name="export")
 Opt = typer.Option
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write the whole file or nothing: a temporary file beside it, renamed into place."""
-    import os
-    import tempfile
-
-    from salesflow.errors import InvalidInput
-
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException as exc:
-        Path(temp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
-        raise
-
-
 @export_app.command()
 def ics(
     ctx: typer.Context,
@@ -61,16 +37,19 @@ def ics(
     if owner and all_:
         raise UsageProblem("--owner and --all exclude each other")
     app_ctx = state(ctx)
+    to_stdout = str(file) == "-"
+    if not to_stdout:
+        app_ctx.check_output(file)  # before anything is opened or created
     who = None if all_ else (owner or app_ctx.actor)
     with app_ctx.reader() as reader:
         tasks = calendar_tasks(reader=reader, owner=who)
     name = f"salesflow follow-ups ({who})" if who else "salesflow follow-ups"
     data = calendar_bytes(tasks, stamp=now_utc(), name=name)
-    if str(file) == "-":
+    if to_stdout:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    write_atomically(file, data)
+    app_ctx.write_file(file, data, what="export ics")
     done = sum(1 for t in tasks if t.closed_as == "done")
     closed = sum(1 for t in tasks if t.done_at is not None) - done
     dropped = f", {closed} closed by their stage's playbook" if closed else ""
@@ -95,15 +74,15 @@ def json_(ctx: typer.Context, what: What = "all", out: OutFile = None) -> None:
     from contextlib import nullcontext
 
     from salesflow import __version__
-    from salesflow.render.exports import atomic_text, write_json
+    from salesflow.render.exports import write_json
     from salesflow.services import exports
 
     wanted = exports.check_what(what)
     app_ctx = state(ctx)
     # no export time in the file: the same data always exports to the same bytes
     head = {"salesflow_export": exports.FORMAT_VERSION, "salesflow": __version__, "what": wanted}
-    target = atomic_text(out) if out else nullcontext(sys.stdout)
-    with app_ctx.read() as session, target as stream:
+    target = app_ctx.writing(out, what="export json") if out else nullcontext(sys.stdout)
+    with target as stream, app_ctx.read() as session:  # the target is checked first
         sections = {
             name: exports.SECTIONS[name](session=session) for name in exports.json_sections(wanted)
         }
@@ -119,7 +98,7 @@ def csv_(ctx: typer.Context, what: What = "deals", out: OutFile = None) -> None:
     from contextlib import nullcontext
 
     from salesflow.errors import UsageProblem
-    from salesflow.render.exports import atomic_text, write_csv
+    from salesflow.render.exports import write_csv
     from salesflow.services import exports
 
     wanted = exports.check_what(what)
@@ -130,17 +109,27 @@ def csv_(ctx: typer.Context, what: What = "deals", out: OutFile = None) -> None:
                 "CSV holds one table: --what all needs --out FOLDER",
                 hint="e.g. salesflow export csv --what all --out backup/",
             )
-        out.mkdir(parents=True, exist_ok=True)
+        from salesflow.errors import InvalidInput
+
+        folder = app_ctx.check_output(out, folder=True)
+        files = [out / f"{table}.csv" for table in exports.CSV_COLUMNS]
+        if folder.is_dir():  # every file checked before any is written (a new folder has none)
+            for file in files:
+                app_ctx.check_output(file)
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
         written = []
         with app_ctx.read() as session:
-            for table, columns in exports.CSV_COLUMNS.items():
-                with atomic_text(out / f"{table}.csv") as stream:
+            for file, (table, columns) in zip(files, exports.CSV_COLUMNS.items(), strict=True):
+                with app_ctx.writing(file, what="export csv") as stream:
                     n = write_csv(stream, columns, exports.csv_rows(table, session=session))
                 written.append(f"{n:,} {table}")
         app_ctx.output().line(f"Wrote {', '.join(written)} to {out}/.")
         return
-    target = atomic_text(out) if out else nullcontext(sys.stdout)
-    with app_ctx.read() as session, target as stream:
+    target = app_ctx.writing(out, what="export csv") if out else nullcontext(sys.stdout)
+    with target as stream, app_ctx.read() as session:  # the target is checked first
         count = write_csv(stream, exports.CSV_COLUMNS[wanted],
                           exports.csv_rows(wanted, session=session))  # fmt: skip
     if out:

@@ -142,7 +142,7 @@ def import_(
                     maps=maps or [], pipeline=pipeline, new_pipeline=new_pipeline,
                     stages=stages or [], dry_run=dry_run, skip_invalid=skip_invalid,
                     errors_path=errors, on_duplicate=on_duplicate, encoding=encoding,
-                    on_read=on_read,
+                    on_read=on_read, protected=app_ctx.protected_files(),
                 )  # fmt: skip
                 ctrl_c.holding = True  # the commit (on leaving the block) is not interrupted
         except KeyboardInterrupt:

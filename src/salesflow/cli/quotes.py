@@ -252,18 +252,15 @@ def export(
     out_file: Annotated[Path, Opt("--out", help="FILE.md or FILE.html.", metavar="FILE")],
 ) -> None:
     """Write a customer-ready document (Markdown or HTML)."""
-    from salesflow.errors import InvalidInput
     from salesflow.services.quote_documents import render_quote
     from salesflow.services.quotes import quote_view
 
     app_ctx = state(ctx)
+    app_ctx.check_output(out_file)  # before anything is opened or created
     with app_ctx.read() as session:
         view = quote_view(quote, session=session)
     text = render_quote(view, out_file)
-    try:
-        out_file.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {out_file}: {exc.strerror}") from None
+    app_ctx.write_file(out_file, text, what="quote export")
     app_ctx.output().line(f"Wrote {out_file}.")
 
 

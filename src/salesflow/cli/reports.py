@@ -277,19 +277,17 @@ def html(
     json: JsonFlag = False,
 ) -> None:
     """One self-contained HTML dashboard: KPIs, funnel, win rate, forecast, reps, stages."""
-    from salesflow.errors import InvalidInput
     from salesflow.render.dashboard import dashboard_html
     from salesflow.services.report_dashboard import build_dashboard
 
     scope = _scope(pipeline, since, until, owner, currency, period)
-    with state(ctx).read() as session:
+    app_ctx = state(ctx)
+    app_ctx.check_output(out)  # before anything is opened or created
+    with app_ctx.read() as session:
         result = build_dashboard(session=session, seed=seed, **scope)
     page = dashboard_html(result)
-    try:
-        out.write_text(page, encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
-    printer = state(ctx).output()
+    app_ctx.write_file(out, page, what="report html")
+    printer = app_ctx.output()
     if json:
         printer.json({"path": str(out), "bytes": len(page.encode("utf-8"))})
     else:

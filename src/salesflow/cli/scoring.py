@@ -133,12 +133,14 @@ def export(
     from salesflow.services.scoring_rules import export_rules, list_rules
 
     app_ctx = state(ctx)
+    if out_file is not None:
+        app_ctx.check_output(out_file)  # before anything is opened or created
     with app_ctx.reader() as reader:
         text = export_rules(list_rules(reader=reader))
     if out_file is None:
         typer.echo(text, nl=False)
     else:
-        out_file.write_text(text, encoding="utf-8")
+        app_ctx.write_file(out_file, text)  # scoring rules hold no customer data: not recorded
         app_ctx.output().line(f"Wrote {out_file}.")
 
 

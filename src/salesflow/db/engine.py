@@ -12,14 +12,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from salesflow.db.location import is_url, prepare_sqlite_file, sqlite_url
+from salesflow.db.location import (
+    busy_timeout_ms,
+    is_url,
+    mask_password,
+    prepare_sqlite_file,
+    sqlite_url,
+)
 from salesflow.errors import DatabaseBusy, SalesflowError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
-
-BUSY_TIMEOUT_MS = 5000
 
 
 class Database:
@@ -31,6 +35,7 @@ class Database:
         self.target = target
         self.is_sqlite = not is_url(target) or target.startswith("sqlite")
         self.created = False
+        url: Any
         if is_url(target):
             url = target
             if url.startswith("postgresql://"):
@@ -40,7 +45,7 @@ class Database:
             url = sqlite_url(target)
         self.url = url
         self.path = None if is_url(target) else target
-        timeout = int(os.environ.get("SALESFLOW_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS))
+        timeout = busy_timeout_ms()
         try:
             if self.is_sqlite:
                 self.engine: Engine = create_engine(
@@ -49,20 +54,22 @@ class Database:
                 event.listen(self.engine, "connect", _sqlite_pragmas(timeout))
                 event.listen(self.engine, "begin", _sqlite_begin)
             else:
+                quiet_driver_logs()
                 # a row lock held by another writer is waited for as long as SQLite's busy
                 # timeout, then it is DatabaseBusy (exit 4) rather than a wait without end
                 self.engine = create_engine(
                     url, pool_pre_ping=False, connect_args=server_connect_args(url, timeout)
                 )
         except Exception as exc:  # a malformed URL or a missing driver
-            raise SalesflowError(f"cannot open database {target!r}: {exc}") from None
+            shown = mask_password(f"cannot open database {target!r}: {exc}", known=[target])
+            raise SalesflowError(shown) from None
 
     @property
     def display_name(self) -> str:
         """The file path, or the URL with any password hidden."""
         if self.path:
             return self.path
-        return self.engine.url.render_as_string(hide_password=True)
+        return mask_password(self.engine.url.render_as_string(hide_password=True))
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -97,6 +104,21 @@ class Database:
     def dispose(self) -> None:
         """Close pooled connections (tests and long-running callers)."""
         self.engine.dispose()
+
+
+def quiet_driver_logs() -> None:
+    """Keep psycopg's own log lines off stderr. When the server goes away mid-command, psycopg
+    logs "error ignored terminating <psycopg.Pipeline …>" as it cleans up, and with no handler
+    configured Python prints that warning before our one `Error:` line; the error itself still
+    reaches us as an exception. With --debug (SALESFLOW_DEBUG) they are shown."""
+    import logging
+
+    if os.environ.get("SALESFLOW_DEBUG", "") not in ("", "0"):
+        return
+    driver = logging.getLogger("psycopg")
+    if not any(isinstance(h, logging.NullHandler) for h in driver.handlers):
+        driver.addHandler(logging.NullHandler())
+    driver.propagate = False
 
 
 def _sqlite_pragmas(timeout_ms: int) -> Any:

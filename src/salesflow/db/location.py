@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 
 def data_dir() -> Path:
@@ -53,26 +59,114 @@ def database_key(target: str) -> str:
     return f"{readable}-{digest}"
 
 
-def sqlite_url(path: str) -> str:
-    """A SQLAlchemy URL for a SQLite file path."""
-    return f"sqlite:///{Path(path).resolve()}"
+def sqlite_url(path: str) -> URL:
+    """A SQLAlchemy URL for a SQLite file path, taken literally: built as a URL object, never
+    parsed from text, so `?`, `#` and `%41` in a file name stay part of the name."""
+    from sqlalchemy.engine import URL
+
+    return URL.create("sqlite", database=str(Path(path).resolve()))
+
+
+def sqlite_file(target: str) -> str | None:
+    """The SQLite file a target names: the path itself, or the file of a `sqlite:///` URL (None
+    for a server database or an in-memory one)."""
+    if not is_url(target):
+        return target
+    match = re.match(r"sqlite(?:\+\w+)?:///([^?]+)", target)
+    if match is None or match.group(1) in ("", ":memory:"):
+        return None
+    from urllib.parse import unquote
+
+    return unquote(match.group(1))
+
+
+# scheme://user:password@ — the password is what follows the first colon of the user part, up
+# to the last @ of the word (a password may hold @ and / characters)
+_URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][\w+.-]*://[^:/@\s'\"]*:)(?P<pw>[^\s'\"]*)@")
+
+
+def url_password(target: str) -> str | None:
+    """The password written in a URL, if any (None for a file path)."""
+    found = _URL_PASSWORD.search(target)
+    return found.group("pw") if found and found.group("pw") else None
+
+
+def mask_password(text: str, known: Iterable[str | None] = ()) -> str:
+    """`text` with the password of every `scheme://user:password@` in it replaced by ***.
+
+    Works on any text, even a URL SQLAlchemy cannot parse. The passwords of the `known` targets
+    (the --db value, SALESFLOW_DB) are also removed wherever else they appear, percent-decoded
+    or not: a driver may quote them in its own words.
+    """
+    secrets: set[str] = set()
+    for target in known:
+        password = url_password(target) if target else None
+        if password:
+            from urllib.parse import unquote
+
+            secrets.update({password, unquote(password)})
+    masked = _URL_PASSWORD.sub(lambda m: f"{m.group('head')}***@" if m.group("pw") else m[0], text)
+    for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) >= 3:  # a one- or two-letter "password" would blank out ordinary text
+            masked = masked.replace(secret, "***")
+    return masked
+
+
+def given_targets(argv: list[str]) -> list[str]:
+    """The database targets a command line was given (`--db` words and SALESFLOW_DB), for
+    `mask_password(..., known=...)`."""
+    found = [os.environ.get("SALESFLOW_DB", "")]
+    for position, word in enumerate(argv):
+        if word == "--db" and position + 1 < len(argv):
+            found.append(argv[position + 1])
+        elif word.startswith("--db="):
+            found.append(word[len("--db=") :])
+    return [t for t in found if t]
 
 
 def prepare_sqlite_file(path: str) -> bool:
-    """Make the folder (0700) and an empty file (0600) if missing; True when newly made."""
+    """Make the folder (0700) and an empty file (0600) if missing; True when newly made.
+
+    A folder or file that cannot be made is one clear error (`cannot create database …`)."""
+    from salesflow.errors import SalesflowError
+
     file = Path(path).resolve()
     folder = file.parent
-    if not folder.exists():
-        folder.mkdir(mode=0o700, parents=True)
-        folder.chmod(0o700)
-    elif folder == data_dir().resolve():
-        folder.chmod(0o700)
-    if file.exists():
-        return False
     try:
-        fd = os.open(file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return False
-    os.close(fd)
-    file.chmod(0o600)
+        if not folder.exists():
+            folder.mkdir(mode=0o700, parents=True)
+            folder.chmod(0o700)
+        elif folder == data_dir().resolve():
+            folder.chmod(0o700)
+        if file.exists():
+            return False
+        try:
+            fd = os.open(file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            return False
+        os.close(fd)
+        file.chmod(0o600)
+    except OSError as exc:
+        raise SalesflowError(
+            f"cannot create database {path}: {exc.strerror or exc}",
+            hint="check the folder exists and is writable, or give another --db",
+        ) from None
     return True
+
+
+def busy_timeout_ms() -> int:
+    """SALESFLOW_BUSY_TIMEOUT_MS (default 5000): how long to wait for another writer's lock."""
+    from salesflow.errors import InvalidInput
+
+    text = os.environ.get("SALESFLOW_BUSY_TIMEOUT_MS", "").strip()
+    if not text:
+        return BUSY_TIMEOUT_MS
+    if not text.isdigit() or not text.isascii() or len(text) > 9:
+        raise InvalidInput(
+            f"SALESFLOW_BUSY_TIMEOUT_MS must be a whole number of milliseconds, not {text!r}",
+            hint="e.g. SALESFLOW_BUSY_TIMEOUT_MS=5000, or unset it",
+        )
+    return int(text)
+
+
+BUSY_TIMEOUT_MS = 5000

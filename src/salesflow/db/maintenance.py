@@ -94,17 +94,24 @@ def _deal_states(rows: Any) -> list[str]:
 
 
 def backup_database(db: Database, target: Path) -> int:
-    """A consistent copy of a live SQLite database via the online backup API; returns pages."""
+    """A consistent copy of a live SQLite database via the online backup API; returns pages.
+
+    The target is checked as every output file is (`outfiles.check_target`: never the database
+    or its companions, however spelled, nor a folder), and must be a new file."""
     import sqlite3
+
+    from salesflow.outfiles import check_target, database_files
 
     if not db.is_sqlite or db.path is None:
         raise SalesflowError("db backup copies SQLite files", hint="for PostgreSQL use pg_dump")
     target = target.expanduser()
-    if target.exists():
+    check_target(target, database_files(db.path))
+    if os.path.lexists(target):
         raise InvalidInput(f"{target} already exists", hint="pick a new file name")
-    if not target.parent.exists():
-        raise InvalidInput(f"folder {target.parent} does not exist")
-    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {target}: {exc.strerror or exc}") from None
     os.close(fd)
     source = sqlite3.connect(db.path)
     dest = sqlite3.connect(target)

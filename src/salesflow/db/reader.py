@@ -161,9 +161,9 @@ def _open_sqlite(path: str) -> Reader | None:
 
     if not os.path.isfile(path) or os.path.getsize(path) == 0:
         return None
-    from salesflow.db.engine import BUSY_TIMEOUT_MS
+    from salesflow.db.location import busy_timeout_ms
 
-    timeout = int(os.environ.get("SALESFLOW_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS))
+    timeout = busy_timeout_ms()
     with _translated():
         connection = sqlite3.connect(path, timeout=timeout / 1000, isolation_level=None)
         connection.execute("PRAGMA query_only = ON")
@@ -178,6 +178,9 @@ def _open_postgresql(url: str) -> Reader | None:
         import psycopg
     except ImportError:
         return None
+    from salesflow.db.engine import quiet_driver_logs
+
+    quiet_driver_logs()
     conninfo = re.sub(r"^postgresql\+\w+://", "postgresql://", url)
     try:
         connection = psycopg.connect(conninfo)

@@ -44,7 +44,10 @@ def alembic_config(db: Database) -> AlembicConfig:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
+    # the URL as an object: a SQLite file name holding `?`, `#` or `%` is not parsed again
+    config.attributes["url"] = db.url
+    shown = db.url if isinstance(db.url, str) else db.url.render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", shown.replace("%", "%%"))
     return config
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, TextIO
 
 from salesflow.render.output import Output
@@ -46,28 +44,3 @@ def write_csv(stream: TextIO, columns: list[str], rows: Iterable[list[Any]]) -> 
 
     Output(color="never", stream=stream).csv(columns, counted())  # type: ignore[arg-type]
     return count
-
-
-@contextmanager
-def atomic_text(path: Path) -> Iterator[TextIO]:
-    """A text file written in full or not at all: a temporary file beside it, renamed at the end."""
-    import os
-    import tempfile
-
-    from salesflow.errors import InvalidInput
-
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-        os.chmod(temp, 0o600)  # exports hold personal data: readable by you alone
-        os.replace(temp, path)
-    except BaseException as exc:
-        Path(temp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
-        raise

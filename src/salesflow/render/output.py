@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from salesflow.formulas import neutralised
 from salesflow.text import printable
 
 __all__ = ["Column", "Output", "error", "printable", "safe_cell", "warning"]
@@ -213,10 +214,8 @@ def _pager_environment() -> Iterator[None]:
 
 
 def safe_cell(value: Any) -> Any:
-    """Neutralise a CSV cell that a spreadsheet would treat as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Neutralise a CSV cell that a spreadsheet would treat as a formula (`formulas`)."""
+    return neutralised(value) if isinstance(value, str) else value
 
 
 def error(message: str, hint: str | None = None) -> None:

@@ -4,7 +4,9 @@ Forgetting deletes the contact row and unlinks their deals, which keep their ano
 (value, stage, history, outcome). Their name and email are also scrubbed from the free text of
 those deals (titles, notes, activity summaries, change-log values, follow-ups, contract hand-off
 notes, feedback) and drafted
-emails to them are removed from the outbox. Each deal's change log records that a contact was
+emails to them are removed from the outbox. The files salesflow wrote earlier (exports, backups,
+errors files: the `written_files` table) are out of its reach: the result names those that still
+exist, since they may still hold the person. Each deal's change log records that a contact was
 forgotten, by whom and when, without saying who.
 
 On SQLite the erase runs with `PRAGMA secure_delete` (freed space is overwritten with zeros),
@@ -158,6 +160,7 @@ class Forgotten:
     verified: bool | None = None  # None: not checked (PostgreSQL)
     vacuumed: bool = False
     note: str | None = None
+    written_files: list[str] = field(default_factory=list)  # earlier exports that may hold them
 
 
 def forget_contact(ref: str, *, actor: str, session: Session) -> Forgotten:
@@ -214,7 +217,22 @@ def forget_contact(ref: str, *, actor: str, session: Session) -> Forgotten:
     session.delete(contact)
     session.flush()
     return Forgotten(contact_id=contact.id, deals=ids, texts_scrubbed=scrubbed,  # type: ignore[arg-type]
-                     email=email, name=name)  # fmt: skip
+                     email=email, name=name,
+                     written_files=earlier_files(session=session))  # fmt: skip
+
+
+def earlier_files(*, session: Session) -> list[str]:
+    """The files salesflow recorded writing (exports, backups, errors files) that still exist:
+    any of them may hold the person, and forgetting cannot reach them. Oldest first, each once."""
+    from sqlmodel import select
+
+    from salesflow.models import WrittenFile
+
+    seen: dict[str, None] = {}
+    for path in session.exec(select(WrittenFile.path).order_by(WrittenFile.at, WrittenFile.id)):  # type: ignore[arg-type]
+        if path not in seen and Path(path).exists():
+            seen[path] = None
+    return list(seen)
 
 
 def remove_outbox_drafts(forgotten: Forgotten, folder: Path) -> int:

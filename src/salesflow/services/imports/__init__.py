@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -21,6 +20,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from salesflow.clock import now_utc
 from salesflow.config import load_config
 from salesflow.errors import ExitStatus, InvalidInput, SalesflowError, UsageProblem
+from salesflow.formulas import neutralised
+from salesflow.outfiles import OutputFile, Protected, input_files
 from salesflow.services.imports.csvfile import BadRecord, CsvFile, check_encoding
 from salesflow.services.imports.mapping import (
     PRESETS,
@@ -83,11 +84,13 @@ class ImportReport:
 
 
 class ErrorSink:
-    """Rejected rows, written as they come to a temporary file renamed into place at the end."""
+    """Rejected rows, written as they come to an output file (`outfiles`: a temporary file put
+    in place at the end). The target is checked when the sink is made, before any row is
+    imported: never the database, its companions, or an input file of the import."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, protected: Iterable[Protected] = ()) -> None:
         self.path = path
-        self._temp: Path | None = None
+        self._file = OutputFile(path, protected) if path is not None else None
         self._handle: TextIO | None = None
         self._writer: Any = None
         self._header: tuple[str, ...] | None = None
@@ -95,37 +98,41 @@ class ErrorSink:
     def write(
         self, file: str, line: int | None, reason: str, header: list[str], cells: list[str]
     ) -> None:
-        if self.path is None:
+        if self._file is None:
             return
         if self._handle is None:
-            folder = self.path.parent if str(self.path.parent) else Path(".")
-            try:
-                fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part",
-                                            dir=folder)  # fmt: skip
-            except OSError as exc:
-                raise InvalidInput(f"cannot write {self.path}: {exc.strerror or exc}") from None
-            self._temp = Path(temp)
-            self._handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            self._handle = self._file.open()
             self._writer = csv.writer(self._handle, lineterminator="\n")
         wanted = ("file", "line", "reason", *header)
-        if wanted != self._header:  # a new file (or the first): its header row
-            self._writer.writerow(wanted)
-            self._header = wanted
-        # the row's cells exactly as they came, so the fixed file can be imported again
-        self._writer.writerow([file, line, reason, *cells])
+        try:
+            if wanted != self._header:  # a new file (or the first): its header row
+                self._writer.writerow([neutralised(c) for c in wanted])
+                self._header = wanted
+            # the row's cells as they came, formulas neutralised (the import restores them, so
+            # the fixed file imports to the original text)
+            self._writer.writerow([neutralised(file), line, neutralised(reason),
+                                   *(neutralised(c) for c in cells)])  # fmt: skip
+        except OSError as exc:
+            self._file.discard()
+            raise self._file.error(exc) from None
 
     def commit(self) -> str | None:
-        if self._handle is None or self.path is None or self._temp is None:
+        """Put the file in place; its path as given, or None when no row was rejected."""
+        if self._handle is None or self._file is None or self.path is None:
             return None
-        self._handle.close()
-        os.replace(self._temp, self.path)
+        self._file.commit()
         return str(self.path)
 
+    @property
+    def written(self) -> str | None:
+        """The absolute path of the regular file put in place (not a device like /dev/null)."""
+        if self._handle is None or self._file is None or not self._file.regular:
+            return None
+        return str(self._file.real)
+
     def discard(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-        if self._temp is not None:
-            self._temp.unlink(missing_ok=True)
+        if self._file is not None:
+            self._file.discard()
 
 
 @dataclass
@@ -240,12 +247,14 @@ def import_files(
     on_duplicate: str = "skip",
     encoding: str | None = None,
     on_read: Callable[[int], None] | None = None,
+    protected: Iterable[Protected] = (),
 ) -> ImportReport:
     """Import CSV exports (or our own JSON export) inside the caller's transaction.
 
     Raises InvalidInput when any row is bad and `skip_invalid` is off (nothing is written then:
     the caller's transaction is rolled back). On a dry run everything is checked and counted,
-    then rolled back here.
+    then rolled back here. The errors file is never one of `protected` (the database's files)
+    nor an input file; once in place it is recorded in `written_files` in the same transaction.
     """
     if on_duplicate not in ON_DUPLICATE:
         raise UsageProblem(
@@ -265,7 +274,7 @@ def import_files(
             errors_path = Path(first.stem + ".errors.csv")
     report = ImportReport(preset=chosen, files=[str(p) for p in files], dry_run=dry_run,
                           on_duplicate=on_duplicate)  # fmt: skip
-    sink = ErrorSink(errors_path if skip_invalid else None)
+    sink = ErrorSink(errors_path if skip_invalid else None, [*protected, *input_files(files)])
     job = ImportJob(
         session=session, report=report, actor=actor, skip_invalid=skip_invalid, errors=sink,
         encoding=encoding, on_read=on_read, maps=parse_maps(maps or []), pipeline=pipeline,
@@ -304,6 +313,11 @@ def import_files(
         session.rollback()
     else:
         report.errors_file = sink.commit()
+        if sink.written:
+            from salesflow.models import WrittenFile
+
+            session.add(WrittenFile(path=sink.written, what="import --errors", at=now_utc(),
+                                    by=actor))  # fmt: skip
     return report
 
 

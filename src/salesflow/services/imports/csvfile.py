@@ -14,11 +14,14 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from salesflow.errors import InvalidInput, UsageProblem
+from salesflow.formulas import restored
 
+_APOSTROPHES = repeat("'")  # a neutralised formula cell (see `formulas`) starts with one
 FIELD_LIMIT = 131_072  # characters in one field: more is a broken file, not a deal
 SNIFF_BYTES = 65_536
 
@@ -207,6 +210,8 @@ class CsvFile:
             self._line = line = reader.line_num
             count = len(cells)
             if count == width and (count > 1 or cells[0] or line != start):
+                if any(map(str.startswith, cells, _APOSTROPHES)):  # C-speed: rare
+                    cells = [restored(c) for c in cells]
                 yield Record(start, cells)
             elif count == 0 or (count == 1 and cells[0] == "" and line == start):
                 continue  # a blank line

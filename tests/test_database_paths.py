@@ -1,0 +1,119 @@
+"""The database path is a path: `?`, `%41` and `#` in a SQLite file name open exactly that file
+(0600, no warning), through the full ORM path, Alembic and the light reader alike; a database
+that cannot be created, or a busy timeout that is not a number, is one clear error line."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_bad_input import assert_one_error
+
+ODD_NAMES = ["q?mode=ro.db", "pct%41.db", "hash#x.db", "sp ace.db"]
+
+
+@pytest.mark.parametrize("name", ODD_NAMES)
+def test_an_odd_sqlite_file_name_opens_exactly_that_file(tmp_path, name):
+    """B12: the data landed in `dir/q`, `dir/pctA.db` or beside an empty `dir/hash`, 0644, with
+    a SAWarning on stderr. A real process, so the warning would show."""
+    from conftest import run_salesflow
+
+    folder = tmp_path / "dir"
+    folder.mkdir()
+    db = folder / name
+    add = run_salesflow("--db", str(db), "lead", "add", "Odd path", "--value", "5")
+    assert add.returncode == 0 and add.stderr == "", add.stderr
+    assert sorted(p.name for p in folder.iterdir()) == [name]  # nothing beside it
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    # the light reader (show) and the full path (lead list --json, which imports the ORM)
+    show = run_salesflow("--db", str(db), "show", "1")
+    assert show.returncode == 0 and "Odd path" in show.stdout, show.stderr
+    listed = run_salesflow("--db", str(db), "export", "json", "--what", "deals")
+    assert listed.returncode == 0 and '"Odd path"' in listed.stdout, listed.stderr
+    assert sorted(p.name for p in folder.iterdir()) == [name]
+
+
+def test_alembic_migrates_the_literal_file(tmp_path):
+    from salesflow.db.engine import Database
+    from salesflow.db.schema import HEAD_REVISION, current_revision, downgrade, upgrade
+
+    (tmp_path / "m").mkdir()
+    db_path = tmp_path / "m" / "mig?x=1#y%41.db"
+    db = Database(str(db_path))
+    try:
+        upgrade(db)
+        downgrade(db, "0004")
+        upgrade(db)
+        assert current_revision(db) == HEAD_REVISION
+    finally:
+        db.dispose()
+    left = sorted(p.name for p in db_path.parent.iterdir())
+    assert [n for n in left if not n.endswith(("-wal", "-shm"))] == [db_path.name]
+
+
+@pytest.mark.parametrize("value", ["abc", "1e3", "-5", "5.5", " "])
+def test_a_busy_timeout_that_is_not_a_whole_number_is_one_error(cli, dump, value):
+    """L10, L12: `SALESFLOW_BUSY_TIMEOUT_MS=abc` was "unexpected ValueError"."""
+    assert cli("lead", "add", "Acme", "--value", "5").exit_code == 0
+    before = dump()
+    for command in (("show", "1"), ("lead", "add", "X"), ("lead", "list", "--json")):
+        run = cli(*command, env={"SALESFLOW_BUSY_TIMEOUT_MS": value})
+        if value.strip() == "":
+            assert run.exit_code == 0, run.stderr  # unset or blank: the default
+            continue
+        assert_one_error(run, 1, error="SALESFLOW_BUSY_TIMEOUT_MS must be a whole number")
+        assert dump() == before
+
+
+def test_a_database_under_a_file_is_one_clear_error(cli, tmp_path):
+    """R09 (as root the read-only folder cannot be shown: root writes anywhere; a path through
+    a regular file fails the same way, and a non-root run is below)."""
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    run = cli("--db", str(blocker / "new.db"), "lead", "add", "X")
+    assert_one_error(run, 1, error=f"cannot create database {blocker / 'new.db'}: Not a directory")
+
+
+def _can_run_as_nobody() -> bool:
+    if os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists():
+        return False
+    probe = subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", ""],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_run_as_nobody(), reason="needs root, setpriv, and a Python that "
+                    "user nobody can run (this one lives where nobody cannot read)")  # fmt: skip
+def test_a_new_database_in_a_read_only_folder_as_a_normal_user():
+    """R09: as nobody, `--db RO_DIR/new.db lead add X` was "unexpected PermissionError"."""
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="salesflow-r09-"))  # pytest's tmp is root's alone
+    try:
+        base.chmod(0o755)
+        config = base / "config.toml"
+        config.write_text('timezone = "UTC"\ncurrency = "USD"\n')
+        config.chmod(0o644)
+        folder = base / "ro"
+        folder.mkdir(mode=0o555)
+        env = {**os.environ, "SALESFLOW_CONFIG": str(config), "HOME": str(base),
+               "XDG_DATA_HOME": str(base), "XDG_CACHE_HOME": str(base)}  # fmt: skip
+        run = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
+             "-m", "salesflow", "--db", str(folder / "new.db"), "lead", "add", "X"],
+            capture_output=True, text=True, check=False, env=env,
+        )  # fmt: skip
+        assert run.returncode == 1, run.stderr
+        assert run.stderr.splitlines()[0] == (
+            f"Error: cannot create database {folder / 'new.db'}: Permission denied"
+        )
+        assert list(folder.iterdir()) == []
+    finally:
+        shutil.rmtree(base)
