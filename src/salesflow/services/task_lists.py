@@ -15,21 +15,26 @@ from typing import Any, LiteralString
 from salesflow.clock import start_of_day_utc, today
 from salesflow.db.reader import Reader, as_date, as_datetime, compose
 from salesflow.errors import InvalidInput
+from salesflow.services.deal_lists import SHOWN_VALUE
 from salesflow.services.views import Agenda, AgendaDay, DueToday, TaskView
 from salesflow.services.views.deals import days_overdue
 
 # One follow-up with enough of its deal to act on it; every list below starts from this.
-_TASKS = """
+_TASKS = compose(
+    """
 SELECT f.id, f.deal_id, d.title, c.name, s.key, f.text, f.due, f.owner, f.repeat, f.done_at,
-       d.value_minor, d.currency
+       """,
+    SHOWN_VALUE,
+    """, d.currency
 FROM follow_ups f
 JOIN deals d ON d.id = f.deal_id
 JOIN stages s ON s.id = d.stage_id
 LEFT JOIN companies c ON c.id = d.company_id
-"""
+""",
+)
 _OPEN_NOT_LOST = " WHERE f.done_at IS NULL AND d.status <> 'lost' AND f.due <= :through"
 _OWNER = " AND lower(f.owner) = :owner"
-_MORNING_ORDER = " ORDER BY f.due, d.value_minor DESC, f.id"
+_MORNING_ORDER = compose(" ORDER BY f.due, ", SHOWN_VALUE, " DESC, f.id")
 _LIMIT = " LIMIT :limit"
 _COUNT_DUE = """
 SELECT count(*), coalesce(sum(CASE WHEN f.due < :day THEN 1 ELSE 0 END), 0)
