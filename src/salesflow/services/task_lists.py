@@ -100,8 +100,21 @@ def due_today(
         from salesflow.services.stale import stale_counts
 
         rotting, no_next_step = stale_counts(reader=reader, owner=owner)
+    owners = _deal_owners(reader, owner) if owner and not tasks else None
     return DueToday(as_of=day, tasks=tasks, total=total, overdue=overdue, owner=owner,
-                    rotting=rotting, no_next_step=no_next_step)  # fmt: skip
+                    rotting=rotting, no_next_step=no_next_step, deal_owners=owners)  # fmt: skip
+
+
+def _deal_owners(reader: Reader, owner: str) -> list[tuple[str, int]] | None:
+    """Whose deals there are, when `owner` owns none (say, the OS login on a shared or demo
+    database); None when they own some. Run only for an empty morning list."""
+    if reader.row("SELECT 1 FROM deals WHERE lower(owner) = :owner LIMIT 1", owner=owner.lower()):
+        return None
+    rows = reader.rows(
+        "SELECT min(owner), count(*) FROM deals GROUP BY lower(owner)"
+        " ORDER BY count(*) DESC, lower(owner)"
+    )
+    return [(name, int(count)) for name, count in rows]
 
 
 def list_tasks(
