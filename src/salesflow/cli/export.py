@@ -57,6 +57,7 @@ def ics(
     from salesflow.errors import UsageProblem
     from salesflow.render.ics import calendar_bytes
     from salesflow.services.task_lists import calendar_tasks
+    from salesflow.words import noun
 
     if owner and all_:
         raise UsageProblem("--owner and --all exclude each other")
@@ -73,7 +74,8 @@ def ics(
     write_atomically(file, data)
     done = sum(1 for t in tasks if t.done_at is not None)
     app_ctx.output().line(
-        f"Wrote {len(tasks) - done} open and {done} recently done follow-ups to {file}."
+        f"Wrote {len(tasks) - done:,} open and {done:,} recently done "
+        f"{noun(len(tasks), 'follow-up')} to {file}."
     )
 
 
@@ -94,6 +96,7 @@ def json_(ctx: typer.Context, what: What = "all", out: OutFile = None) -> None:
     from salesflow import __version__
     from salesflow.render.exports import atomic_text, write_json
     from salesflow.services import exports
+    from salesflow.words import plural
 
     wanted = exports.check_what(what)
     app_ctx = state(ctx)
@@ -106,7 +109,7 @@ def json_(ctx: typer.Context, what: What = "all", out: OutFile = None) -> None:
         }
         count = write_json(stream, head, sections)
     if out:
-        app_ctx.output().line(f"Wrote {count:,} records ({wanted}) to {out}.")
+        app_ctx.output().line(f"Wrote {plural(count, 'record')} ({wanted}) to {out}.")
 
 
 @export_app.command("csv")
@@ -118,6 +121,7 @@ def csv_(ctx: typer.Context, what: What = "deals", out: OutFile = None) -> None:
     from salesflow.errors import UsageProblem
     from salesflow.render.exports import atomic_text, write_csv
     from salesflow.services import exports
+    from salesflow.words import plural
 
     wanted = exports.check_what(what)
     app_ctx = state(ctx)
@@ -133,7 +137,7 @@ def csv_(ctx: typer.Context, what: What = "deals", out: OutFile = None) -> None:
             for table, columns in exports.CSV_COLUMNS.items():
                 with atomic_text(out / f"{table}.csv") as stream:
                     n = write_csv(stream, columns, exports.csv_rows(table, session=session))
-                written.append(f"{n:,} {table}")
+                written.append(plural(n, *exports.NOUNS[table]))
         app_ctx.output().line(f"Wrote {', '.join(written)} to {out}/.")
         return
     target = atomic_text(out) if out else nullcontext(sys.stdout)
@@ -141,4 +145,4 @@ def csv_(ctx: typer.Context, what: What = "deals", out: OutFile = None) -> None:
         count = write_csv(stream, exports.CSV_COLUMNS[wanted],
                           exports.csv_rows(wanted, session=session))  # fmt: skip
     if out:
-        app_ctx.output().line(f"Wrote {count:,} {wanted} to {out}.")
+        app_ctx.output().line(f"Wrote {plural(count, *exports.NOUNS[wanted])} to {out}.")

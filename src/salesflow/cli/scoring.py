@@ -110,6 +110,7 @@ def load(
     """Load rules from TOML (all or none)."""
     from salesflow.errors import InvalidInput
     from salesflow.services.scoring_rules import load_rules, parse_rules
+    from salesflow.words import plural
 
     try:
         text = file.read_text(encoding="utf-8")
@@ -119,7 +120,7 @@ def load(
     app_ctx = state(ctx)
     with app_ctx.write() as session:
         count = load_rules(specs, replace=replace, session=session)
-    app_ctx.output().line(f"Loaded {count} rule{'s' if count != 1 else ''}.")
+    app_ctx.output().line(f"Loaded {plural(count, 'rule')}.")
 
 
 @rule_app.command()

@@ -18,6 +18,7 @@ from typing import Any, LiteralString
 from salesflow.clock import now_utc
 from salesflow.db.reader import Reader, compose
 from salesflow.services.scoring_rules import NUMBER_FIELDS, RuleSpec, list_rules
+from salesflow.words import plural
 
 # Beyond this many ids, scoring reads every deal instead of sending a long IN list.
 _IN_LIMIT = 500
@@ -120,7 +121,7 @@ def score_parts(
         points = engagement_points(rule, ages)
         if points:
             counted = sum(1 for a in ages if a >= 0 and (rule.within is None or a <= rule.within))
-            detail = f"{rule.describe()}; {counted} event{'s' if counted != 1 else ''}"
+            detail = f"{rule.describe()}; {plural(counted, 'event')}"
             parts.append(ScorePart(rule.name, "engagement", points, detail))
     return parts
 
