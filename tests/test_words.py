@@ -42,7 +42,9 @@ def test_import_summary(cli, tmp_path):
     path = tmp_path / "one.csv"
     path.write_text("title,company,value\nSolo,Soloco,1000\n")
     first = cli("import", str(path))
-    assert first.stdout.splitlines()[0] == "Imported 1 deal (1 open) from 1 row (generic) into sales."
+    assert (
+        first.stdout.splitlines()[0] == "Imported 1 deal (1 open) from 1 row (generic) into sales."
+    )
     path.write_text("title,company,value\nSolo,Soloco,2000\n")
     again = cli("import", str(path), "--on-duplicate", "update")
     assert "1 deal updated, 0 skipped" in again.stdout
