@@ -203,3 +203,22 @@ def test_log_records_activities_newest_first_on_the_card(cli, dump):
         run = cli("log", *bad)
         assert run.exit_code == 1 and run.stderr.startswith("Error: ")
     assert dump() == before
+
+
+def test_a_won_deal_shows_the_amount_it_was_won_at(cli):
+    add(cli, "Globex CRM", "--company", "Globex", "--value", "40,000")
+    add(cli, "Globex extra", "--company", "Globex", "--value", "39k")
+    assert cli("won", "1", "--amount", "38k").exit_code == 0
+    card = cli("show", "1")
+    assert "  Value        38,000.00 USD" in card.stdout.splitlines()
+    assert cli("show", "1", "--json").json()["value"] == "38000.00"
+    listed = cli("lead", "list", "--all", "--sort", "value", "--json").json()["deals"]
+    assert [(d["id"], d["value"]) for d in listed] == [(2, "39000.00"), (1, "38000.00")]
+    tasks = cli("task", "list", "--all", "--json").json()["tasks"]
+    assert {t["value"] for t in tasks if t["deal_id"] == 1} == {"38000.00"}
+    # the figures agree with the reports and the customer list
+    assert cli("report", "kpis", "--json").json()["won_value"] == "38000.00"
+    won = cli("customer", "list", "--json").json()["customers"][0]["won"]
+    assert won == [{"currency": "USD", "value": "38000.00"}]
+    cli("reopen", "1")  # open again: its value is the deal's own again
+    assert cli("show", "1", "--json").json()["value"] == "40000.00"

@@ -108,6 +108,27 @@ def test_due_today_says_so_when_nothing_is_due(cli):
     assert "Nothing due today" in run.stdout
 
 
+def test_due_today_for_someone_who_owns_no_deals_says_whose_there_are(cli):
+    for owner, count in (("ana", 2), ("ben", 3), ("chloe", 1), ("dev", 1)):
+        for n in range(count):
+            add(cli, f"{owner} deal {n}", "--owner", owner)
+    root = cli("due-today", env={"SALESFLOW_USER": "root"})
+    assert root.exit_code == 0
+    assert root.stdout.splitlines()[0] == (
+        "Nothing due for root: you own no deals. Deals here belong to ben (3), ana (2), "
+        "chloe (1)… — try: salesflow due-today --all"
+    )
+    data = cli("due-today", "--json", env={"SALESFLOW_USER": "root"}).json()
+    assert (data["tasks"], data["total"], data["owner"]) == ([], 0, "root")
+    assert data["deal_owners"][:2] == [{"owner": "ben", "deals": 3}, {"owner": "ana", "deals": 2}]
+    other = cli("due-today", "--owner", "zed").stdout
+    assert other.startswith("Nothing due for zed: zed owns no deals.")
+    # someone who owns deals, with nothing due, gets the usual line and no owners list
+    own = cli("due-today", "--json", env={"SALESFLOW_USER": "dev"}).json()
+    assert own["tasks"] == [] and own["deal_owners"] is None
+    assert "Nothing due today for dev" in cli("due-today", env={"SALESFLOW_USER": "dev"}).stdout
+
+
 def test_finished_follow_ups_leave_the_list(cli):
     add(cli, "Doer")
     task = cli("task", "add", "1", "Do it", "--due", "today", "--json").json()

@@ -37,7 +37,7 @@ def test_history_tells_the_whole_story(cli, set_now):
         ("11-03T10:00", "ben", "field", "close_by", None, "2026-12-20", None),
         ("11-03T10:00", "ana", "stage", "stage", "prospect", "contacted", "intro call"),
         ("11-05T11:00", "ana", "stage", "stage", "contacted", "qualified",
-         "gate overridden: score 0 is below the gate's minimum 70"),
+         "gate overridden: score 0 is below the gate's minimum 60"),
         ("11-05T11:00", "ana", "activity", "demo", None, "Demo to the team", "liked it"),
         ("11-06T12:00", "ana", "regression", "stage", "qualified", "contacted", "champion left"),
         ("11-10T09:00", "chloe", "lost", "stage", "contacted", "lost 15000.00 USD",

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from salesflow.services.activities import ALL_TYPES
 from salesflow.services.scoring import engagement_total, score_parts
+from salesflow.services.scoring_next import suggestions
 from salesflow.services.scoring_rules import (
     RuleSpec,
     engagement_rule,
@@ -42,7 +43,13 @@ list_fits = st.builds(
     value=st.lists(st.sampled_from(["US", "CA", "FR", "DE"]), min_size=1, max_size=3).map(",".join),
     points=points,
 )  # fmt: skip
-any_rule = engagement_rules | text_fits | number_fits | list_fits
+contains_any = st.builds(  # a rules file's `contains` with an array: any of the pieces
+    fit_rule, name=names, field=st.sampled_from(["title", "industry", "email_domain"]),
+    op=st.just("contains"),
+    value=st.lists(st.sampled_from(["head", "vp", "saas", ".edu", "x"]), min_size=1, max_size=3),
+    points=points,
+)  # fmt: skip
+any_rule = engagement_rules | text_fits | number_fits | list_fits | contains_any
 
 
 def unique(rules: list[RuleSpec]) -> list[RuleSpec]:
@@ -105,3 +112,24 @@ def test_decimal_fit_values_survive_export():
     rule = fit_rule("big", "value", "gte", "12500.50", 5)
     assert parse_rules(export_rules([rule])) == [rule]
     assert rule.value == Decimal("12500.50")
+
+
+@given(st.lists(any_rule, max_size=8).map(unique), facts, events)
+def test_a_suggested_event_adds_exactly_the_points_it_promises(rules, deal_facts, deal_events):
+    by_name = {r.name: r for r in rules}
+    for offer in suggestions(rules, deal_facts, deal_events, deal_id=1):
+        assert offer.points > 0
+        if offer.kind != "engagement":
+            continue
+        event = by_name[offer.rule].event or ""
+        more = {**deal_events, event: [*deal_events.get(event, []), 0.0]}
+        # the one rule's gain; other rules on the same event may add (or take) more
+        same_event = [r for r in rules if r.kind == "engagement" and r.event == event]
+        gained = sum(p.points for p in score_parts(same_event, deal_facts, more)) - sum(
+            p.points for p in score_parts(same_event, deal_facts, deal_events)
+        )
+        others = [r for r in same_event if r.name != offer.rule]
+        other_gain = sum(p.points for p in score_parts(others, deal_facts, more)) - sum(
+            p.points for p in score_parts(others, deal_facts, deal_events)
+        )
+        assert gained - other_gain == offer.points

@@ -27,6 +27,7 @@ def add(
     """Add a cadence from a TOML file (name, [[steps]] with day, kind, text or template)."""
     from salesflow.render.cadences import cadence_json, step_line
     from salesflow.services.cadences import add_cadence
+    from salesflow.words import plural
 
     app_ctx = state(ctx)
     with app_ctx.write() as session:
@@ -35,7 +36,7 @@ def add(
     if json:
         out.json(cadence_json(cadence))
         return
-    out.line(f"Added cadence {cadence.name}: {len(cadence.steps)} steps.")
+    out.line(f"Added cadence {cadence.name}: {plural(len(cadence.steps), 'step')}.")
     for step in cadence.steps:
         out.line(f"  {step_line(step)}")
 

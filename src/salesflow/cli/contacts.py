@@ -66,6 +66,7 @@ def forget(
     from salesflow.config import outbox_dir
     from salesflow.errors import UsageProblem
     from salesflow.services.privacy import forget_contact, purge_file, remove_outbox_drafts
+    from salesflow.words import noun, plural
 
     if not yes:
         raise UsageProblem(
@@ -92,16 +93,16 @@ def forget(
             }
         )
         return
+    n = len(gone.deals)
     deals = ", ".join(f"#{d}" for d in gone.deals) or "none"
-    out.line(f"Forgot contact #{gone.contact_id}. Their deals ({deals}) keep anonymous figures.")
+    out.line(f"Forgot contact #{gone.contact_id}. Their {noun(n, 'deal')} ({deals}) "
+             f"{noun(n, 'keeps', 'keep')} anonymous figures.")  # fmt: skip
     if gone.texts_scrubbed:
-        places = "place" if gone.texts_scrubbed == 1 else "places"
-        out.line(
-            f"Scrubbed their name or email from {gone.texts_scrubbed} {places} in their deals."
-        )
+        places = plural(gone.texts_scrubbed, "place")
+        out.line(f"Scrubbed their name or email from {places} in their deals.")
     if gone.outbox_files:
-        drafts = "email" if gone.outbox_files == 1 else "emails"
-        out.line(f"Removed {gone.outbox_files} drafted {drafts} to them from the outbox.")
+        drafts = plural(gone.outbox_files, "drafted email")
+        out.line(f"Removed {drafts} to them from the outbox.")
     if gone.verified:
         out.line("Checked: the database file no longer holds their email.")
     if gone.note:

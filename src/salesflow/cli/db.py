@@ -69,8 +69,9 @@ def backup(
 ) -> None:
     """Copy the database safely while it is in use (SQLite online backup)."""
     from salesflow.db.maintenance import backup_database
+    from salesflow.words import plural
 
     app_ctx = state(ctx)
     pages = backup_database(app_ctx.database(), file)
     app_ctx.wrote(file.expanduser().resolve(), "db backup")
-    app_ctx.output().line(f"Backed up to {file} ({pages} pages).")
+    app_ctx.output().line(f"Backed up to {file} ({plural(pages, 'page')}).")

@@ -33,6 +33,7 @@ def ics(
     from salesflow.errors import UsageProblem
     from salesflow.render.ics import calendar_bytes
     from salesflow.services.task_lists import calendar_tasks
+    from salesflow.words import noun
 
     if owner and all_:
         raise UsageProblem("--owner and --all exclude each other")
@@ -54,8 +55,8 @@ def ics(
     closed = sum(1 for t in tasks if t.done_at is not None) - done
     dropped = f", {closed} closed by their stage's playbook" if closed else ""
     app_ctx.output().line(
-        f"Wrote {len(tasks) - done - closed} open and {done} recently done follow-ups{dropped} "
-        f"to {file}."
+        f"Wrote {len(tasks) - done - closed:,} open and {done:,} recently done "
+        f"{noun(len(tasks), 'follow-up')}{dropped} to {file}."
     )
 
 
@@ -76,6 +77,7 @@ def json_(ctx: typer.Context, what: What = "all", out: OutFile = None) -> None:
     from salesflow import __version__
     from salesflow.render.exports import write_json
     from salesflow.services import exports
+    from salesflow.words import plural
 
     wanted = exports.check_what(what)
     app_ctx = state(ctx)
@@ -88,7 +90,7 @@ def json_(ctx: typer.Context, what: What = "all", out: OutFile = None) -> None:
         }
         count = write_json(stream, head, sections)
     if out:
-        app_ctx.output().line(f"Wrote {count:,} records ({wanted}) to {out}.")
+        app_ctx.output().line(f"Wrote {plural(count, 'record')} ({wanted}) to {out}.")
 
 
 @export_app.command("csv")
@@ -100,6 +102,7 @@ def csv_(ctx: typer.Context, what: What = "deals", out: OutFile = None) -> None:
     from salesflow.errors import UsageProblem
     from salesflow.render.exports import write_csv
     from salesflow.services import exports
+    from salesflow.words import plural
 
     wanted = exports.check_what(what)
     app_ctx = state(ctx)
@@ -125,7 +128,7 @@ def csv_(ctx: typer.Context, what: What = "deals", out: OutFile = None) -> None:
             for file, (table, columns) in zip(files, exports.CSV_COLUMNS.items(), strict=True):
                 with app_ctx.writing(file, what="export csv") as stream:
                     n = write_csv(stream, columns, exports.csv_rows(table, session=session))
-                written.append(f"{n:,} {table}")
+                written.append(plural(n, *exports.NOUNS[table]))
         app_ctx.output().line(f"Wrote {', '.join(written)} to {out}/.")
         return
     target = app_ctx.writing(out, what="export csv") if out else nullcontext(sys.stdout)
@@ -133,4 +136,4 @@ def csv_(ctx: typer.Context, what: What = "deals", out: OutFile = None) -> None:
         count = write_csv(stream, exports.CSV_COLUMNS[wanted],
                           exports.csv_rows(wanted, session=session))  # fmt: skip
     if out:
-        app_ctx.output().line(f"Wrote {count:,} {wanted} to {out}.")
+        app_ctx.output().line(f"Wrote {plural(count, *exports.NOUNS[wanted])} to {out}.")

@@ -110,6 +110,7 @@ def load(
     """Load rules from TOML (all or none)."""
     from salesflow.errors import InvalidInput
     from salesflow.services.scoring_rules import load_rules, parse_rules
+    from salesflow.words import plural
 
     try:
         text = file.read_text(encoding="utf-8")
@@ -119,7 +120,7 @@ def load(
     app_ctx = state(ctx)
     with app_ctx.write() as session:
         count = load_rules(specs, replace=replace, session=session)
-    app_ctx.output().line(f"Loaded {count} rule{'s' if count != 1 else ''}.")
+    app_ctx.output().line(f"Loaded {plural(count, 'rule')}.")
 
 
 @rule_app.command()
@@ -150,7 +151,13 @@ def score(
     deal: Annotated[
         str | None, typer.Argument(help="Deal id or a piece of its title/company.")
     ] = None,
-    explain: Annotated[bool, Opt("--explain", help="List every rule's contribution.")] = False,
+    explain: Annotated[
+        bool,
+        Opt(
+            "--explain",
+            help="List every rule's contribution and what would reach the next threshold.",
+        ),
+    ] = False,
     all_: Annotated[bool, Opt("--all", help="Score every open deal, best first.")] = False,
     limit: Annotated[int | None, Opt("--limit", help="With --all: at most N.")] = None,
     json: JsonFlag = False,
@@ -158,9 +165,10 @@ def score(
 ) -> None:
     """A deal's score now (fit + engagement), or every open deal's with --all."""
     from salesflow.errors import InvalidInput, UsageProblem
-    from salesflow.render.scoring import score_json, show_score, show_scores
+    from salesflow.render.scoring import score_json, show_score, show_scores, to_next_json
     from salesflow.services.lookups import deal_id
     from salesflow.services.scoring import score_deals, score_of
+    from salesflow.services.scoring_next import next_threshold
 
     if (deal is None) == (not all_):
         raise UsageProblem("give a DEAL or --all")
@@ -171,6 +179,7 @@ def score(
     with app_ctx.reader() as reader:
         if deal is not None:
             scored = score_of(deal_id(deal, reader=reader), reader=reader)
+            ahead = next_threshold(scored, reader=reader) if json or explain else None
         else:
             ranked = sorted(
                 score_deals(reader=reader, open_only=True).values(),
@@ -178,9 +187,9 @@ def score(
             )[:limit]
     if deal is not None:
         if json:
-            out.json(score_json(scored))
+            out.json(score_json(scored) | {"to_next": to_next_json(ahead)})
         else:
-            show_score(out, scored, explain=explain)
+            show_score(out, scored, explain=explain, ahead=ahead)
         return
     if json:
         out.json(

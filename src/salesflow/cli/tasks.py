@@ -181,4 +181,4 @@ def due_today(
     elif csv:
         out.csv(TASK_COLUMNS, task_rows(due.tasks))
     else:
-        show_due(out, due)
+        show_due(out, due, yours=who is not None and owner is None)

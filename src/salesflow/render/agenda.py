@@ -8,6 +8,7 @@ from salesflow.render.formats import day_json, money_screen
 from salesflow.render.output import Column, Output
 from salesflow.render.tasks import task_json
 from salesflow.services.views import Agenda, TaskView
+from salesflow.words import plural
 
 
 def agenda_json(agenda: Agenda) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def show_agenda(out: Output, agenda: Agenda) -> None:
             out.line(f"{label}: nothing planned", style="dim")
     total = len(agenda.overdue) + sum(len(d.tasks) for d in agenda.days)
     out.line()
-    out.line(f"{total} follow-up{'s' if total != 1 else ''}, {len(agenda.overdue)} overdue.")
+    out.line(f"{plural(total, 'follow-up')}, {len(agenda.overdue)} overdue.")
 
 
 def _group(out: Output, label: str, tasks: list[TaskView], *, late: bool, style: str) -> None:

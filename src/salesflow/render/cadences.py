@@ -7,6 +7,7 @@ from typing import Any
 from salesflow.render.formats import day_json, when_json
 from salesflow.render.output import Column, Output
 from salesflow.services.views import CadenceRunView, CadenceView
+from salesflow.words import plural
 
 
 def step_line(step: dict[str, Any]) -> str:
@@ -83,7 +84,7 @@ def show_started(out: Output, run: CadenceRunView) -> None:
     """What `cadence start` made."""
     out.line(
         f"Started {run.cadence} on #{run.deal_id} {run.deal}: "
-        f"{len(run.tasks)} follow-up{'s' if len(run.tasks) != 1 else ''}."
+        f"{plural(len(run.tasks), 'follow-up')}."
     )
     out.table(
         [Column("id", True), Column("due"), Column("follow-up"), Column("owner")],
@@ -96,6 +97,6 @@ def show_stopped(out: Output, run: CadenceRunView) -> None:
     removed = len(run.tasks)
     out.line(
         f"Stopped {run.cadence} on #{run.deal_id} {run.deal} ({run.stop_reason}): "
-        f"removed {removed} open follow-up{'s' if removed != 1 else ''}, "
+        f"removed {plural(removed, 'open follow-up')}, "
         f"kept {run.kept} done."
     )

@@ -7,6 +7,7 @@ from typing import Any
 from salesflow.render.formats import day_json, money_json, money_screen
 from salesflow.render.output import Column, Output
 from salesflow.services.customers import CustomerView, RenewalView
+from salesflow.words import plural
 
 
 def customer_json(c: CustomerView) -> dict[str, Any]:
@@ -78,7 +79,7 @@ def renewal_json(r: RenewalView) -> dict[str, Any]:
 def show_renewals(out: Output, rows: list[RenewalView], within: int) -> None:
     """`renewals`."""
     if not rows:
-        out.line(f"No renewals in the next {within} days.")
+        out.line(f"No renewals in the next {plural(within, 'day')}.")
         return
     out.table(
         [

@@ -8,6 +8,7 @@ from salesflow.render.formats import day_json, money_json, money_screen, when_js
 from salesflow.render.output import Column, Output
 from salesflow.render.tasks import task_json
 from salesflow.services.views import DealView
+from salesflow.words import plural
 
 if TYPE_CHECKING:
     from salesflow.services.deals import OpenDeal
@@ -222,7 +223,7 @@ def show_list(out: Output, deals: list[DealView]) -> None:
             for d in deals
         ],
     )
-    out.line(f"{len(deals)} deal{'s' if len(deals) != 1 else ''}", style="dim")
+    out.line(plural(len(deals), "deal"), style="dim")
 
 
 def warn_repeat(deal: OpenDeal) -> None:

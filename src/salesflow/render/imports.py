@@ -6,6 +6,7 @@ from typing import Any
 
 from salesflow.render.output import Output
 from salesflow.services.imports import ImportReport, where
+from salesflow.words import plural
 
 
 def import_json(report: ImportReport) -> dict[str, Any]:
@@ -48,19 +49,15 @@ def import_json(report: ImportReport) -> dict[str, Any]:
     }
 
 
-def _n(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else many or one + 's'}"
-
-
 def show_import(out: Output, report: ImportReport) -> None:
     """The summary for people."""
     c = report.counts
     verb = "Would import" if report.dry_run else "Imported"
     status = ", ".join(f"{n:,} {s}" for s, n in c.by_status.items() if n)
     out.line(
-        f"{verb} {_n(c.deals_created, 'deal')}"
+        f"{verb} {plural(c.deals_created, 'deal')}"
         + (f" ({status})" if status else "")
-        + f" from {_n(report.rows, 'record' if report.preset == 'salesflow' else 'row')}"
+        + f" from {plural(report.rows, 'record' if report.preset == 'salesflow' else 'row')}"
         + f" ({report.preset})"
         + (f" into {', '.join(report.pipelines)}" if report.pipelines else "")
         + ".",
@@ -73,7 +70,7 @@ def show_import(out: Output, report: ImportReport) -> None:
          + (f", {c.contacts_updated:,} updated" if c.contacts_updated else "")),
     ]  # fmt: skip
     if c.deals_updated or c.deals_skipped:
-        lines.append(("Duplicates", f"{c.deals_updated:,} deals updated, "
+        lines.append(("Duplicates", f"{plural(c.deals_updated, 'deal')} updated, "
                                     f"{c.deals_skipped:,} skipped (--on-duplicate "
                                     f"{report.on_duplicate})"))  # fmt: skip
     if report.products_created or report.products_reused:
@@ -90,7 +87,7 @@ def show_import(out: Output, report: ImportReport) -> None:
         out.line(f"  Note: {note}")
     if report.rejected:
         written = f" (written to {report.errors_file})" if report.errors_file else ""
-        out.line(f"Rejected {_n(report.rejected, 'row')}{written}:", style="yellow")
+        out.line(f"Rejected {plural(report.rejected, 'row')}{written}:", style="yellow")
         for r in report.rejections[:10]:
             out.line(f"  {r.file}{where(r.line)}: {r.reason}")
         if report.rejected > 10:

@@ -23,6 +23,7 @@ from salesflow.services.views import (
     Reps,
     StagesReport,
 )
+from salesflow.words import plural
 
 BAR_WIDTH = 24
 
@@ -151,12 +152,18 @@ def show_kpis(out: Output, k: Kpis) -> None:
         ["Lost", f"{k.lost} ({money_screen(k.lost_value_minor, c)})"],
         ["Win rate", f"{percent(k.win_rate)} by count, {percent(k.value_win_rate)} by value"],
         ["Average won deal", _screen(k.avg_won_value_minor, c)],
-        ["ARPU", f"{_screen(k.arpu_minor, c)} ({k.arpu_companies} companies)"],
+        [
+            "ARPU",
+            f"{_screen(k.arpu_minor, c)} ({plural(k.arpu_companies, 'company', 'companies')})",
+        ],
         [
             "Median sales cycle",
             "–" if k.median_cycle_days is None else f"{k.median_cycle_days} days",
         ],
-        ["Open pipeline", f"{k.open_deals} deals, {money_screen(k.pipeline_value_minor, c)}"],
+        [
+            "Open pipeline",
+            f"{plural(k.open_deals, 'deal')}, {money_screen(k.pipeline_value_minor, c)}",
+        ],
         ["Weighted pipeline", money_screen(k.weighted_pipeline_minor, c)],
         ["Lead velocity", velocity],
     ]

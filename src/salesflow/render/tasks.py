@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesflow.render.formats import day_json, money_json, money_screen, when_json
 from salesflow.render.output import Column, Output
+from salesflow.words import plural
 
 if TYPE_CHECKING:
     from salesflow.services.views import DueToday, TaskView
@@ -99,13 +100,19 @@ def due_json(due: DueToday) -> dict[str, Any]:
         "tasks": [task_json(t) for t in due.tasks],
         "rotting": due.rotting,
         "no_next_step": due.no_next_step,
+        "deal_owners": None
+        if due.deal_owners is None
+        else [{"owner": name, "deals": count} for name, count in due.deal_owners],
     }
 
 
-def show_due(out: Output, due: DueToday) -> None:
-    """The morning list: overdue first, then today, and a count line."""
+def show_due(out: Output, due: DueToday, *, yours: bool = False) -> None:
+    """The morning list: overdue first, then today, and a count line. `yours`: the list is the
+    user's own (no --owner), for "you own no deals"."""
     who = f" for {due.owner}" if due.owner else ""
-    if not due.tasks:
+    if due.deal_owners:
+        out.line(_nobody_here(due.owner or "", due.deal_owners, yours=yours))
+    elif not due.tasks:
         out.line(f"Nothing due today{who} ({due.as_of}). Clear skies.", style="green")
     else:
         show_tasks(out, due.tasks, empty="")
@@ -121,9 +128,19 @@ def show_due(out: Output, due: DueToday) -> None:
         out.line(stale, style="yellow")
 
 
+def _nobody_here(owner: str, owners: list[tuple[str, int]], *, yours: bool, shown: int = 3) -> str:
+    """`Nothing due for root: you own no deals. Deals here belong to ana (412), ben (390)… —
+    try: salesflow due-today --all`."""
+    whose = "you own" if yours else f"{owner} owns"
+    listed = ", ".join(f"{name} ({count:,})" for name, count in owners[:shown])
+    more = "…" if len(owners) > shown else ""
+    return (f"Nothing due for {owner}: {whose} no deals. Deals here belong to {listed}{more} — "
+            "try: salesflow due-today --all")  # fmt: skip
+
+
 def stale_line(rotting: int, no_next_step: int) -> str | None:
     """`3 deals rotting, 5 with no next step: see `salesflow stale``, or None when all is well."""
     if not rotting and not no_next_step:
         return None
-    deals = "deal" if rotting == 1 else "deals"
-    return f"{rotting} {deals} rotting, {no_next_step} with no next step: see `salesflow stale`"
+    return (f"{plural(rotting, 'deal')} rotting, {no_next_step} with no next step: "
+            "see `salesflow stale`")  # fmt: skip

@@ -13,17 +13,27 @@ from salesflow.services import lookups
 from salesflow.services.scoring import DEALS_WITH_PARTIES, DealScore, score_deals
 from salesflow.services.views import DealView
 
+# A deal's value as every list and card shows it (`d` is the deal): a won deal's is the amount
+# it was won at (its standing close outcome), which is also what the reports add up; an open
+# or lost deal's is its value.
+SHOWN_VALUE: LiteralString = """CASE WHEN d.status = 'won' THEN COALESCE((
+  SELECT o.amount_minor FROM close_outcomes o
+  WHERE o.deal_id = d.id AND o.outcome = 'won' AND o.reopened_at IS NULL
+  ORDER BY o.id DESC LIMIT 1), d.value_minor) ELSE d.value_minor END"""
+
 SORTS = ("score", "value", "age", "close", "id")
 _ORDER: dict[str, LiteralString] = {
     "id": " ORDER BY d.id",
     "score": " ORDER BY d.id",  # scores are worked out below, then sorted
-    "value": " ORDER BY d.value_minor DESC, d.id",
+    "value": compose(" ORDER BY ", SHOWN_VALUE, " DESC, d.id"),
     "age": " ORDER BY d.created_at, d.id",
     "close": " ORDER BY d.close_by IS NULL, d.close_by, d.id",
 }
 _DEALS = compose(
     """
-SELECT d.id, d.title, p.key, st.key, st.name, d.status, d.value_minor, d.currency,
+SELECT d.id, d.title, p.key, st.key, st.name, d.status, """,
+    SHOWN_VALUE,
+    """, d.currency,
        st.probability_bp, d.owner, c.name, ct.name, ct.email, ct.phone, d.source, d.close_by,
        d.created_at, d.updated_at, d.version,
        (SELECT max(m.at) FROM stage_moves m WHERE m.deal_id = d.id)

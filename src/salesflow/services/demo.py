@@ -29,6 +29,7 @@ from salesflow.errors import InvalidInput
 from salesflow.models import CloseOutcome, Company, Contact, Deal, FollowUp, Stage, StageMove
 from salesflow.parsing.dates import parse_date
 from salesflow.services.pipelines import get_pipeline, stages_of
+from salesflow.words import plural
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -306,8 +307,8 @@ class _Demo:
             self.flush()
         self.sync_sequences()
         return (
-            f"{_count(size, 'deal')}, {_count(n, 'company', 'companies')}, "
-            f"{_count(len(owners), 'rep')}"
+            f"{plural(size, 'deal')}, {plural(n, 'company', 'companies')}, "
+            f"{plural(len(owners), 'rep')}"
         )
 
     # --- companies and contacts -----------------------------------------------------------
@@ -615,10 +616,6 @@ def _value(rng: random.Random, employees: int) -> int:
     value = rng.lognormvariate(math.log(median), 0.55)
     step = 100 if value < 10000 else 500
     return max(step, round(value / step) * step)
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

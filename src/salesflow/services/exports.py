@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 1
 WHAT = ("deals", "contacts", "companies", "tasks", "all")
+# what a count of each table's rows is called: "1 company", "2 companies"
+NOUNS = {"deals": ("deal", "deals"), "contacts": ("contact", "contacts"),
+         "companies": ("company", "companies"), "tasks": ("task", "tasks")}  # fmt: skip
 CHUNK = 2000
 
 # CSV columns per table. `export csv --what deals` reads back with `import` (plain CSV preset).

@@ -114,10 +114,10 @@ def advance_deal(
     if not regression:
         failures = crossed_gate_failures(deal, stages, current, target, session=session)
         if failures and not force:
-            raise InvalidMove(
-                f"cannot enter {target.name}: {'; '.join(failures)}",
-                hint="`--force` overrides the gate (the override is recorded)",
-            )
+            hint = "`--force` overrides the gate (the override is recorded)"
+            if failures[0].startswith("score "):  # the score gate, always listed first
+                hint = f"`salesflow score {deal.id} --explain` shows what would lift it; {hint}"
+            raise InvalidMove(f"cannot enter {target.name}: {'; '.join(failures)}", hint=hint)
         forced = bool(failures)
         if forced and not note:
             note = "gate overridden: " + "; ".join(failures)

@@ -18,6 +18,7 @@ from typing import Any, LiteralString
 from salesflow.clock import now_utc
 from salesflow.db.reader import Reader, compose
 from salesflow.services.scoring_rules import NUMBER_FIELDS, RuleSpec, list_rules
+from salesflow.words import plural
 
 # Beyond this many ids, scoring reads every deal instead of sending a long IN list.
 _IN_LIMIT = 500
@@ -73,6 +74,8 @@ def fit_matches(rule: RuleSpec, facts: dict[str, Any]) -> bool:
     if rule.op == "in":
         assert isinstance(rule.value, tuple)
         return text in {v.casefold() for v in rule.value}
+    if rule.op == "contains" and isinstance(rule.value, tuple):
+        return any(v.casefold() in text for v in rule.value)
     target_text = str(rule.value).casefold()
     return {"eq": text == target_text, "ne": text != target_text, "contains": target_text in text}[
         rule.op or "eq"
@@ -99,6 +102,11 @@ def engagement_total(rule: RuleSpec, ages_days: list[float]) -> float:
     return total
 
 
+def engagement_points(rule: RuleSpec, ages_days: list[float]) -> int:
+    """An engagement rule's whole-point contribution for events `ages_days` old."""
+    return _round(engagement_total(rule, ages_days))
+
+
 def score_parts(
     rules: list[RuleSpec], facts: dict[str, Any], events: dict[str, list[float]]
 ) -> list[ScorePart]:
@@ -110,10 +118,10 @@ def score_parts(
                 parts.append(ScorePart(rule.name, "fit", rule.points, rule.describe()))
             continue
         ages = events.get(rule.event or "", [])
-        points = _round(engagement_total(rule, ages))
+        points = engagement_points(rule, ages)
         if points:
             counted = sum(1 for a in ages if a >= 0 and (rule.within is None or a <= rule.within))
-            detail = f"{rule.describe()}; {counted} event{'s' if counted != 1 else ''}"
+            detail = f"{rule.describe()}; {plural(counted, 'event')}"
             parts.append(ScorePart(rule.name, "engagement", points, detail))
     return parts
 
@@ -166,7 +174,9 @@ def _in_list(prefix: str, values: list[Any]) -> tuple[LiteralString, dict[str, A
     return compose(" IN (", placeholders, ")"), dict(zip(names, values, strict=True))
 
 
-def _facts(reader: Reader, deal_ids: list[int] | None, open_only: bool) -> list[dict[str, Any]]:
+def deal_facts(reader: Reader, deal_ids: list[int] | None, open_only: bool) -> list[dict[str, Any]]:
+    """The facts fit rules look at, one dict per deal (`title` is the deal's, `title_` the
+    contact's; `fit_view` turns it into what the rules see)."""
     from salesflow.parsing.money import from_minor
 
     sql: LiteralString = _FACTS
@@ -209,9 +219,16 @@ def _facts(reader: Reader, deal_ids: list[int] | None, open_only: bool) -> list[
     return rows
 
 
-def _events(
+def fit_view(facts: dict[str, Any]) -> dict[str, Any]:
+    """A deal's facts as fit rules see them: `title` is the contact's job title."""
+    return {**facts, "title": facts["title_"]}
+
+
+def deal_events(
     reader: Reader, rules: list[RuleSpec], deal_ids: list[int] | None, now: datetime
 ) -> dict[int, dict[str, list[float]]]:
+    """Per deal and event type, the ages in days (as of `now`) of the events the engagement
+    rules count."""
     from salesflow.db.reader import as_datetime
 
     kinds = sorted({r.event for r in rules if r.kind == "engagement" and r.event})
@@ -263,13 +280,12 @@ def score_deals(
     `reader_for(session)`."""
     now = now_utc()
     rules = list_rules(reader=reader)
-    facts = _facts(reader, deal_ids, open_only)
-    events = _events(reader, rules, deal_ids, now) if rules else {}
+    facts = deal_facts(reader, deal_ids, open_only)
+    events = deal_events(reader, rules, deal_ids, now) if rules else {}
     opportunity = _opportunity_positions(reader)
     scores = {}
     for f in facts:
-        fit_facts = {**f, "title": f["title_"]}
-        parts = score_parts(rules, fit_facts, events.get(f["id"], {}))
+        parts = score_parts(rules, fit_view(f), events.get(f["id"], {}))
         fit = sum(p.points for p in parts if p.kind == "fit")
         engagement = sum(p.points for p in parts if p.kind == "engagement")
         label = lifecycle_label(

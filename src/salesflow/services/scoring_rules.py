@@ -1,9 +1,10 @@
 """Scoring rules: validating, storing, listing, removing, and loading/exporting them as TOML.
 
 A fit rule rewards (or, with negative points, penalises) how well a deal fits the ideal customer
-profile: `FIELD OP VALUE` over company, contact and deal fields. An engagement rule gives points
-per logged event, optionally decaying by half every `half_life` days, counted only `within` days
-back, and capped at `max` in total.
+profile: `FIELD OP VALUE` over company, contact and deal fields (`contains` takes one piece of
+text, or in a rules file an array: any of them). An engagement rule gives points per logged
+event, optionally decaying by half every `half_life` days, counted only `within` days back, and
+capped at `max` in total.
 """
 
 from __future__ import annotations
@@ -97,11 +98,15 @@ def fit_rule(name: str, field: str, op: str, value: Any, points: Any) -> RuleSpe
             raise InvalidInput(f"{op} needs a number, not {value!r}") from None
         if not parsed.is_finite():
             raise InvalidInput(f"{op} needs a finite number, not {value!r}")
-    elif op == "in":
+    elif op == "in" or (op == "contains" and isinstance(value, list | tuple)):
+        # `in`: one of these values; `contains` with a list (a rules file's array): any of these
+        # pieces. A plain text `contains` value is one piece, commas included.
+        if op == "contains" and field in NUMBER_FIELDS:
+            raise InvalidInput(f"contains with a list compares text; {field} is a number")
         items = value if isinstance(value, list | tuple) else str(value).split(",")
         parsed = tuple(str(v).strip() for v in items if str(v).strip())
         if not parsed:
-            raise InvalidInput("`in` needs a comma-separated list of values")
+            raise InvalidInput(f"`{op}` needs a comma-separated list of values")
         for item in parsed:
             _one_line(item, "value")
     else:

@@ -17,21 +17,26 @@ from salesflow.clock import start_of_day_utc, today
 from salesflow.db.reader import Reader, as_date, as_datetime, compose
 from salesflow.errors import InvalidInput
 from salesflow.queries.filters import owner_key
+from salesflow.services.deal_lists import SHOWN_VALUE
 from salesflow.services.views import Agenda, AgendaDay, DueToday, TaskView
 from salesflow.services.views.deals import closed_as, days_overdue
 
 # One follow-up with enough of its deal to act on it; every list below starts from this.
-_TASKS = """
+_TASKS = compose(
+    """
 SELECT f.id, f.deal_id, d.title, c.name, s.key, f.text, f.due, f.owner, f.repeat, f.done_at,
-       d.value_minor, d.currency, f.closed_as
+       """,
+    SHOWN_VALUE,
+    """, d.currency, f.closed_as
 FROM follow_ups f
 JOIN deals d ON d.id = f.deal_id
 JOIN stages s ON s.id = d.stage_id
 LEFT JOIN companies c ON c.id = d.company_id
-"""
+""",
+)
 _OPEN_NOT_LOST = " WHERE f.done_at IS NULL AND d.status <> 'lost' AND f.due <= :through"
 _OWNER = " AND lower(f.owner) = :owner"
-_MORNING_ORDER = " ORDER BY f.due, d.value_minor DESC, f.id"
+_MORNING_ORDER = compose(" ORDER BY f.due, ", SHOWN_VALUE, " DESC, f.id")
 _LIMIT = " LIMIT :limit"
 _COUNT_DUE = """
 SELECT count(*), coalesce(sum(CASE WHEN f.due < :day THEN 1 ELSE 0 END), 0)
@@ -100,8 +105,21 @@ def due_today(
         from salesflow.services.stale import stale_counts
 
         rotting, no_next_step = stale_counts(reader=reader, owner=owner)
+    owners = _deal_owners(reader, owner) if owner and not tasks else None
     return DueToday(as_of=day, tasks=tasks, total=total, overdue=overdue, owner=owner,
-                    rotting=rotting, no_next_step=no_next_step)  # fmt: skip
+                    rotting=rotting, no_next_step=no_next_step, deal_owners=owners)  # fmt: skip
+
+
+def _deal_owners(reader: Reader, owner: str) -> list[tuple[str, int]] | None:
+    """Whose deals there are, when `owner` owns none (say, the OS login on a shared or demo
+    database); None when they own some. Run only for an empty morning list."""
+    if reader.row("SELECT 1 FROM deals WHERE lower(owner) = :owner LIMIT 1", owner=owner.lower()):
+        return None
+    rows = reader.rows(
+        "SELECT min(owner), count(*) FROM deals GROUP BY lower(owner)"
+        " ORDER BY count(*) DESC, lower(owner)"
+    )
+    return [(name, int(count)) for name, count in rows]
 
 
 def list_tasks(

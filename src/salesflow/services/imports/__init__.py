@@ -30,6 +30,7 @@ from salesflow.services.imports.mapping import (
     plan_columns,
 )
 from salesflow.services.imports.writer import ON_DUPLICATE, Counts, ImportWriter, RowRejected
+from salesflow.words import plural
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -299,7 +300,7 @@ def import_files(
             _import_csv(job, files, chosen)
         if job.failing:
             bad = report.rejections[0]
-            more = f" ({report.rejected:,} rows are bad)" if report.rejected > 1 else ""
+            more = f" ({plural(report.rejected, 'row')} are bad)" if report.rejected > 1 else ""
             raise InvalidInput(
                 f"{bad.file}{where(bad.line)}: {bad.reason}{more}; nothing was imported",
                 hint="fix the file, or --skip-invalid to import the good rows "
@@ -391,7 +392,7 @@ def _import_csv(job: ImportJob, files: list[Path], preset: str) -> None:
                 job.report.pipelines[key] = job.report.pipelines.get(key, 0) + count
             if ctx.lost_as_other:
                 job.report.notes.append(
-                    f"{_count(ctx.lost_as_other, 'lost reason')} "
+                    f"{plural(ctx.lost_as_other, 'lost reason')} "
                     f"{'is' if ctx.lost_as_other == 1 else 'are'} not in your list: kept as "
                     "`other`, with the words in the note"
                 )
@@ -404,10 +405,6 @@ def _note_variants(report: ImportReport) -> None:
     if merged:
         sample = "; ".join(" = ".join(sorted(n)) for n in merged[:3])
         report.notes.append(
-            f"{_count(len(merged), 'company', 'companies')} spelled more than one way, "
+            f"{plural(len(merged), 'company', 'companies')} spelled more than one way, "
             f"merged ({sample})"
         )
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else many or one + 's'}"

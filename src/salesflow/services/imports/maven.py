@@ -42,6 +42,7 @@ from salesflow.services.imports.writer import (
     RowIn,
     RowRejected,
 )
+from salesflow.words import noun, plural
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -141,25 +142,26 @@ def import_maven(job: ImportJob, files: list[Path]) -> None:
     report.pipelines[pipeline.key] = report.counts.deals_created
     for (theirs, ours), count in sorted(matched.items()):
         report.notes.append(
-            f"product {theirs!r} matched {ours!r} in products.csv ({count:,} deals)"
+            f"product {theirs!r} matched {ours!r} in products.csv ({plural(count, 'deal')})"
         )
-    if stats["no_account"]:
-        report.notes.append(f"{stats['no_account']:,} opportunities have no account: "
+    if n := stats["no_account"]:
+        report.notes.append(f"{_opportunities(n)} {noun(n, 'has', 'have')} no account: "
                             "imported without a company")  # fmt: skip
-    if stats["no_engage_date"]:
+    if n := stats["no_engage_date"]:
         report.notes.append(
-            f"{stats['no_engage_date']:,} Prospecting opportunities have no date: created on "
+            f"{_opportunities(n, 'Prospecting ')} {noun(n, 'has', 'have')} no date: created on "
             f"{snapshot:%Y-%m-%d}, the last date in the data (its snapshot day)"
         )
-    if stats["unknown_account"]:
-        report.notes.append(f"{stats['unknown_account']:,} opportunities name an account that "
+    if n := stats["unknown_account"]:
+        report.notes.append(f"{_opportunities(n)} {noun(n, 'names', 'name')} an account that "
                             "accounts.csv lacks: companies made with the name only")  # fmt: skip
-    if stats["unknown_agent"]:
-        report.notes.append(f"{stats['unknown_agent']:,} opportunities' agents are not in "
-                            "sales_teams.csv")  # fmt: skip
+    if n := stats["unknown_agent"]:
+        whose = plural(n, "opportunity's agent is", "opportunities' agents are")
+        report.notes.append(f"{whose} not in sales_teams.csv")
     report.notes.append(
-        f"{len(teams):,} sales agents are the owners; salesflow has no teams, so their managers "
-        "and regional offices are kept as comments in the maven pipeline (`export json`)"
+        f"{plural(len(teams), 'sales agent')} {noun(len(teams), 'is', 'are')} the owners; "
+        "salesflow has no teams, so their managers and regional offices are kept as comments in "
+        "the maven pipeline (`export json`)"
     )
     report.extra = {
         "no_account": stats["no_account"],
@@ -265,6 +267,11 @@ def _row(
         product_id=catalogue.ids[key], outcome=outcome,
     )  # fmt: skip
     return RowIn(line=line, company=company, deal=deal)
+
+
+def _opportunities(count: int, kind: str = "") -> str:
+    """`1 opportunity`, `3 Prospecting opportunities`."""
+    return plural(count, f"{kind}opportunity", f"{kind}opportunities")
 
 
 def _midnight(day: date) -> datetime:
@@ -416,9 +423,7 @@ def _accounts(job: ImportJob, path: Path) -> dict[str, CompanyIn]:
                                    employees=int(employees) if employees else None,
                                    country=country)  # fmt: skip
     for (what, theirs, ours), count in sorted(fixed.items()):
-        job.report.notes.append(
-            f"{what} {theirs!r} read as {ours!r} ({count} account{'s' if count != 1 else ''})"
-        )
+        job.report.notes.append(f"{what} {theirs!r} read as {ours!r} ({plural(count, 'account')})")
     job.report.notes.append(
         "accounts.csv's revenue, year_established and subsidiary_of have no place in salesflow "
         "and were left out"

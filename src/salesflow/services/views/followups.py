@@ -20,6 +20,9 @@ class DueToday:
     owner: str | None
     rotting: int | None = None  # the owner's open deals rotting (None: not counted)
     no_next_step: int | None = None  # the owner's open deals with no open follow-up
+    # Only when the list is empty and the owner owns no deal at all: whose deals there are, as
+    # (owner, deals), most deals first; None otherwise.
+    deal_owners: list[tuple[str, int]] | None = None
 
 
 @dataclass(frozen=True)
