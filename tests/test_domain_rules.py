@@ -188,3 +188,11 @@ def test_a_pipeline_file_cannot_blur_outcomes_or_thresholds(
     path.write_text(text)
     (line, *_) = refused(*command, str(path), error=error)
     assert line.startswith(f"Error: {path}: line ")
+
+
+def test_a_score_gate_on_the_way_points_at_score_explain(cli):
+    assert cli("lead", "add", "Globex CRM", "--company", "Globex").exit_code == 0
+    run = cli("advance", "1", "--to", "demo")
+    assert run.exit_code == 1
+    assert "Qualified on the way" in run.stderr
+    assert "`salesflow score 1 --explain` shows what would lift it" in run.stderr

@@ -115,7 +115,7 @@ def advance_deal(
         failures = crossed_gate_failures(deal, stages, current, target, session=session)
         if failures and not force:
             hint = "`--force` overrides the gate (the override is recorded)"
-            if failures[0].startswith("score "):  # the score gate, always listed first
+            if "score " in failures[0]:  # a score gate (on the way or at the target) comes first
                 hint = f"`salesflow score {deal.id} --explain` shows what would lift it; {hint}"
             raise InvalidMove(f"cannot enter {target.name}: {'; '.join(failures)}", hint=hint)
         forced = bool(failures)
