@@ -37,7 +37,7 @@ def test_jumping_over_a_gated_stage_is_refused(cli, refused):
     add(cli, "Jumper", "--company", "Jump Co", "--source", "referral", "--employees", "100")
     (line, hint) = refused("advance", "1", "--to", "demo")
     assert line == (
-        "Error: cannot enter Demo: Qualified on the way: score 40 is below the gate's minimum 70"
+        "Error: cannot enter Demo: Qualified on the way: score 40 is below the gate's minimum 60"
     )
     assert "--force" in hint
     # the gate of a stage further on is checked too: Proposal needs a quote
@@ -56,7 +56,7 @@ def test_force_jumps_the_gates_and_the_override_is_recorded(cli):
     move = card["history"][-1]
     assert move["forced"] is True
     assert move["note"] == (
-        "gate overridden: Qualified on the way: score 0 is below the gate's minimum 70"
+        "gate overridden: Qualified on the way: score 0 is below the gate's minimum 60"
     )
     # moving back over the gate is never gated
     card = cli("advance", "1", "--to", "prospect", "--json").json()

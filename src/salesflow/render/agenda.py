@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from salesflow.render.formats import day_json, money_screen
-from salesflow.render.output import Column, Output
-from salesflow.render.tasks import task_json
+from salesflow.render.formats import day_json
+from salesflow.render.output import Output
+from salesflow.render.tasks import task_json, task_table
 from salesflow.services.views import Agenda, TaskView
 from salesflow.words import plural
 
@@ -47,29 +47,4 @@ def show_agenda(out: Output, agenda: Agenda) -> None:
 
 def _group(out: Output, label: str, tasks: list[TaskView], *, late: bool, style: str) -> None:
     out.line(label, style=style)
-    columns = [Column("id", True, priority=9)]
-    if late:
-        columns += [Column("due", priority=8), Column("late", True, priority=5)]
-    columns += [  # on a narrow terminal the lowest priorities go first
-        Column("follow-up", priority=7),
-        Column("deal", priority=6),
-        Column("company", priority=3),
-        Column("stage", priority=2),
-        Column("value", True, priority=4),
-        Column("owner", priority=3),
-    ]
-    rows = []
-    for t in tasks:
-        row: list[Any] = [t.id]
-        if late:
-            row += [t.due, f"{t.overdue_days}d"]
-        row += [
-            t.text,
-            f"#{t.deal_id} {t.deal}",
-            t.company or "",
-            t.stage,
-            money_screen(t.value_minor, t.currency),
-            t.owner,
-        ]
-        rows.append(row)
-    out.table(columns, rows)
+    out.table(*task_table(tasks, due=late, late_blank=False))

@@ -51,43 +51,53 @@ def done_cell(task: TaskView) -> str:
     return to_local(task.done_at).date().isoformat()
 
 
+def task_table(
+    tasks: list[TaskView], *, due: bool = True, done: bool = False, late_blank: bool = True
+) -> tuple[list[Column], list[list[Any]]]:
+    """The columns and rows of a follow-up table (`task list`, `due-today`, `agenda`): `due`
+    shows the due day and days late, `done` when (or how) each closed one ended. On a narrow
+    terminal the lowest priorities are hidden first."""
+    columns = [Column("id", True, priority=9)]
+    if due:
+        columns += [Column("due", priority=8), Column("late", True, priority=5)]
+    columns += [
+        Column("follow-up", priority=7),
+        Column("deal", priority=6),
+        Column("company", priority=3),
+        Column("stage", priority=2),
+        Column("value", True, priority=4),
+        Column("owner", priority=3),
+    ]
+    if done:
+        columns.append(Column("done", priority=6))
+    rows = []
+    for t in tasks:
+        row: list[Any] = [t.id]
+        if due:
+            late = f"{t.overdue_days}d" if t.overdue_days or not late_blank else ""
+            row += [t.due, late]
+        row += [
+            t.text,
+            f"#{t.deal_id} {t.deal}",
+            t.company or "",
+            t.stage,
+            money_screen(t.value_minor, t.currency),
+            t.owner,
+        ]
+        if done:
+            row.append(done_cell(t))
+        rows.append(row)
+    return columns, rows
+
+
 def show_tasks(out: Output, tasks: list[TaskView], *, empty: str, done: bool = False) -> None:
     """A table of follow-ups, overdue ones highlighted; `done` adds a column saying when (or how)
     each closed one ended."""
     if not tasks:
         out.line(empty)
         return
-    extra = [Column("done", priority=6)] if done else []
-    out.table(
-        [
-            Column("id", True, priority=9),
-            Column("due", priority=8),
-            Column("late", True, priority=5),
-            Column("follow-up", priority=7),
-            Column("deal", priority=6),
-            Column("company", priority=3),
-            Column("stage", priority=2),
-            Column("value", True, priority=4),
-            Column("owner", priority=3),
-            *extra,
-        ],  # on a narrow terminal the lowest priorities go first
-        [
-            [
-                t.id,
-                t.due,
-                f"{t.overdue_days}d" if t.overdue_days else "",
-                t.text,
-                f"#{t.deal_id} {t.deal}",
-                t.company or "",
-                t.stage,
-                money_screen(t.value_minor, t.currency),
-                t.owner,
-                *([done_cell(t)] if done else []),
-            ]  # fmt: skip
-            for t in tasks
-        ],
-        styles=["bold red" if t.overdue_days else None for t in tasks],
-    )
+    columns, rows = task_table(tasks, done=done)
+    out.table(columns, rows, styles=["bold red" if t.overdue_days else None for t in tasks])
 
 
 def due_json(due: DueToday) -> dict[str, Any]:
