@@ -366,7 +366,7 @@ VALUE_CASES = [
     ("huge-deal-id", ("show", "99999999999999999999999"), 1, "no deal #99999999999999999999999"),
     ("huge-task-id", ("task", "done", "99999999999999999999999"), 1, "out of range"),
     ("huge-quantity", ("quote", "new", "1", "--line", "SEAT:99999999999999999999"), 1,
-     "out of range"),
+     "is too large"),
     ("huge-contact-id", ("contact", "forget", "99999999999999999999999", "--yes"), 1,
      "no contact #"),
     ("negative-id-is-an-option", ("task", "done", "-1"), 2, "No such option: -1"),

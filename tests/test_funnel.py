@@ -67,7 +67,7 @@ HISTORY: list[tuple[str, tuple[str, ...]]] = [
     # 2 Bravo: skips qualified, lost from demo
     ("2026-01-06T09:00", ("lead", "add", "Bravo", "--value", "4000")),
     ("2026-01-07T09:00", ("advance", "2")),
-    ("2026-01-12T09:00", ("advance", "2", "--to", "demo")),
+    ("2026-01-12T09:00", ("advance", "2", "--to", "demo", "--force")),
     ("2026-01-26T09:00", ("lost", "2", "--reason", "price")),
     # 3 Charlie: demo → contacted (regression), then up again to demo
     ("2026-01-10T09:00", ("lead", "add", "Charlie", "--value", "6k")),

@@ -52,7 +52,7 @@ def story(sf: Callable[..., Any], set_now: Callable[[str], None]) -> Callable[..
     for deal in ("1", "Globex", "#4"):
         sf("advance", deal)
     set_now("2026-11-09T09:00")
-    sf("advance", "acme", "--to", "demo")
+    sf("advance", "acme", "--to", "demo", "--force")
     sf("advance", "3", "--to", "Proposal", "--note", "fast track", "--force")
     set_now("2026-11-13T09:00")
     sf("advance", "1", "--to", "contacted", "--note", "champion left")
