@@ -140,7 +140,8 @@ def test_lead_add_list_and_show(sf):
     assert card["tasks"] == [{
         "id": 1, "deal_id": 1, "deal": "Acme rollout", "company": "Acme", "stage": "prospect",
         "text": "Research the account and find the decision maker", "due": "2026-11-29",
-        "overdue_days": 0, "owner": "ana", "repeat": None, "done_at": None, "value": "12500.00",
+        "overdue_days": 0, "owner": "ana", "repeat": None, "done_at": None, "closed_as": None,
+        "value": "12500.00",
         "currency": "USD",
     }]  # fmt: skip
     assert card["close"] is None
@@ -246,7 +247,8 @@ def test_follow_ups_and_due_today(story):
     assert due["tasks"][-1] == {
         "id": 14, "deal_id": 1, "deal": "Acme rollout", "company": "Acme", "stage": "contacted",
         "text": "Call Jo about the new champion", "due": "2026-11-27", "overdue_days": 0,
-        "owner": "ana", "repeat": None, "done_at": None, "value": "12500.00", "currency": "USD",
+        "owner": "ana", "repeat": None, "done_at": None, "closed_as": None,
+        "value": "12500.00", "currency": "USD",
     }  # fmt: skip
     limited = story("due-today", "--all", "--limit", "2", "--json").json()
     assert (limited["total"], [t["id"] for t in limited["tasks"]]) == (9, [3, 4])
