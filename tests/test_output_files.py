@@ -478,3 +478,15 @@ def test_as_a_normal_user_dev_null_works_and_a_read_only_database_still_exports(
         assert readonly.read_text() == "precious"
     finally:
         shutil.rmtree(base)
+
+
+def test_the_config_file_is_never_an_output(cli, tmp_path):
+    import os
+    from pathlib import Path
+
+    config = Path(os.environ["SALESFLOW_CONFIG"])
+    before = config.read_bytes()
+    run = cli("rule", "export", "--out", str(config))
+    assert run.exit_code == 1
+    assert run.stderr.startswith("Error: cannot write")
+    assert config.read_bytes() == before

@@ -148,12 +148,14 @@ class AppContext:
 
     def protected_files(self) -> list[Protected]:
         """The files no output of this command may replace: the SQLite database and its
-        `-wal`, `-shm` and `-journal` (none for a server database)."""
+        `-wal`, `-shm` and `-journal` (none for a server database), and the config file."""
+        from salesflow.config import config_path
         from salesflow.db.location import sqlite_file
-        from salesflow.outfiles import database_files
+        from salesflow.outfiles import database_files, input_files
 
         file = sqlite_file(self.target)
-        return database_files(file) if file else []
+        # the config file is read by every command: an output must not replace it either
+        return [*(database_files(file) if file else []), *input_files([config_path()])]
 
     def output_file(
         self, path: str | Path, *, inputs: Iterable[str | Path] = (), binary: bool = False
