@@ -9,8 +9,27 @@ imports when they bring history in) and `db check` looks for deals that break it
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 
-STATUSES = ("open", "won", "lost")  # a deal's status; a stage's kind is one of the same three
+
+class DealStatus(StrEnum):
+    """Where a deal stands. A `StrEnum`: equal to its text, stored and shown as `open`/`won`/`lost`."""
+
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+class StageKind(StrEnum):
+    """What a stage is: one of the open steps, or the won or lost outcome."""
+
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+STATUSES = tuple(DealStatus)  # a deal's status; a stage's kind is one of the same three
+OUTCOMES = (DealStatus.WON, DealStatus.LOST)  # the two ways a deal closes
 
 
 def state_problem(status: str, stage: str, stage_kind: str, standing: Sequence[str]) -> str | None:
