@@ -25,6 +25,7 @@ from salesflow.clock import now_local, now_utc, to_local, today
 from salesflow.config import DEFAULT_LOST_REASONS
 from salesflow.db.stays import stay_columns
 from salesflow.domain.companies import company_key, unique_key
+from salesflow.domain.deals import DealStatus, StageKind
 from salesflow.errors import InvalidInput
 from salesflow.models import CloseOutcome, Company, Contact, Deal, FollowUp, Stage, StageMove
 from salesflow.parsing.dates import parse_date
@@ -231,8 +232,8 @@ def build_demo(*, size: int, seed: int, session: Session) -> str:
         session=session,
         pipeline_id=pipeline.id,
         steps=[_Step.of(s) for s in stages if s.is_open],
-        won=_Step.of(next(s for s in stages if s.kind == "won")),
-        lost=_Step.of(next(s for s in stages if s.kind == "lost")),
+        won=_Step.of(next(s for s in stages if s.kind == StageKind.WON)),
+        lost=_Step.of(next(s for s in stages if s.kind == StageKind.LOST)),
     )
     return demo.build(size)
 
@@ -400,7 +401,7 @@ class _Demo:
             close_by = (created + timedelta(days=_int(rng, 45, 120))).date()
 
         moves: list[tuple[int | None, int, datetime, bool]] = [(None, steps[0].id, created, False)]
-        at, position, regressed, status = created, 0, False, "open"
+        at, position, regressed, status = created, 0, False, DealStatus.OPEN
         while True:
             median = MEDIAN_DAYS[min(position, len(MEDIAN_DAYS) - 1)] * pace
             leaving = self.working_time(at, rng.lognormvariate(math.log(median), 0.65))
@@ -414,7 +415,7 @@ class _Demo:
                 continue
             if rng.random() < min(0.95, ADVANCE[min(position, len(ADVANCE) - 1)] * lift):
                 if position == len(steps) - 1:
-                    status = "won"
+                    status = DealStatus.WON
                     moves.append((here.id, self.won.id, at, False))
                     break
                 position += 1
@@ -422,13 +423,13 @@ class _Demo:
             elif rng.random() < STALL:
                 break  # nobody moved it on or closed it: an open deal going stale
             else:
-                status = "lost"
+                status = DealStatus.LOST
                 moves.append((here.id, self.lost.id, at, False))
                 break
 
         stays = stay_columns(
             [(to_id, moved_at) for _, to_id, moved_at, _ in moves], self.open_positions,
-            won_position=self.won.position if status == "won" else None, currency=currency,
+            won_position=self.won.position if status == DealStatus.WON else None, currency=currency,
         )  # fmt: skip
         for (from_id, to_id, moved_at, back), stay in zip(moves, stays, strict=True):
             self.rows.moves.append({
@@ -445,7 +446,7 @@ class _Demo:
             "status": status, "created_at": created, "updated_at": last_at,
             "version": len(moves),
         })  # fmt: skip
-        if status == "open":
+        if status == DealStatus.OPEN:
             self.open_follow_ups(deal_id, owner, steps[position], last_at)
         else:
             self.close(deal_id, owner, status, steps[position], value_minor, currency, last_at)
@@ -465,7 +466,7 @@ class _Demo:
         closed_on = to_local(at).date()
         reason = competitor = None
         amount = value_minor
-        if outcome == "won":
+        if outcome == DealStatus.WON:
             if rng.random() < 0.4:  # a discount, or a few more seats at signature
                 amount = round(value_minor * rng.uniform(0.85, 1.08) / 10000) * 10000
             for text, days in self.won.playbook:

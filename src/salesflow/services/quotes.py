@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from salesflow.clock import now_utc, today
 from salesflow.config import load_config
+from salesflow.domain.deals import DealStatus
 from salesflow.errors import InvalidInput, InvalidMove, NotFound
 from salesflow.models import Company, Contact, Deal, Quote, QuoteLine
 from salesflow.parsing.percent import parse_percent
@@ -174,10 +175,11 @@ def _store(
         or any(ln.discount_bp > limit for ln in lines)
         or effective_discount_above(priced, totals, limit)
     )
+    assert deal.id is not None
     quote = Quote(
         deal_id=deal.id,
         version=version,
-        supersedes_id=supersedes,  # type: ignore[arg-type]
+        supersedes_id=supersedes,
         status="pending_approval" if needs_approval else "draft",
         currency=deal.currency,
         discount_bp=discount_bp,
@@ -192,17 +194,18 @@ def _store(
     )
     session.add(quote)
     session.flush()
+    assert quote.id is not None
     for line, amount in zip(lines, totals.lines, strict=True):
-        line.quote_id, line.amount_minor = quote.id, amount  # type: ignore[assignment]
+        line.quote_id, line.amount_minor = quote.id, amount
         session.add(line)
     session.flush()
     from salesflow.parsing.money import money_text
 
     total = f"{money_text(quote.total_minor, quote.currency)} {quote.currency}"
-    record_change(deal.id, f"quote #{quote.id}", None,  # type: ignore[arg-type]
+    record_change(deal.id, f"quote #{quote.id}", None,
                   f"{quote.status} v{version}, total {total}", actor=actor,
                   session=session, at=quote.created_at)  # fmt: skip
-    return quote.id  # type: ignore[return-value]
+    return quote.id
 
 
 def _check_amounts(*amounts_minor: int, currency: str) -> None:
@@ -226,7 +229,7 @@ def new_quote(
 ) -> int:
     """Version 1 of a new quote on an open deal, in the deal's currency."""
     deal = resolve_deal(ref, session=session)
-    if deal.status != "open":
+    if deal.status != DealStatus.OPEN:
         raise InvalidMove(f"deal #{deal.id} is {deal.status}; quotes are for open deals")
     priced = _price_lines(lines, deal.currency, session=session)
     return _store(
@@ -253,21 +256,21 @@ def revise_quote(
     session: Session,
 ) -> int:
     """Version n+1: changed lines or terms; the old version is superseded."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     old = _get(quote_id, session=session)
     if old.status not in OPEN_STATUSES:
         raise InvalidMove(f"quote #{old.id} is {old.status}; only an open quote can be revised")
     deal = session.get(Deal, old.deal_id)
     assert deal is not None
-    if deal.status != "open":
+    if deal.status != DealStatus.OPEN:
         raise InvalidMove(f"deal #{deal.id} is {deal.status}")
     if lines:
         priced = _price_lines(lines, old.currency, session=session)
     else:
         priced = []
         for ln in session.exec(
-            select(QuoteLine).where(QuoteLine.quote_id == old.id).order_by(QuoteLine.position)
+            select(QuoteLine).where(QuoteLine.quote_id == old.id).order_by(col(QuoteLine.position))
         ):
             priced.append(
                 QuoteLine(
@@ -407,7 +410,7 @@ def has_live_quote(deal_id: int, *, session: Session) -> bool:
 
 def quote_view(quote_id: int, *, session: Session) -> QuoteView:
     """A quote with its lines, for show, export and JSON."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     quote = session.get(Quote, quote_id)
     if quote is None:
@@ -417,12 +420,14 @@ def quote_view(quote_id: int, *, session: Session) -> QuoteView:
     company = session.get(Company, deal.company_id) if deal.company_id else None
     contact = session.get(Contact, deal.contact_id) if deal.contact_id else None
     lines = session.exec(
-        select(QuoteLine).where(QuoteLine.quote_id == quote_id).order_by(QuoteLine.position)
+        select(QuoteLine).where(QuoteLine.quote_id == quote_id).order_by(col(QuoteLine.position))
     )
+    assert quote.id is not None
+    assert deal.id is not None
     return QuoteView(
         id=quote.id,
         deal_id=deal.id,
-        deal=deal.title,  # type: ignore[arg-type]
+        deal=deal.title,
         company=company.name if company else None,
         contact=contact.name if contact else None,
         email=contact.email if contact else None,

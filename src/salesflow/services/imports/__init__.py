@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any
 
 from salesflow.clock import now_utc
 from salesflow.config import load_config
@@ -92,7 +92,7 @@ class ErrorSink:
     def __init__(self, path: Path | None, protected: Iterable[Protected] = ()) -> None:
         self.path = path
         self._file = OutputFile(path, protected) if path is not None else None
-        self._handle: TextIO | None = None
+        self._handle: IO[str] | None = None
         self._writer: Any = None
         self._header: tuple[str, ...] | None = None
 
@@ -102,8 +102,8 @@ class ErrorSink:
         if self._file is None:
             return
         if self._handle is None:
-            self._handle = self._file.open()
-            self._writer = csv.writer(self._handle, lineterminator="\n")
+            self._handle = handle = self._file.open()
+            self._writer = csv.writer(handle, lineterminator="\n")
         wanted = ("file", "line", "reason", *header)
         try:
             if wanted != self._header:  # a new file (or the first): its header row

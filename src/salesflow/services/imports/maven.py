@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from salesflow.clock import now_utc, to_utc
+from salesflow.domain.deals import OUTCOMES, DealStatus, StageKind
 from salesflow.errors import InvalidInput
 from salesflow.models import Pipeline, Product, Stage
 from salesflow.services.imports.csvfile import BadRecord, CsvFile
@@ -242,7 +243,7 @@ def _row(
         ]
     value = catalogue.prices[key]
     outcome = None
-    if stage_key in ("won", "lost"):
+    if stage_key in OUTCOMES:  # the maven pipeline names its outcome stages as the outcomes
         if closed is None:
             raise RowRejected(f"a {cell['dealstage']} opportunity without a close_date")
         if engaged and closed < engaged:
@@ -262,7 +263,8 @@ def _row(
     assert pipeline.id is not None
     deal = DealIn(
         title=title, owner=agent, value_minor=value, currency="USD", pipeline_id=pipeline.id,
-        stage_id=stage.id, status=stage_key if stage_key in ("won", "lost") else "open",
+        stage_id=stage.id,
+        status=DealStatus(stage_key) if stage_key in OUTCOMES else DealStatus.OPEN,
         created_at=created, moves=moves, external_id=opportunity,
         product_id=catalogue.ids[key], outcome=outcome,
     )  # fmt: skip
@@ -335,7 +337,8 @@ def _pipeline(
         report.pipeline_created = "maven"  # type: ignore[attr-defined]
     assert found.id is not None
     stages = {s.key: s for s in stages_of(found.id, session=session)}
-    kinds = {"prospecting": "open", "engaging": "open", "won": "won", "lost": "lost"}
+    kinds = {"prospecting": StageKind.OPEN, "engaging": StageKind.OPEN, "won": StageKind.WON,
+             "lost": StageKind.LOST}  # fmt: skip
     if any(k not in stages or stages[k].kind != kind for k, kind in kinds.items()):
         raise InvalidInput(
             "a pipeline `maven` exists with other stages",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from salesflow.clock import to_local, to_utc
 from salesflow.domain import inputs
+from salesflow.domain.deals import DealStatus, StageKind
 from salesflow.domain.inputs import MAX_REP, MAX_TEXT, control_character, invisible
 from salesflow.errors import InvalidInput, NotFound
 from salesflow.models import Pipeline, Stage
@@ -37,7 +38,8 @@ _SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "�
 _MONEY = re.compile(  # a currency sign or code before or after the amount: $12k, 1,200 EUR
     r"([A-Z]{3}|US\$|[$€£¥₹])?\s*([0-9][0-9,. _]*[kKmM]?)\s*([A-Z]{3}|[$€£¥₹])?"
 )
-_STATUS = {"open": "open", "won": "won", "lost": "lost", "closed won": "won", "closed lost": "lost"}
+_STATUS = {"open": DealStatus.OPEN, "won": DealStatus.WON, "lost": DealStatus.LOST,
+           "closed won": DealStatus.WON, "closed lost": DealStatus.LOST}  # fmt: skip
 
 
 @dataclass
@@ -107,8 +109,8 @@ def pipeline_info(name: str | None, *, session: Session) -> _PipelineInfo:
         pipeline=pipeline,
         stages=stages,
         first=next(s for s in stages if s.is_open),
-        won=next(s for s in stages if s.kind == "won"),
-        lost=next(s for s in stages if s.kind == "lost"),
+        won=next(s for s in stages if s.kind == StageKind.WON),
+        lost=next(s for s in stages if s.kind == StageKind.LOST),
         by_name={**{s.name.lower(): s for s in stages}, **{s.key.lower(): s for s in stages}},
     )
 
@@ -252,20 +254,20 @@ def _deal(ctx: RowContext, line: int, picked: tuple[str, ...]) -> DealIn:
     if created > now:
         raise RowRejected(f"created {to_local(created):%Y-%m-%d} is in the future")
     close_by = _day(ctx, close_by_text, "close_by") if close_by_text else None
-    if status == "open" and close_by is None and closed_on:
+    if status == DealStatus.OPEN and close_by is None and closed_on:
         close_by = _day(ctx, closed_on, "close date")  # HubSpot: the expected close date
     key = placement.pipeline_key
     ctx.pipelines_used[key] = ctx.pipelines_used.get(key, 0) + 1
     first_note = f"imported from {ctx.source_label} line {line}"
     product_id = _product(ctx, product) if product else None
-    if status == "open":
+    if status == DealStatus.OPEN:
         stage_id = placement.stage_id
         return DealIn(
             title, owner or ctx.actor, value_minor, currency, placement.pipeline_id, stage_id,
-            "open", created, [(None, stage_id, created, ctx.actor, first_note)],
+            DealStatus.OPEN, created, [(None, stage_id, created, ctx.actor, first_note)],
             source or None, close_by, external_id or None, product_id,
         )  # fmt: skip
-    closed_text = (won_on if status == "won" else lost_on) or closed_on
+    closed_text = (won_on if status == DealStatus.WON else lost_on) or closed_on
     closed_at = _when(ctx, closed_text, f"{status} date") if closed_text else None
     if closed_at is None:
         raise RowRejected(f"the deal is {status} but the row has no {status} date")
@@ -278,7 +280,7 @@ def _deal(ctx: RowContext, line: int, picked: tuple[str, ...]) -> DealIn:
         )
     entered, outcome_stage = placement.entered_id, placement.outcome_id
     owner = owner or ctx.actor
-    reason, note = (None, None) if status == "won" else _reason(ctx, lost_reason or None)
+    reason, note = (None, None) if status == DealStatus.WON else _reason(ctx, lost_reason or None)
     return DealIn(
         title, owner, value_minor, currency, placement.pipeline_id, outcome_stage, status,
         created,
@@ -288,7 +290,7 @@ def _deal(ctx: RowContext, line: int, picked: tuple[str, ...]) -> DealIn:
         OutcomeIn(
             outcome=status, amount_minor=value_minor, closed_on=to_local(closed_at).date(),
             at=closed_at, from_stage_id=entered, reason=reason,
-            competitor=(competitor or None) if status == "lost" else None, note=note,
+            competitor=(competitor or None) if status == DealStatus.LOST else None, note=note,
         ),
     )  # fmt: skip
 
@@ -304,14 +306,14 @@ def _place(
         info = _pipeline(ctx, pipeline_text)
         stage, status = _stage_and_status(ctx, info, stage_text, status_text)
         entered = stage if stage.is_open else info.first
-        outcome = info.won if status == "won" else info.lost
+        outcome = info.won if status == DealStatus.WON else info.lost
         assert info.pipeline.id is not None
         assert stage.id is not None
         assert entered.id is not None
         assert outcome.id is not None
         found = _Placement(info.pipeline.id, info.pipeline.key, stage.id, status, entered.id,
                            outcome.id)  # fmt: skip
-        if status != "open":
+        if status != DealStatus.OPEN:
             found = found._replace(stage_id=outcome.id)
         if len(ctx._placements) < 10_000:
             ctx._placements[cache_key] = found
@@ -344,8 +346,8 @@ def _stage_and_status(
     if not stage.is_open:
         if status and status != stage.kind:
             raise RowRejected(f"status {status_text!r} contradicts stage {stage_text!r}")
-        status = stage.kind
-    return stage, status or "open"
+        status = DealStatus(stage.kind)
+    return stage, status or DealStatus.OPEN
 
 
 def _reason(ctx: RowContext, text: str | None) -> tuple[str | None, str | None]:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesflow.db.stays import stay_columns
 from salesflow.domain.companies import company_key, unique_key
+from salesflow.domain.deals import STATUSES, DealStatus, StageKind
 from salesflow.models import CloseOutcome, Company, Contact, Deal, DealChange, StageMove
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 BATCH = 2000  # deals per executemany round
 INDEX_REBUILD_ROWS = 10_000  # an import this large may set indexes aside (SQLite)
 ON_DUPLICATE = ("skip", "update", "fail")
+
+
 class RowRejected(Exception):
     """A row that cannot be imported, and why (it goes to the errors file or fails the import)."""
 
@@ -122,7 +125,7 @@ class Counts:
     contacts_reused: int = 0
     contacts_updated: int = 0
     moves: int = 0
-    by_status: dict[str, int] = field(default_factory=lambda: {"open": 0, "won": 0, "lost": 0})
+    by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     # key → the spellings merged into one company, for the keys the file spells more than one way
     company_variants: dict[str, set[str]] = field(default_factory=dict)
 
@@ -217,7 +220,7 @@ class ImportWriter:
             "SELECT id, kind, position FROM stages"
         ):
             self.positions[sid] = position
-            if kind == "open":
+            if kind == StageKind.OPEN:
                 self.open_positions[sid] = position
         self.deal_ids: dict[str, int] = {}
         self.deal_titles: dict[tuple[str, int | None], int] = {}
@@ -440,7 +443,7 @@ class ImportWriter:
         order is left to `refresh_stays` (NULL `deal_currency`): the file's order is not the
         history's."""
         moves = deal.moves
-        won = self.positions.get(deal.stage_id) if deal.status == "won" else None
+        won = self.positions.get(deal.stage_id) if deal.status == DealStatus.WON else None
         if len(moves) == 1:  # most rows of most files: a stay not left, nothing after it
             return [(None, None, won, self.false, deal.currency)]
         ats = [at for _, _, at, _, _ in moves]
