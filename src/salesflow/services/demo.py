@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesflow.clock import now_local, now_utc, to_local, today
 from salesflow.config import DEFAULT_LOST_REASONS
+from salesflow.db.bulk import sync_sequences
 from salesflow.db.stays import stay_columns
 from salesflow.domain.companies import company_key, unique_key
 from salesflow.domain.deals import DealStatus, StageKind
@@ -306,7 +307,7 @@ class _Demo:
                 owners.add(owner)
                 self.deal(company_of[i], company, owner, created[i])
             self.flush()
-        self.sync_sequences()
+        sync_sequences(self.conn, self.next_id)
         return (
             f"{plural(size, 'deal')}, {plural(n, 'company', 'companies')}, "
             f"{plural(len(owners), 'rep')}"
@@ -575,17 +576,6 @@ class _Demo:
         return min(self.now, max(made + timedelta(hours=1), self.at_work(due)))
 
     # --- writing ----------------------------------------------------------------------------
-
-    def sync_sequences(self) -> None:
-        """PostgreSQL: move each id sequence past the ids we assigned, so the next insert works."""
-        from sqlalchemy import func, select
-
-        if self.conn.dialect.name != "postgresql":
-            return  # SQLite hands out max(id) + 1 by itself
-        for model, next_id in self.next_id.items():
-            if next_id > 1:
-                sequence = func.pg_get_serial_sequence(model.__tablename__, "id")
-                self.conn.execute(select(func.setval(sequence, next_id - 1)))
 
     def flush(self) -> None:
         """Insert the chunk's rows, parents first (foreign keys are on)."""

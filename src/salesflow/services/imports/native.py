@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from salesflow.db.bulk import insert_rows, sync_sequences
 from salesflow.domain.companies import company_key, unique_key
 from salesflow.domain.deals import state_problem
 from salesflow.errors import InvalidInput
@@ -46,12 +47,11 @@ from salesflow.models.schemas import (
     RepName,
     Text,
 )
-from salesflow.services.imports.writer import _insert, sync_sequences
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from salesflow.services.imports import ImportJob
+    from salesflow.services.imports.job import ImportJob
 
 
 class _Item(BaseModel):
@@ -367,7 +367,7 @@ class _Native:
                          "created_at": _n(item.created_at)})  # fmt: skip
             bundles.extend((pid, line) for line in item.bundle)
             self.job.report.products_created += 1
-        _insert(self.conn, Product, rows)
+        insert_rows(self.conn, Product, rows)
         items = []
         for pid, line in bundles:
             if line.sku not in self.products and line.sku not in existing:
@@ -375,7 +375,7 @@ class _Native:
             items.append({"id": self.take(BundleItem), "bundle_id": pid,
                           "product_id": self.products.get(line.sku) or existing[line.sku],
                           "qty": line.qty})  # fmt: skip
-        _insert(self.conn, BundleItem, items)
+        insert_rows(self.conn, BundleItem, items)
 
     def companies_(self, data: dict[str, Any]) -> None:
         from sqlalchemy import select, update
@@ -411,7 +411,7 @@ class _Native:
                          "industry": item.industry, "employees": item.employees,
                          "country": item.country, "created_at": _n(item.created_at)})  # fmt: skip
             counts.companies_created += 1
-        _insert(self.conn, Company, rows)
+        insert_rows(self.conn, Company, rows)
 
     def contacts_(self, data: dict[str, Any]) -> None:
         from sqlalchemy import select, update
@@ -457,7 +457,7 @@ class _Native:
                          "title": item.title, "company_id": company_id,
                          "created_at": _n(item.created_at)})  # fmt: skip
             counts.contacts_created += 1
-        _insert(self.conn, Contact, rows)
+        insert_rows(self.conn, Contact, rows)
 
     def deals_(self, data: dict[str, Any]) -> None:
         from sqlalchemy import bindparam, select, update
@@ -589,7 +589,8 @@ class _Native:
     def _by_name(self, item: DealItem, data: dict[str, Any]) -> None:
         """A deals-only export: find or make the company and contact from the names it carries."""
         from salesflow.clock import now_utc
-        from salesflow.services.imports.writer import CompanyIn, ContactIn, ImportWriter
+        from salesflow.services.imports.records import CompanyIn, ContactIn
+        from salesflow.services.imports.writer import ImportWriter
 
         if self._writer is None:
             self._writer = ImportWriter(session=self.session, on_duplicate="skip",
@@ -636,7 +637,7 @@ class _Native:
     def _write(self, *tables: list[dict[str, Any]]) -> None:
         for model, rows in zip((Deal, StageMove, CloseOutcome, DealChange, Activity), tables,
                                strict=True):  # fmt: skip
-            _insert(self.conn, model, rows)
+            insert_rows(self.conn, model, rows)
 
     def tasks_(self, data: dict[str, Any]) -> None:
         rows = []
@@ -660,7 +661,7 @@ class _Native:
                     "created_by": item.created_by,
                 }
             )
-        _insert(self.conn, FollowUp, rows)
+        insert_rows(self.conn, FollowUp, rows)
 
     def finish(self) -> None:
         if self._writer is not None:
