@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from salesflow.clock import today
 from salesflow.errors import NotFound
 from salesflow.models import Company, Contact, Deal, Quote, QuoteLine
-from salesflow.services.deals import resolve_deal
+from salesflow.services.deals.leads import resolve_deal
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -20,9 +20,9 @@ from salesflow.domain.deals import DealStatus
 from salesflow.errors import InvalidInput, InvalidMove, NotFound
 from salesflow.models import Deal, Quote, QuoteLine
 from salesflow.parsing.percent import parse_percent
-from salesflow.services.audit import record_change
 from salesflow.services.catalogue import find_product
-from salesflow.services.deals import resolve_deal
+from salesflow.services.deals.audit import record_change
+from salesflow.services.deals.leads import resolve_deal
 from salesflow.services.quote_math import effective_discount_above, quote_totals
 from salesflow.services.quote_views import OPEN_STATUSES, effective_status
 
@@ -300,7 +300,7 @@ def accept_quote(quote_id: int, *, actor: str, session: Session) -> int:
     from decimal import Decimal
 
     from salesflow.parsing.money import from_minor
-    from salesflow.services.moves import win_deal
+    from salesflow.services.deals.moves import win_deal
 
     quote = _get(quote_id, session=session)
     status = effective_status(quote)

@@ -25,6 +25,7 @@ from salesflow.domain.companies import company_key, unique_key
 from salesflow.domain.deals import DealStatus, StageKind
 from salesflow.errors import InvalidInput
 from salesflow.models import CloseOutcome, Company, Contact, Deal, FollowUp, StageMove
+from salesflow.services.deals.pipelines import get_pipeline, stages_of
 from salesflow.services.demo.working_hours import WorkingHours
 from salesflow.services.demo.world import (
     ADVANCE,
@@ -57,7 +58,6 @@ from salesflow.services.demo.world import (
     deal_value,
     whole,
 )
-from salesflow.services.pipelines import get_pipeline, stages_of
 from salesflow.words import plural
 
 if TYPE_CHECKING:
