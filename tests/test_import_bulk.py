@@ -89,7 +89,7 @@ def test_a_failed_dry_or_partial_large_import(cli, isolated, tmp_path, dump):
 def test_local_times_become_utc_exactly_as_the_clock_does(zone):
     """The importer looks a zone's offset up once per hour; around every change of offset
     (spring forward, fall back, Lord Howe's half hour) it gives what `clock.to_utc` gives."""
-    from salesflow.services.imports.rows import _local_to_utc
+    from salesflow.services.imports.cell_values import local_to_utc
 
     Path(os.environ["SALESFLOW_CONFIG"]).write_text(f'timezone = "{zone}"\n')
     config.load_config.cache_clear()
@@ -105,4 +105,4 @@ def test_local_times_become_utc_exactly_as_the_clock_does(zone):
         first = datetime.fromisoformat(start)
         moments += [first + timedelta(minutes=7 * i, seconds=i % 60) for i in range(600)]
     for moment in moments:
-        assert _local_to_utc(Ctx, moment) == clock.to_utc(moment), moment  # type: ignore[arg-type]
+        assert local_to_utc(Ctx, moment) == clock.to_utc(moment), moment  # type: ignore[arg-type]

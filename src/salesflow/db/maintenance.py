@@ -83,7 +83,7 @@ def _deal_states(rows: Any) -> list[str]:
         standing = deals.setdefault(deal_id, (status, key, kind, []))[3]
         if outcome is not None:
             standing.append(outcome)
-    problems = []
+    problems: list[str] = []
     for deal_id, (status, key, kind, standing) in deals.items():
         problem = state_problem(status, key, kind, standing)
         if problem and len(problems) < SHOWN_DEAL_STATES:

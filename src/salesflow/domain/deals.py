@@ -13,7 +13,7 @@ from enum import StrEnum
 
 
 class DealStatus(StrEnum):
-    """Where a deal stands. A `StrEnum`: equal to its text, stored and shown as open/won/lost."""
+    """Where a deal stands. A `StrEnum`: equal to its text, stored and shown as open, won, lost."""
 
     OPEN = "open"
     WON = "won"
@@ -38,9 +38,9 @@ def state_problem(status: str, stage: str, stage_kind: str, standing: Sequence[s
     if status not in STATUSES:
         return f"status {status!r} is not open, won or lost"
     if stage_kind != status:
-        what = "an open stage" if stage_kind == "open" else f"the {stage_kind} outcome"
+        what = "an open stage" if stage_kind == StageKind.OPEN else f"the {stage_kind} outcome"
         return f"status {status!r} but stage {stage!r} is {what}"
-    if status == "open":
+    if status == DealStatus.OPEN:
         if standing:
             return (
                 f"status 'open' but a {standing[-1]} outcome still stands "

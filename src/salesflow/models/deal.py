@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, DateTime, Index
 from sqlmodel import Field
 
+from salesflow.domain.deals import DealStatus
 from salesflow.models.base import TableModel
 
 
@@ -41,7 +42,7 @@ class Deal(TableModel, table=True):
     close_by: date | None = None
     pipeline_id: int = Field(foreign_key="pipelines.id")
     stage_id: int = Field(foreign_key="stages.id")
-    status: str = Field(default="open", max_length=8)  # open | won | lost
+    status: str = Field(default=DealStatus.OPEN, max_length=8)  # open | won | lost
     created_at: datetime = Field(sa_type=DateTime)
     updated_at: datetime = Field(sa_type=DateTime)
     version: int = 1

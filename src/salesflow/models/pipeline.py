@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
 from sqlmodel import Field
 
+from salesflow.domain.deals import StageKind
 from salesflow.models.base import TableModel
 from salesflow.parsing.percent import fraction
 
@@ -38,7 +39,7 @@ class Stage(TableModel, table=True):
     key: str = Field(max_length=64)
     name: str
     position: int
-    kind: str = Field(default="open", max_length=8)
+    kind: str = Field(default=StageKind.OPEN, max_length=8)
     probability_bp: int = 0  # basis points: 0.45 is 4500, exact for weighted values
     rot_days: int | None = None
     min_score: int | None = None
@@ -54,4 +55,4 @@ class Stage(TableModel, table=True):
     @property
     def is_open(self) -> bool:
         """Whether a deal in this stage is still being worked."""
-        return self.kind == "open"
+        return self.kind == StageKind.OPEN

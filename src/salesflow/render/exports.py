@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
 from salesflow.render.output import Output
 
 
-def write_json(stream: TextIO, head: dict[str, Any], sections: dict[str, Iterable[Any]]) -> int:
+def write_json(stream: TextIO, head: dict[str, Any], sections: Mapping[str, Iterable[Any]]) -> int:
     """One JSON document, laid out as `json.dumps(indent=2)` would, written an item at a time.
     Returns how many items were written."""
     count = 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from salesflow.domain.deals import StageKind
 from salesflow.render.output import Column, Output
 from salesflow.services.views import PipelineView
 
@@ -41,7 +42,7 @@ def show_pipelines(out: Output, pipelines: list[PipelineView]) -> None:
             [
                 p.key,
                 "yes" if p.is_default else "",
-                " → ".join(s.key for s in p.stages if s.kind == "open"),
+                " → ".join(s.key for s in p.stages if s.kind == StageKind.OPEN),
                 p.deals_open,
             ]  # fmt: skip
             for p in pipelines

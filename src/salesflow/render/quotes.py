@@ -8,7 +8,7 @@ from salesflow.parsing.percent import percent_text
 from salesflow.render.formats import day_json, money_json, money_screen
 from salesflow.render.output import Column, Output
 from salesflow.services.catalogue import ProductView
-from salesflow.services.quotes import QuoteView
+from salesflow.services.quote_views import QuoteView
 
 
 def product_json(p: ProductView) -> dict[str, Any]:

@@ -157,19 +157,20 @@ def edit_product(
 
 def product_view(product: Product, *, session: Session) -> ProductView:
     """A product as a read model, with its bundle items."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
+    assert product.id is not None
     items = session.exec(
         select(Product.sku, BundleItem.qty)
-        .join(BundleItem, BundleItem.product_id == Product.id)  # type: ignore[arg-type]
+        .join(BundleItem, col(BundleItem.product_id) == col(Product.id))
         .where(BundleItem.bundle_id == product.id)
-        .order_by(BundleItem.id)
+        .order_by(col(BundleItem.id))
     ).all()
     return ProductView(
         id=product.id,
         sku=product.sku,
         name=product.name,
-        price_minor=product.price_minor,  # type: ignore[arg-type]
+        price_minor=product.price_minor,
         currency=product.currency,
         unit=product.unit,
         recurring=product.recurring,

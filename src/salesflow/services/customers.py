@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from salesflow.clock import now_utc, today
 from salesflow.config import load_config
+from salesflow.domain.deals import DealStatus
 from salesflow.errors import InvalidInput, InvalidMove
 from salesflow.models import (
     Activity,
@@ -44,12 +45,13 @@ def start_contract(
 ) -> Contract:
     """On a win: the term, the recurring value from the winning quote, and the hand-off note."""
     from dateutil.relativedelta import relativedelta
-    from sqlmodel import select
+    from sqlmodel import col, select
 
+    assert deal.id is not None
     quote = session.exec(
         select(Quote)
-        .where(Quote.deal_id == deal.id, Quote.status.not_in(("superseded", "rejected")))  # type: ignore[attr-defined]
-        .order_by(Quote.status != "accepted", Quote.id.desc())  # type: ignore[arg-type]
+        .where(Quote.deal_id == deal.id, col(Quote.status).not_in(("superseded", "rejected")))
+        .order_by(col(Quote.status) != "accepted", col(Quote.id).desc())
     ).first()
     lines = (
         list(session.exec(select(QuoteLine).where(QuoteLine.quote_id == quote.id))) if quote else []
@@ -65,7 +67,7 @@ def start_contract(
         deal_id=deal.id,
         company_id=deal.company_id,
         starts_on=closed_on,
-        ends_on=ends_on,  # type: ignore[arg-type]
+        ends_on=ends_on,
         renewal_on=ends_on,
         recurring_minor=recurring,
         period=period,
@@ -116,11 +118,12 @@ def add_feedback(
     if isinstance(score, bool) or not 0 <= score <= 10:
         raise InvalidInput(f"--score must be 0 to 10, not {score}")
     deal = resolve_deal(ref, session=session)
+    assert deal.id is not None
     row = Feedback(
         deal_id=deal.id,
         company_id=deal.company_id,
         score=score,
-        note=note,  # type: ignore[arg-type]
+        note=note,
         at=now_utc(),
         by=actor,
     )
@@ -132,7 +135,7 @@ def add_feedback(
 def upsell_base(ref: str, *, session: Session) -> Deal:
     """The won deal an expansion deal grows from."""
     deal = resolve_deal(ref, session=session)
-    if deal.status != "won":
+    if deal.status != DealStatus.WON:
         raise InvalidMove(f"deal #{deal.id} is {deal.status}; an upsell grows from a won deal")
     if deal.company_id is None:
         raise InvalidMove(f"deal #{deal.id} has no company to sell more to")
@@ -168,30 +171,34 @@ class CustomerView:
 
 def list_customers(*, session: Session, at_risk_only: bool = False) -> list[CustomerView]:
     """Customers with their figures, and why any of them is at risk."""
-    from sqlmodel import func, select
+    from sqlalchemy import select as select_columns  # sqlmodel's select stops at four columns
+    from sqlmodel import col, func, select
 
     day = today()
     quiet_days = _setting("at_risk_days", DEFAULT_QUIET_DAYS)
-    rows = session.exec(
-        select(
-            Company.id,
-            Company.name,
-            CloseOutcome.currency,
+    rows = session.execute(
+        select_columns(
+            col(Company.id),
+            col(Company.name),
+            col(CloseOutcome.currency),
             func.count(),
             func.sum(CloseOutcome.amount_minor),
             func.max(CloseOutcome.closed_on),
         )
-        .join(Deal, Deal.company_id == Company.id)  # type: ignore[arg-type]
-        .join(CloseOutcome, CloseOutcome.deal_id == Deal.id)  # type: ignore[arg-type]
+        .join(Deal, col(Deal.company_id) == col(Company.id))
+        .join(CloseOutcome, col(CloseOutcome.deal_id) == col(Deal.id))
         .where(
-            Deal.status == "won", CloseOutcome.outcome == "won", CloseOutcome.reopened_at.is_(None)
-        )  # type: ignore[union-attr]
-        .group_by(Company.id, Company.name, CloseOutcome.currency)
-        .order_by(Company.name)
+            col(Deal.status) == DealStatus.WON,
+            col(CloseOutcome.outcome) == DealStatus.WON,
+            col(CloseOutcome.reopened_at).is_(None),
+        )
+        .group_by(col(Company.id), col(Company.name), col(CloseOutcome.currency))
+        .order_by(col(Company.name))
     ).all()
     customers: dict[int, CustomerView] = {}
     won_on: dict[int, date] = {}
     for cid, name, currency, count, value, closed in rows:
+        assert cid is not None
         view = customers.setdefault(
             cid, CustomerView(cid, name, 0, {}, {}, None, None, 0, None, 0, None)
         )
@@ -201,17 +208,18 @@ def list_customers(*, session: Session, at_risk_only: bool = False) -> list[Cust
     if not customers:
         return []
     ids = list(customers)
-    for cid, currency, renewal, recurring, handoff in session.exec(
-        select(
-            Contract.company_id,
-            Contract.currency,
-            Contract.renewal_on,
-            Contract.recurring_minor,
-            Contract.handoff_note,
+    for cid, currency, renewal, recurring, handoff in session.execute(
+        select_columns(
+            col(Contract.company_id),
+            col(Contract.currency),
+            col(Contract.renewal_on),
+            col(Contract.recurring_minor),
+            col(Contract.handoff_note),
         )
-        .where(Contract.company_id.in_(ids))  # type: ignore[union-attr]
-        .order_by(Contract.starts_on)
+        .where(col(Contract.company_id).in_(ids))
+        .order_by(col(Contract.starts_on))
     ):
+        assert cid is not None
         view = customers[cid]
         view.recurring[currency] = view.recurring.get(currency, 0) + recurring
         if renewal and renewal >= day and (view.renewal_on is None or renewal < view.renewal_on):
@@ -220,24 +228,27 @@ def list_customers(*, session: Session, at_risk_only: bool = False) -> list[Cust
     scores: dict[int, list[int]] = {}
     for cid, score in session.exec(
         select(Feedback.company_id, Feedback.score)
-        .where(Feedback.company_id.in_(ids))
-        .order_by(Feedback.at)  # type: ignore[union-attr]
+        .where(col(Feedback.company_id).in_(ids))
+        .order_by(col(Feedback.at))
     ):
-        scores.setdefault(cid, []).append(score)  # type: ignore[arg-type]
+        assert cid is not None
+        scores.setdefault(cid, []).append(score)
     for cid, last in session.exec(
         select(Deal.company_id, func.max(Activity.at))
-        .join(Activity, Activity.deal_id == Deal.id)  # type: ignore[arg-type]
-        .where(Deal.company_id.in_(ids))  # type: ignore[union-attr]
-        .group_by(Deal.company_id)
+        .join(Activity, col(Activity.deal_id) == col(Deal.id))
+        .where(col(Deal.company_id).in_(ids))
+        .group_by(col(Deal.company_id))
     ):
-        customers[cid].last_activity = last.date() if last else None  # type: ignore[index]
+        assert cid is not None
+        customers[cid].last_activity = last.date() if last else None
     for cid, count in session.exec(
         select(Deal.company_id, func.count())
-        .join(FollowUp, FollowUp.deal_id == Deal.id)  # type: ignore[arg-type]
-        .where(Deal.company_id.in_(ids), FollowUp.done_at.is_(None))  # type: ignore[union-attr]
-        .group_by(Deal.company_id)
+        .join(FollowUp, col(FollowUp.deal_id) == col(Deal.id))
+        .where(col(Deal.company_id).in_(ids), col(FollowUp.done_at).is_(None))
+        .group_by(col(Deal.company_id))
     ):
-        customers[cid].open_follow_ups = int(count)  # type: ignore[index]
+        assert cid is not None
+        customers[cid].open_follow_ups = int(count)
     for view in customers.values():
         own = scores.get(view.company_id, [])
         view.nps, view.feedback_count = nps(own), len(own)
@@ -274,34 +285,40 @@ class RenewalView:
 
 def renewals(*, within_days: int, session: Session) -> list[RenewalView]:
     """Contracts renewing from today to `within_days` ahead, soonest first."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     if within_days < 1:
         raise InvalidInput("--within must be at least 1 day")
     day = today()
     open_steps = (
-        select(FollowUp.id)
-        .where(FollowUp.deal_id == Contract.deal_id, FollowUp.done_at.is_(None))
-        .exists()  # type: ignore[union-attr]
+        select(col(FollowUp.id))
+        .where(col(FollowUp.deal_id) == col(Contract.deal_id), col(FollowUp.done_at).is_(None))
+        .exists()
     )
     rows = session.exec(
-        select(Contract, Deal.title, Company.name, open_steps)
-        .join(Deal, Deal.id == Contract.deal_id)  # type: ignore[arg-type]
-        .join(Company, Company.id == Contract.company_id, isouter=True)  # type: ignore[arg-type]
-        .where(Contract.renewal_on >= day, Contract.renewal_on <= day + timedelta(days=within_days))  # type: ignore[operator]
-        .order_by(Contract.renewal_on)
-    ).all()
-    return [
-        RenewalView(
-            c.deal_id,
-            title,
-            company,
-            c.renewal_on,
-            (c.renewal_on - day).days,  # type: ignore[arg-type, operator]
-            c.recurring_minor,
-            c.currency,
-            c.period,
-            bool(has_step),
+        select(Contract, col(Deal.title), col(Company.name), open_steps)
+        .join(Deal, col(Deal.id) == col(Contract.deal_id))
+        .join(Company, col(Company.id) == col(Contract.company_id), isouter=True)
+        .where(
+            col(Contract.renewal_on) >= day,
+            col(Contract.renewal_on) <= day + timedelta(days=within_days),
         )
-        for c, title, company, has_step in rows
-    ]
+        .order_by(col(Contract.renewal_on))
+    ).all()
+    views = []
+    for c, title, company, has_step in rows:
+        assert c.renewal_on is not None  # the query keeps only contracts with a renewal date
+        views.append(
+            RenewalView(
+                c.deal_id,
+                title,
+                company,
+                c.renewal_on,
+                (c.renewal_on - day).days,
+                c.recurring_minor,
+                c.currency,
+                c.period,
+                bool(has_step),
+            )
+        )
+    return views

@@ -16,7 +16,7 @@ from typing import Any
 from salesflow.errors import InvalidInput
 from salesflow.parsing.money import money_text
 from salesflow.parsing.percent import percent_text
-from salesflow.services.quotes import QuoteView
+from salesflow.services.quote_views import QuoteView
 
 FORMATS = {".md": "quote.md.j2", ".html": "quote.html.j2", ".htm": "quote.html.j2"}
 

@@ -11,23 +11,29 @@ author before the quote can be sent: a line's discount, the quote's, or all of t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from salesflow.clock import now_utc, today
 from salesflow.config import load_config
+from salesflow.domain.deals import DealStatus
 from salesflow.errors import InvalidInput, InvalidMove, NotFound
-from salesflow.models import Company, Contact, Deal, Quote, QuoteLine
+from salesflow.models import Deal, Quote, QuoteLine
 from salesflow.parsing.percent import parse_percent
 from salesflow.services.catalogue import find_product
 from salesflow.services.deals.audit import record_change
 from salesflow.services.deals.leads import resolve_deal
 from salesflow.services.quote_math import effective_discount_above, quote_totals
+from salesflow.services.quote_views import OPEN_STATUSES, effective_status
+
+# the commands take a quote's views from here, beside the quote's changes
+from salesflow.services.quote_views import QuoteView as QuoteView
+from salesflow.services.quote_views import list_quotes as list_quotes
+from salesflow.services.quote_views import quote_view as quote_view
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-OPEN_STATUSES = ("draft", "pending_approval", "approved", "sent")
 DEFAULT_VALID_DAYS = 30
 
 
@@ -38,46 +44,6 @@ class LineRequest:
     sku: str
     qty: int
     discount_bp: int
-
-
-@dataclass(frozen=True)
-class LineView:
-    """A priced line."""
-
-    sku: str
-    name: str
-    qty: int
-    unit_price_minor: int
-    discount_bp: int
-    amount_minor: int
-    recurring: str | None
-
-
-@dataclass(frozen=True)
-class QuoteView:
-    """A quote version with its lines and totals, and the deal it belongs to."""
-
-    id: int
-    deal_id: int
-    deal: str
-    company: str | None
-    contact: str | None
-    email: str | None
-    version: int
-    status: str
-    currency: str
-    lines: list[LineView]
-    subtotal_minor: int
-    discount_bp: int
-    discount_minor: int
-    tax_bp: int
-    tax_minor: int
-    total_minor: int
-    valid_until: date
-    created_by: str
-    approved_by: str | None
-    supersedes_id: int | None
-    created_at: datetime  # UTC: the issue date of the document
 
 
 def parse_line(text: str) -> LineRequest:
@@ -101,13 +67,6 @@ def max_discount_bp() -> int:
     """The configured `max_discount` (percent, default 20) in hundredths of a percent."""
     raw = load_config().extra.get("max_discount", 20)
     return parse_percent(str(raw), what="config max_discount")
-
-
-def effective_status(quote: Quote) -> str:
-    """The stored status, or `expired` once an open quote is past its validity."""
-    if quote.status in OPEN_STATUSES and today() > quote.valid_until:
-        return "expired"
-    return quote.status
 
 
 def _get(quote_id: int, *, session: Session) -> Quote:
@@ -174,10 +133,11 @@ def _store(
         or any(ln.discount_bp > limit for ln in lines)
         or effective_discount_above(priced, totals, limit)
     )
+    assert deal.id is not None
     quote = Quote(
         deal_id=deal.id,
         version=version,
-        supersedes_id=supersedes,  # type: ignore[arg-type]
+        supersedes_id=supersedes,
         status="pending_approval" if needs_approval else "draft",
         currency=deal.currency,
         discount_bp=discount_bp,
@@ -192,17 +152,18 @@ def _store(
     )
     session.add(quote)
     session.flush()
+    assert quote.id is not None
     for line, amount in zip(lines, totals.lines, strict=True):
-        line.quote_id, line.amount_minor = quote.id, amount  # type: ignore[assignment]
+        line.quote_id, line.amount_minor = quote.id, amount
         session.add(line)
     session.flush()
     from salesflow.parsing.money import money_text
 
     total = f"{money_text(quote.total_minor, quote.currency)} {quote.currency}"
-    record_change(deal.id, f"quote #{quote.id}", None,  # type: ignore[arg-type]
+    record_change(deal.id, f"quote #{quote.id}", None,
                   f"{quote.status} v{version}, total {total}", actor=actor,
                   session=session, at=quote.created_at)  # fmt: skip
-    return quote.id  # type: ignore[return-value]
+    return quote.id
 
 
 def _check_amounts(*amounts_minor: int, currency: str) -> None:
@@ -226,7 +187,7 @@ def new_quote(
 ) -> int:
     """Version 1 of a new quote on an open deal, in the deal's currency."""
     deal = resolve_deal(ref, session=session)
-    if deal.status != "open":
+    if deal.status != DealStatus.OPEN:
         raise InvalidMove(f"deal #{deal.id} is {deal.status}; quotes are for open deals")
     priced = _price_lines(lines, deal.currency, session=session)
     return _store(
@@ -253,21 +214,21 @@ def revise_quote(
     session: Session,
 ) -> int:
     """Version n+1: changed lines or terms; the old version is superseded."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     old = _get(quote_id, session=session)
     if old.status not in OPEN_STATUSES:
         raise InvalidMove(f"quote #{old.id} is {old.status}; only an open quote can be revised")
     deal = session.get(Deal, old.deal_id)
     assert deal is not None
-    if deal.status != "open":
+    if deal.status != DealStatus.OPEN:
         raise InvalidMove(f"deal #{deal.id} is {deal.status}")
     if lines:
         priced = _price_lines(lines, old.currency, session=session)
     else:
         priced = []
         for ln in session.exec(
-            select(QuoteLine).where(QuoteLine.quote_id == old.id).order_by(QuoteLine.position)
+            select(QuoteLine).where(QuoteLine.quote_id == old.id).order_by(col(QuoteLine.position))
         ):
             priced.append(
                 QuoteLine(
@@ -403,67 +364,3 @@ def has_live_quote(deal_id: int, *, session: Session) -> bool:
         ).first()
         is not None
     )
-
-
-def quote_view(quote_id: int, *, session: Session) -> QuoteView:
-    """A quote with its lines, for show, export and JSON."""
-    from sqlmodel import select
-
-    quote = session.get(Quote, quote_id)
-    if quote is None:
-        raise NotFound(f"no quote #{quote_id}", hint="`salesflow quote list` shows them")
-    deal = session.get(Deal, quote.deal_id)
-    assert deal is not None
-    company = session.get(Company, deal.company_id) if deal.company_id else None
-    contact = session.get(Contact, deal.contact_id) if deal.contact_id else None
-    lines = session.exec(
-        select(QuoteLine).where(QuoteLine.quote_id == quote_id).order_by(QuoteLine.position)
-    )
-    return QuoteView(
-        id=quote.id,
-        deal_id=deal.id,
-        deal=deal.title,  # type: ignore[arg-type]
-        company=company.name if company else None,
-        contact=contact.name if contact else None,
-        email=contact.email if contact else None,
-        version=quote.version,
-        status=effective_status(quote),
-        currency=quote.currency,
-        lines=[
-            LineView(
-                ln.sku,
-                ln.name,
-                ln.qty,
-                ln.unit_price_minor,
-                ln.discount_bp,
-                ln.amount_minor,
-                ln.recurring,
-            )
-            for ln in lines
-        ],
-        subtotal_minor=quote.subtotal_minor,
-        discount_bp=quote.discount_bp,
-        discount_minor=quote.discount_minor,
-        tax_bp=quote.tax_bp,
-        tax_minor=quote.tax_minor,
-        total_minor=quote.total_minor,
-        valid_until=quote.valid_until,
-        created_by=quote.created_by,
-        approved_by=quote.approved_by,
-        supersedes_id=quote.supersedes_id,
-        created_at=quote.created_at,
-    )
-
-
-def list_quotes(
-    ref: str | None, *, session: Session, include_superseded: bool = False
-) -> list[QuoteView]:
-    """Quotes of one deal, or all, newest first."""
-    from sqlmodel import select
-
-    query = select(Quote.id).order_by(Quote.id.desc())  # type: ignore[union-attr]
-    if ref:
-        query = query.where(Quote.deal_id == resolve_deal(ref, session=session).id)
-    if not include_superseded:
-        query = query.where(Quote.status != "superseded")
-    return [quote_view(qid, session=session) for qid in session.exec(query)]  # type: ignore[arg-type]

@@ -1,7 +1,7 @@
 """Alembic environment: runs on the connection salesflow hands over, or on the configured URL."""
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 from sqlmodel import SQLModel
 
 import salesflow.models  # noqa: F401  (registers every table)
@@ -16,12 +16,13 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
+    assert url is not None, "salesflow hands over a connection or a URL"
     engine = create_engine(url)
     with engine.begin() as conn:
         _run(conn)
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

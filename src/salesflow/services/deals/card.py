@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from salesflow.db.reader import Reader, as_date, as_datetime
+from salesflow.domain.deals import DealStatus
 from salesflow.services.deals.lists import deal_summary
 from salesflow.services.followups.lists import list_tasks
 from salesflow.services.views import CloseView, DealView, MoveView
@@ -86,7 +87,7 @@ def deal_card(deal_id: int, *, reader: Reader) -> DealView:
             for i, v, s, total, cur, until in reader.rows(_QUOTES, deal=deal_id)
         ],  # fmt: skip
         collateral=_json_list(collateral),
-        close=_close(reader, deal_id) if head.status != "open" else None,
+        close=_close(reader, deal_id) if head.status != DealStatus.OPEN else None,
     )
 
 

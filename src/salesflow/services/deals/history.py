@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from salesflow.domain.deals import StageKind
 from salesflow.models import Activity, CloseOutcome, DealChange, Feedback, FollowUp, StageMove
 from salesflow.parsing.money import money_text
 from salesflow.services.deals.leads import resolve_deal
@@ -71,7 +72,7 @@ def deal_history(ref: str, *, session: Session) -> DealHistory:
             notes.append("gate overridden")
         if m.from_stage_id is None:
             kind, new = "created", name(m.to_stage_id)
-        elif target is not None and target.kind in ("won", "lost"):
+        elif target is not None and target.kind in (StageKind.WON, StageKind.LOST):
             kind = target.kind
             close = next((o for o in outcomes if o.at == m.at and o.outcome == kind), None)
             new = name(m.to_stage_id)
@@ -80,7 +81,10 @@ def deal_history(ref: str, *, session: Session) -> DealHistory:
                 reason = ", ".join(x for x in (close.reason, close.competitor) if x)
                 extra = [x for x in (reason, close.note) if x and x not in notes]
                 notes = extra + notes  # `won`/`lost` put the same note on the move and the close
-        elif stages.get(m.from_stage_id) is not None and stages[m.from_stage_id].kind != "open":
+        elif (
+            stages.get(m.from_stage_id) is not None
+            and stages[m.from_stage_id].kind != StageKind.OPEN
+        ):
             kind, new = "reopened", name(m.to_stage_id)
         else:
             kind, new = ("regression" if m.regression else "stage"), name(m.to_stage_id)

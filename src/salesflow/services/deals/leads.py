@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from salesflow.clock import now_utc
+from salesflow.domain.deals import DealStatus
 from salesflow.errors import ConcurrentEdit, InvalidInput
 from salesflow.models import (
     Company,
@@ -110,7 +111,7 @@ def add_lead(
         close_by=lead.close_by,
         pipeline_id=chosen.id,
         stage_id=first.id,  # type: ignore[arg-type]
-        status="open",
+        status=DealStatus.OPEN,
         created_at=started,
         updated_at=now,
         upsell_of_id=base.id if base else None,
@@ -128,7 +129,9 @@ def _open_deal_like(title: str, company: Company | None, *, session: Session) ->
     `_company`'s identity rule), or with no company when the lead has none."""
     from sqlmodel import func, select
 
-    query = select(Deal).where(Deal.status == "open", func.lower(Deal.title) == title.lower())
+    query = select(Deal).where(
+        Deal.status == DealStatus.OPEN, func.lower(Deal.title) == title.lower()
+    )
     if company is not None:
         query = query.where(Deal.company_id == company.id)
     else:

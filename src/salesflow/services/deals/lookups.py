@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Protocol, TypeVar
 
 from salesflow.db.reader import Reader, like_pattern
+from salesflow.domain.deals import DealStatus
 from salesflow.errors import AmbiguousReference, InvalidInput, NotFound
 
 
@@ -68,7 +69,7 @@ def deal_id(ref: str, *, reader: Reader) -> int:
     )
     if not rows:
         raise NotFound(f"no deal matches {text!r}", hint="`salesflow lead list --all` lists deals")
-    tier = [r for r in rows if r[2] == "open"] or rows
+    tier = [r for r in rows if r[2] == DealStatus.OPEN] or rows
     if len(tier) > 1:
         exact = [r for r in tier if r[1].lower() == text.lower()]
         if len(exact) == 1:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from salesflow.clock import now_utc, to_local, today
 from salesflow.config import load_config
+from salesflow.domain.deals import OUTCOMES, DealStatus, StageKind
 from salesflow.errors import InvalidInput, InvalidMove
 from salesflow.models import CloseOutcome, Deal, Stage, StageMove
 from salesflow.parsing.money import to_minor
@@ -87,7 +88,7 @@ def advance_deal(
 ) -> Moved:
     """Move a deal to the next open stage, or to `to` (back moves are recorded as regressions)."""
     deal = resolve_deal(ref, session=session, for_update=True)
-    if deal.status != "open":
+    if deal.status != DealStatus.OPEN:
         raise _closed_error(deal)
     stages = stages_of(deal.pipeline_id, session=session)
     current = next(s for s in stages if s.id == deal.stage_id)
@@ -102,7 +103,7 @@ def advance_deal(
     else:
         target = find_stage(stages, to)
     if not target.is_open:
-        command = f"won {deal.id}" if target.kind == "won" else f"lost {deal.id} --reason …"
+        command = f"won {deal.id}" if target.kind == StageKind.WON else f"lost {deal.id} --reason …"
         raise InvalidMove(
             f"{target.name} is an outcome, not a stage to advance to",
             hint=f"use `salesflow {command}`",
@@ -153,7 +154,7 @@ def _move(
         )
     )
     deal.stage_id = target.id
-    deal.status = target.kind if target.kind in ("won", "lost") else "open"
+    deal.status = DealStatus(target.kind) if target.kind in OUTCOMES else DealStatus.OPEN
     deal.updated_at = now
     deal.version += 1
     session.add(deal)
@@ -175,11 +176,11 @@ def win_deal(
 ) -> Moved:
     """Close a deal as won, for `amount` (default: its value), on `on` (default: today)."""
     deal = resolve_deal(ref, session=session, for_update=True)
-    if deal.status != "open":
+    if deal.status != DealStatus.OPEN:
         raise _closed_error(deal)
     amount_minor = deal.value_minor if amount is None else to_minor(amount, deal.currency)
     return _close(
-        deal, "won", amount_minor, on, note, None, None, actor=actor, session=session,
+        deal, DealStatus.WON, amount_minor, on, note, None, None, actor=actor, session=session,
         handoff=handoff,
     )  # fmt: skip
 
@@ -200,10 +201,18 @@ def lose_deal(
     if wanted not in reasons:
         raise InvalidInput(f"unknown lost reason {reason!r}", hint=f"reasons: {', '.join(reasons)}")
     deal = resolve_deal(ref, session=session, for_update=True)
-    if deal.status != "open":
+    if deal.status != DealStatus.OPEN:
         raise _closed_error(deal)
     return _close(
-        deal, "lost", deal.value_minor, on, note, wanted, competitor, actor=actor, session=session
+        deal,
+        DealStatus.LOST,
+        deal.value_minor,
+        on,
+        note,
+        wanted,
+        competitor,
+        actor=actor,
+        session=session,
     )
 
 
@@ -251,7 +260,7 @@ def _close(
     closed = _move(deal, current, target, note=note, forced=False, regression=False,
                    actor=actor, session=session)  # fmt: skip
     cadences.after_close(deal, outcome, actor=actor, session=session)  # a running cadence stops
-    if outcome == "won":
+    if outcome == DealStatus.WON:
         from salesflow.services.customers import start_contract
 
         start_contract(deal, closed_on=closed_on, amount_minor=amount_minor, promise=handoff,
@@ -266,7 +275,7 @@ def reopen_deal(
     from sqlmodel import select
 
     deal = resolve_deal(ref, session=session, for_update=True)
-    if deal.status == "open":
+    if deal.status == DealStatus.OPEN:
         raise InvalidMove(f"deal #{deal.id} is open already", hint="`salesflow advance` moves it")
     stages = stages_of(deal.pipeline_id, session=session)
     current = next(s for s in stages if s.id == deal.stage_id)
@@ -287,7 +296,7 @@ def reopen_deal(
     if outcome:
         outcome.reopened_at = now_utc()
         session.add(outcome)
-    if deal.status == "won":
+    if deal.status == DealStatus.WON:
         from salesflow.services.customers import end_contract
 
         end_contract(deal, session=session)

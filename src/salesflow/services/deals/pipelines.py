@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from salesflow.clock import now_utc
+from salesflow.domain.deals import DealStatus, StageKind
 from salesflow.errors import InvalidInput
 from salesflow.models import Deal, Pipeline, Stage
 from salesflow.models.schemas import PipelineSpec
@@ -111,7 +112,7 @@ def add_pipeline(
                 key=stage.key,
                 name=stage.name,
                 position=position,
-                kind="open",
+                kind=StageKind.OPEN,
                 probability_bp=int((Decimal(str(stage.probability)) * 10000).to_integral_value()),
                 rot_days=stage.rot_days,
                 min_score=getattr(spec, stage.min_score)
@@ -123,7 +124,7 @@ def add_pipeline(
             )
         )
         position += 1
-    for kind, outcome in (("won", spec.won), ("lost", spec.lost)):
+    for kind, outcome in ((StageKind.WON, spec.won), (StageKind.LOST, spec.lost)):
         session.add(
             Stage(
                 pipeline_id=pipeline.id,
@@ -131,7 +132,7 @@ def add_pipeline(
                 name=outcome.name,
                 position=position,
                 kind=kind,
-                probability_bp=10000 if kind == "won" else 0,
+                probability_bp=10000 if kind == StageKind.WON else 0,
                 on_enter=[s.model_dump(exclude_none=True) for s in outcome.on_enter],
                 collateral=[c.model_dump() for c in outcome.collateral],
             )
@@ -189,11 +190,10 @@ def get_pipeline(name: str | None, *, session: Session) -> Pipeline:
 
 def stages_of(pipeline_id: int, *, session: Session) -> list[Stage]:
     """All stages of a pipeline in order: open stages, won, lost."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
-    return list(
-        session.exec(select(Stage).where(Stage.pipeline_id == pipeline_id).order_by(Stage.position))
-    )
+    query = select(Stage).where(Stage.pipeline_id == pipeline_id).order_by(col(Stage.position))
+    return list(session.exec(query))
 
 
 def pipeline_view(pipeline: Pipeline, *, session: Session) -> PipelineView:
@@ -204,7 +204,7 @@ def pipeline_view(pipeline: Pipeline, *, session: Session) -> PipelineView:
     open_deals = session.exec(
         select(func.count())
         .select_from(Deal)
-        .where(Deal.pipeline_id == pipeline.id, Deal.status == "open")
+        .where(Deal.pipeline_id == pipeline.id, Deal.status == DealStatus.OPEN)
     ).one()
     return PipelineView(
         key=pipeline.key,

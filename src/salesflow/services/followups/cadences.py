@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from salesflow.clock import now_utc, today
+from salesflow.domain.deals import DealStatus
 from salesflow.errors import InvalidInput, InvalidMove, NotFound
 from salesflow.models import Cadence, CadenceRun, Company, Deal, FollowUp, Stage
 from salesflow.models.cadence import CadenceSpec
@@ -185,7 +186,7 @@ def start_cadence(ref: str, name: str, *, actor: str, session: Session) -> Caden
     """Run a cadence on an open deal: its steps become the deal owner's follow-ups."""
     deal = resolve_deal(ref, session=session, for_update=True)
     assert deal.id is not None
-    if deal.status != "open":
+    if deal.status != DealStatus.OPEN:
         raise InvalidMove(
             f"deal #{deal.id} is {deal.status}: a cadence runs on open deals",
             hint=f"`salesflow reopen {deal.id}` puts it back in the pipeline first",

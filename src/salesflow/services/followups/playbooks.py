@@ -62,6 +62,12 @@ def _rules(stage: Stage | None) -> list[dict[str, Any]]:
     return list(stage.on_enter or []) if stage is not None else []
 
 
+def _id(task: FollowUp) -> int:
+    """A stored follow-up's id (it has one once flushed)."""
+    assert task.id is not None
+    return task.id
+
+
 def _pair(tasks: list[tuple[int, str]], rules: list[dict[str, Any]]) -> dict[int, int]:
     """Which rule (index) each open follow-up of a stage's playbook came from: by its text, or,
     for one a rep reworded (its text matches no rule), the first rule left without a follow-up.
@@ -135,8 +141,8 @@ def close_on_leave(deal: Deal, target: Stage, *, actor: str, session: Session) -
         assert sid is not None
         stages[sid] = stage = session.get(Stage, sid)
         rules = _rules(stage)
-        mine = [(t.id, t.text) for t in tasks if t.playbook_stage_id == sid]
-        kept |= {tid for tid, i in _pair(mine, rules).items() if rules[i].get("keep")}  # type: ignore[misc]
+        mine = [(_id(t), t.text) for t in tasks if t.playbook_stage_id == sid]
+        kept |= {tid for tid, i in _pair(mine, rules).items() if rules[i].get("keep")}
     counts: dict[str, int] = {}
     now = now_utc()
     for task in tasks:

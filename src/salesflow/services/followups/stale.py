@@ -59,9 +59,9 @@ WHERE d.status = 'open'
 
 def _rot_stages(reader: Reader, pipeline_id: int | None) -> list[tuple[int, str, int]]:
     if pipeline_id is None:
-        return [tuple(r) for r in reader.rows(_ROT_STAGES)]  # type: ignore[misc]
+        return [tuple(r) for r in reader.rows(_ROT_STAGES)]
     sql = compose(_ROT_STAGES, _OF_PIPELINE)
-    return [tuple(r) for r in reader.rows(sql, pipeline_id=pipeline_id)]  # type: ignore[misc]
+    return [tuple(r) for r in reader.rows(sql, pipeline_id=pipeline_id)]
 
 
 def _rotting(owner: str | None, then: LiteralString) -> LiteralString:

@@ -23,31 +23,32 @@ accounts.csv, products.csv and sales_teams.csv. They become:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from salesflow.clock import now_utc, to_utc
+from salesflow.domain.deals import OUTCOMES, DealStatus, StageKind
 from salesflow.errors import InvalidInput
-from salesflow.models import Pipeline, Product, Stage
-from salesflow.services.imports.csvfile import BadRecord, CsvFile
+from salesflow.models import Pipeline, Stage
+from salesflow.services.imports.csvfile import BadRecord
 from salesflow.services.imports.mapping import maven_part, norm
-from salesflow.services.imports.writer import (
-    CompanyIn,
-    DealIn,
-    ImportWriter,
-    OutcomeIn,
-    RowIn,
-    RowRejected,
+from salesflow.services.imports.maven_reference import (
+    Catalogue,
+    read_accounts,
+    read_products,
+    read_teams,
+    snapshot_day,
 )
+from salesflow.services.imports.records import CompanyIn, DealIn, OutcomeIn, RowIn, RowRejected
+from salesflow.services.imports.writer import ImportWriter
 from salesflow.words import noun, plural
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from salesflow.services.imports import ImportJob
+    from salesflow.services.imports.job import ImportJob
 
 PIPELINE_TOML = """\
 # Maven CRM sample data: `salesflow import --preset maven` made this pipeline.
@@ -71,10 +72,6 @@ name = "Won"
 key = "lost"
 name = "Lost"
 """
-TYPOS = {  # spelling in the data → what it means
-    "sector": {"technolgy": "technology"},
-    "country": {"Philipines": "Philippines"},
-}
 STAGES = {"prospecting": "prospecting", "engaging": "engaging", "won": "won", "lost": "lost"}
 PART_FILES = {
     "pipeline": "sales_pipeline.csv",
@@ -82,13 +79,6 @@ PART_FILES = {
     "products": "products.csv",
     "teams": "sales_teams.csv",
 }
-
-
-@dataclass
-class _Catalogue:
-    ids: dict[str, int]  # normalised name → product id
-    names: dict[str, str]  # normalised name → catalogue name
-    prices: dict[str, int]  # normalised name → list price in cents
 
 
 def import_maven(job: ImportJob, files: list[Path]) -> None:
@@ -111,11 +101,11 @@ def import_maven(job: ImportJob, files: list[Path]) -> None:
         )
     report = job.report
     now = now_utc()
-    teams = _teams(job, parts["teams"])
+    teams = read_teams(job, parts["teams"])
     pipeline, stages = _pipeline(job.session, teams, report)
-    catalogue = _products(job, parts["products"], now)
-    accounts = _accounts(job, parts["accounts"])
-    snapshot = _last_date(job, parts["pipeline"])
+    catalogue = read_products(job, parts["products"], now)
+    accounts = read_accounts(job, parts["accounts"])
+    snapshot = snapshot_day(job, parts["pipeline"])
     job.writer = writer = ImportWriter(session=job.session, on_duplicate=report.on_duplicate,
                                        actor=job.actor, now=now)  # fmt: skip
     path = parts["pipeline"]
@@ -182,7 +172,7 @@ def _row(
     line: int,
     pipeline: Pipeline,
     stages: dict[str, Stage],
-    catalogue: _Catalogue,
+    catalogue: Catalogue,
     accounts: dict[str, CompanyIn],
     teams: dict[str, tuple[str, str]],
     snapshot: date,
@@ -242,7 +232,7 @@ def _row(
         ]
     value = catalogue.prices[key]
     outcome = None
-    if stage_key in ("won", "lost"):
+    if stage_key in OUTCOMES:  # the maven pipeline names its outcome stages as the outcomes
         if closed is None:
             raise RowRejected(f"a {cell['dealstage']} opportunity without a close_date")
         if engaged and closed < engaged:
@@ -262,7 +252,8 @@ def _row(
     assert pipeline.id is not None
     deal = DealIn(
         title=title, owner=agent, value_minor=value, currency="USD", pipeline_id=pipeline.id,
-        stage_id=stage.id, status=stage_key if stage_key in ("won", "lost") else "open",
+        stage_id=stage.id,
+        status=DealStatus(stage_key) if stage_key in OUTCOMES else DealStatus.OPEN,
         created_at=created, moves=moves, external_id=opportunity,
         product_id=catalogue.ids[key], outcome=outcome,
     )  # fmt: skip
@@ -297,28 +288,6 @@ def _cents(text: str) -> int:
     return int(amount * 100)
 
 
-def _rows(job: ImportJob, path: Path) -> list[tuple[int, dict[str, str], list[str], list[str]]]:
-    """A small Maven file's records as (line, cells by normalised header, raw cells, header)."""
-    rows = []
-    with job.open_csv(path) as handle:
-        columns = {norm(h): i for i, h in enumerate(handle.header)}
-        for record in handle.records():
-            if isinstance(record, BadRecord):
-                raise InvalidInput(f"{path.name} line {record.line}: {record.reason}")
-            cells = {name: record.cells[i].strip() for name, i in columns.items()}
-            rows.append((record.line, cells, record.cells, handle.header))
-    return rows
-
-
-def _teams(job: ImportJob, path: Path) -> dict[str, tuple[str, str]]:
-    teams = {}
-    for line, cell, _raw, _header in _rows(job, path):
-        if not cell.get("salesagent"):
-            raise InvalidInput(f"{path.name} line {line}: no sales_agent")
-        teams[cell["salesagent"]] = (cell.get("manager", ""), cell.get("regionaloffice", ""))
-    return teams
-
-
 def _pipeline(
     session: Session, teams: dict[str, tuple[str, str]], report: object
 ) -> tuple[Pipeline, dict[str, Stage]]:
@@ -335,7 +304,8 @@ def _pipeline(
         report.pipeline_created = "maven"  # type: ignore[attr-defined]
     assert found.id is not None
     stages = {s.key: s for s in stages_of(found.id, session=session)}
-    kinds = {"prospecting": "open", "engaging": "open", "won": "won", "lost": "lost"}
+    kinds = {"prospecting": StageKind.OPEN, "engaging": StageKind.OPEN, "won": StageKind.WON,
+             "lost": StageKind.LOST}  # fmt: skip
     if any(k not in stages or stages[k].kind != kind for k, kind in kinds.items()):
         raise InvalidInput(
             "a pipeline `maven` exists with other stages",
@@ -352,101 +322,3 @@ def _team_comments(teams: dict[str, tuple[str, str]]) -> str:
     for (office, manager), agents in sorted(by_team.items()):
         lines.append(f"# {office} office, manager {manager}: {', '.join(sorted(agents))}")
     return "\n".join(lines) + "\n"
-
-
-def _products(job: ImportJob, path: Path, now: datetime) -> _Catalogue:
-    """products.csv into the catalogue (USD, each); existing SKUs or names per --on-duplicate."""
-    from sqlmodel import select
-
-    session = job.session
-    existing: dict[str, Product] = {}
-    for known in session.exec(select(Product)):
-        existing.setdefault(norm(known.sku), known)
-        existing.setdefault(norm(known.name), known)
-    catalogue = _Catalogue({}, {}, {})
-    for line, cell, _raw, _header in _rows(job, path):
-        name = cell.get("product", "")
-        if not name:
-            raise InvalidInput(f"{path.name} line {line}: no product name")
-        try:
-            price = int(Decimal(cell.get("salesprice", "")) * 100)
-        except InvalidOperation:
-            raise InvalidInput(
-                f"{path.name} line {line}: sales_price {cell.get('salesprice')!r} is not an amount"
-            ) from None
-        sku = "-".join(name.upper().split())
-        found = existing.get(norm(sku)) or existing.get(norm(name))
-        if found is not None:
-            product = found
-            if job.report.on_duplicate == "fail":
-                raise InvalidInput(
-                    f"{path.name} line {line}: product {name!r} is already in the "
-                    f"catalogue as {product.sku}",
-                    hint="--on-duplicate skip keeps it, update reprices it",
-                )
-            if job.report.on_duplicate == "update" and product.price_minor != price:
-                product.price_minor = price
-                session.add(product)
-            job.report.products_reused += 1
-        else:
-            product = Product(sku=sku, name=name, price_minor=price, currency="USD",
-                              unit="each", recurring=None, active=True, created_at=now)  # fmt: skip
-            session.add(product)
-            job.report.products_created += 1
-        session.flush()
-        assert product.id is not None
-        catalogue.ids[norm(name)] = product.id
-        catalogue.names[norm(name)] = name
-        catalogue.prices[norm(name)] = product.price_minor
-    return catalogue
-
-
-def _accounts(job: ImportJob, path: Path) -> dict[str, CompanyIn]:
-    accounts = {}
-    fixed: dict[tuple[str, str, str], int] = {}
-    for line, cell, _raw, _header in _rows(job, path):
-        name = cell.get("account", "")
-        if not name:
-            raise InvalidInput(f"{path.name} line {line}: no account name")
-        sector = cell.get("sector") or None
-        country = cell.get("officelocation") or None
-        for what, value in (("sector", sector), ("country", country)):
-            if value in TYPOS[what]:
-                fixed[(what, value, TYPOS[what][value])] = fixed.get(
-                    (what, value, TYPOS[what][value]), 0) + 1  # fmt: skip
-        sector = TYPOS["sector"].get(sector or "", sector)
-        country = TYPOS["country"].get(country or "", country)
-        employees = cell.get("employees") or None
-        if employees is not None and not (employees.isascii() and employees.isdigit()):
-            raise InvalidInput(f"{path.name} line {line}: employees {employees!r} is not a number")
-        accounts[name] = CompanyIn(name=name, industry=sector,
-                                   employees=int(employees) if employees else None,
-                                   country=country)  # fmt: skip
-    for (what, theirs, ours), count in sorted(fixed.items()):
-        job.report.notes.append(f"{what} {theirs!r} read as {ours!r} ({plural(count, 'account')})")
-    job.report.notes.append(
-        "accounts.csv's revenue, year_established and subsidiary_of have no place in salesflow "
-        "and were left out"
-    )
-    return accounts
-
-
-def _last_date(job: ImportJob, path: Path) -> date:
-    """The latest engage or close date in the pipeline file: the data set's snapshot day."""
-    latest = None
-    with CsvFile(path, encoding=job.encoding) as handle:
-        columns = [i for i, h in enumerate(handle.header) if norm(h) in ("engagedate", "closedate")]
-        for record in handle.records():
-            if isinstance(record, BadRecord):
-                continue
-            for i in columns:
-                text = record.cells[i].strip()
-                if len(text) == 10 and (latest is None or text > latest):
-                    try:
-                        date.fromisoformat(text)
-                    except ValueError:
-                        continue
-                    latest = text
-    if latest is None:
-        raise InvalidInput(f"{path.name} has no dates at all")
-    return date.fromisoformat(latest)

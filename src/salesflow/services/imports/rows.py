@@ -10,17 +10,24 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
-from salesflow.clock import to_local, to_utc
+from salesflow.clock import to_local
 from salesflow.domain import inputs
+from salesflow.domain.deals import DealStatus, StageKind
 from salesflow.domain.inputs import MAX_REP, MAX_TEXT, control_character, invisible
-from salesflow.errors import InvalidInput, NotFound
+from salesflow.errors import NotFound
 from salesflow.models import Pipeline, Stage
+from salesflow.services.imports.cell_values import (
+    cell_count,
+    cell_currency,
+    cell_day,
+    cell_value_minor,
+    cell_when,
+)
 from salesflow.services.imports.mapping import ColumnPlan
-from salesflow.services.imports.writer import (
+from salesflow.services.imports.records import (
     CompanyIn,
     ContactIn,
     DealIn,
@@ -33,11 +40,8 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 _NAME_AND_EMAIL = re.compile(r"^(.*?)\s*[(<]\s*([^()<>\s]+@[^()<>\s]+)\s*[)>]\s*$")
-_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF"}
-_MONEY = re.compile(  # a currency sign or code before or after the amount: $12k, 1,200 EUR
-    r"([A-Z]{3}|US\$|[$€£¥₹])?\s*([0-9][0-9,. _]*[kKmM]?)\s*([A-Z]{3}|[$€£¥₹])?"
-)
-_STATUS = {"open": "open", "won": "won", "lost": "lost", "closed won": "won", "closed lost": "lost"}
+_STATUS = {"open": DealStatus.OPEN, "won": DealStatus.WON, "lost": DealStatus.LOST,
+           "closed won": DealStatus.WON, "closed lost": DealStatus.LOST}  # fmt: skip
 
 
 @dataclass
@@ -107,8 +111,8 @@ def pipeline_info(name: str | None, *, session: Session) -> _PipelineInfo:
         pipeline=pipeline,
         stages=stages,
         first=next(s for s in stages if s.is_open),
-        won=next(s for s in stages if s.kind == "won"),
-        lost=next(s for s in stages if s.kind == "lost"),
+        won=next(s for s in stages if s.kind == StageKind.WON),
+        lost=next(s for s in stages if s.kind == StageKind.LOST),
         by_name={**{s.name.lower(): s for s in stages}, **{s.key.lower(): s for s in stages}},
     )
 
@@ -164,8 +168,8 @@ def build_row(ctx: RowContext, line: int, cells: list[str]) -> RowIn | None:
 
     company = None
     if company_name:
-        company = CompanyIn(company_name, industry or None,
-                            _count(employees) if employees else None, country or None)  # fmt: skip
+        head_count = cell_count(employees) if employees else None
+        company = CompanyIn(company_name, industry or None, head_count, country or None)
     elif industry or employees or country:
         raise RowRejected("industry, employees or country describe a company, and it has none")
     contact = None
@@ -238,35 +242,35 @@ def _deal(ctx: RowContext, line: int, picked: tuple[str, ...]) -> DealIn:
      competitor, _, _, _, external_id, product) = picked  # fmt: skip
     if pipeline_text or ctx.pipeline_option:
         _pipeline(ctx, pipeline_text or None)  # an unknown --pipeline fails before any cell
-    currency = _currency(currency_text) if currency_text else None
+    currency = cell_currency(currency_text) if currency_text else None
     value_minor = 0
     if value_text:
-        value_minor, value_currency = _value_minor(value_text, currency, ctx.default_currency)
+        value_minor, value_currency = cell_value_minor(value_text, currency, ctx.default_currency)
         currency = currency or value_currency
     currency = currency or ctx.default_currency
 
     placement = _place(ctx, pipeline_text or None, stage_text or None, status_text or None)
     status = placement.status
     now = ctx.now
-    created = _when(ctx, created_text, "created") if created_text else now
+    created = cell_when(ctx, created_text, "created") if created_text else now
     if created > now:
         raise RowRejected(f"created {to_local(created):%Y-%m-%d} is in the future")
-    close_by = _day(ctx, close_by_text, "close_by") if close_by_text else None
-    if status == "open" and close_by is None and closed_on:
-        close_by = _day(ctx, closed_on, "close date")  # HubSpot: the expected close date
+    close_by = cell_day(ctx, close_by_text, "close_by") if close_by_text else None
+    if status == DealStatus.OPEN and close_by is None and closed_on:
+        close_by = cell_day(ctx, closed_on, "close date")  # HubSpot: the expected close date
     key = placement.pipeline_key
     ctx.pipelines_used[key] = ctx.pipelines_used.get(key, 0) + 1
     first_note = f"imported from {ctx.source_label} line {line}"
     product_id = _product(ctx, product) if product else None
-    if status == "open":
+    if status == DealStatus.OPEN:
         stage_id = placement.stage_id
         return DealIn(
             title, owner or ctx.actor, value_minor, currency, placement.pipeline_id, stage_id,
-            "open", created, [(None, stage_id, created, ctx.actor, first_note)],
+            DealStatus.OPEN, created, [(None, stage_id, created, ctx.actor, first_note)],
             source or None, close_by, external_id or None, product_id,
         )  # fmt: skip
-    closed_text = (won_on if status == "won" else lost_on) or closed_on
-    closed_at = _when(ctx, closed_text, f"{status} date") if closed_text else None
+    closed_text = (won_on if status == DealStatus.WON else lost_on) or closed_on
+    closed_at = cell_when(ctx, closed_text, f"{status} date") if closed_text else None
     if closed_at is None:
         raise RowRejected(f"the deal is {status} but the row has no {status} date")
     if closed_at > now:
@@ -278,7 +282,7 @@ def _deal(ctx: RowContext, line: int, picked: tuple[str, ...]) -> DealIn:
         )
     entered, outcome_stage = placement.entered_id, placement.outcome_id
     owner = owner or ctx.actor
-    reason, note = (None, None) if status == "won" else _reason(ctx, lost_reason or None)
+    reason, note = (None, None) if status == DealStatus.WON else _reason(ctx, lost_reason or None)
     return DealIn(
         title, owner, value_minor, currency, placement.pipeline_id, outcome_stage, status,
         created,
@@ -288,7 +292,7 @@ def _deal(ctx: RowContext, line: int, picked: tuple[str, ...]) -> DealIn:
         OutcomeIn(
             outcome=status, amount_minor=value_minor, closed_on=to_local(closed_at).date(),
             at=closed_at, from_stage_id=entered, reason=reason,
-            competitor=(competitor or None) if status == "lost" else None, note=note,
+            competitor=(competitor or None) if status == DealStatus.LOST else None, note=note,
         ),
     )  # fmt: skip
 
@@ -304,14 +308,14 @@ def _place(
         info = _pipeline(ctx, pipeline_text)
         stage, status = _stage_and_status(ctx, info, stage_text, status_text)
         entered = stage if stage.is_open else info.first
-        outcome = info.won if status == "won" else info.lost
+        outcome = info.won if status == DealStatus.WON else info.lost
         assert info.pipeline.id is not None
         assert stage.id is not None
         assert entered.id is not None
         assert outcome.id is not None
         found = _Placement(info.pipeline.id, info.pipeline.key, stage.id, status, entered.id,
                            outcome.id)  # fmt: skip
-        if status != "open":
+        if status != DealStatus.OPEN:
             found = found._replace(stage_id=outcome.id)
         if len(ctx._placements) < 10_000:
             ctx._placements[cache_key] = found
@@ -344,8 +348,8 @@ def _stage_and_status(
     if not stage.is_open:
         if status and status != stage.kind:
             raise RowRejected(f"status {status_text!r} contradicts stage {stage_text!r}")
-        status = stage.kind
-    return stage, status or "open"
+        status = DealStatus(stage.kind)
+    return stage, status or DealStatus.OPEN
 
 
 def _reason(ctx: RowContext, text: str | None) -> tuple[str | None, str | None]:
@@ -378,172 +382,3 @@ def _product(ctx: RowContext, text: str | None) -> int | None:
     if found is None:
         raise RowRejected(f"product {text!r} is not in the catalogue")
     return found
-
-
-def _count(text: str | None) -> int | None:
-    if text is None:
-        return None
-    digits = text.replace(",", "").replace("_", "").replace(" ", "")
-    if not digits.isascii() or not digits.isdigit():
-        raise RowRejected(f"employees {text!r} is not a whole number")
-    return int(digits)
-
-
-_CURRENCIES: dict[str, str] = {}
-
-
-def _currency(text: str) -> str:
-    found = _CURRENCIES.get(text)
-    if found is None:
-        found = _parse_currency(text)
-        if len(_CURRENCIES) < 1000:
-            _CURRENCIES[text] = found
-    return found
-
-
-def _parse_currency(text: str) -> str:
-    from salesflow.parsing.money import check_currency
-
-    raw = text.strip()
-    bracketed = re.search(r"\(([A-Za-z]{3})\)", raw)  # "US Dollar (USD)"
-    code = bracketed.group(1) if bracketed else _SYMBOLS.get(raw.upper(), raw)
-    try:
-        return check_currency(code)
-    except InvalidInput:
-        raise RowRejected(f"currency {text!r} is not an ISO 4217 code") from None
-
-
-_PLAIN = re.compile(r"(\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.(\d{1,4}))?")
-
-
-_VALUES: dict[tuple[str, str | None, str], tuple[int, str | None]] = {}
-
-
-def _value_minor(text: str, currency: str | None, default: str) -> tuple[int, str | None]:
-    """The value in minor units, and the currency it names (the same few amounts recur down a
-    file: remembered; a refused one is not, so each bad row gets its own reason)."""
-    key = (text, currency, default)
-    found = _VALUES.get(key)
-    if found is None:
-        found = _parse_value(text, currency, default)
-        if len(_VALUES) < 10_000:
-            _VALUES[key] = found
-    return found
-
-
-def _parse_value(text: str, currency: str | None, default: str) -> tuple[int, str | None]:
-    """The value in minor units, and the currency it names; a fast path for plain numbers."""
-    plain = _PLAIN.fullmatch(text)
-    if plain:
-        from salesflow.parsing.money import exponent
-
-        places = exponent(currency or default)
-        whole, fraction = plain.group(1).replace(",", ""), plain.group(2) or ""
-        if len(fraction.rstrip("0")) <= places:
-            return int(whole) * 10**places + int((fraction + "0" * places)[:places] or 0), None
-    amount, value_currency = _amount(text)
-    if value_currency and currency and value_currency != currency:
-        raise RowRejected(f"value {text!r} is in {value_currency}, the row says {currency}")
-    return _minor(amount, currency or value_currency or default, text), value_currency
-
-
-def _amount(text: str) -> tuple[Decimal, str | None]:
-    """An amount with an optional currency sign or code before or after it."""
-    from salesflow.parsing.money import parse_amount
-
-    raw = text.strip().replace("\u00a0", " ")
-    currency = None
-    match = _MONEY.fullmatch(raw)
-    if match and (match.group(1) or match.group(3)):
-        currency = _currency(match.group(1) or match.group(3))
-        raw = match.group(2).strip()
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+,\d{1,2}", raw):
-        raise RowRejected(f"value {text!r} uses a decimal comma: write 12000.50 or 12,000.50")
-    try:
-        return parse_amount(raw), currency
-    except InvalidInput as exc:
-        raise RowRejected(f"value {text!r}: {exc.message}") from None
-
-
-def _minor(amount: Decimal, currency: str, text: str) -> int:
-    from salesflow.parsing.money import to_minor
-
-    try:
-        return to_minor(amount, currency)
-    except InvalidInput as exc:
-        raise RowRejected(f"value {text!r}: {exc.message}") from None
-
-
-_DATETIME = re.compile(
-    r"^(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$"
-)
-
-
-def _moment(ctx: RowContext, text: str | None, what: str) -> datetime | None:
-    """A date or date-time cell as naive UTC (a bare date is local midnight); None when empty."""
-    return _when(ctx, text, what) if text else None
-
-
-def _when(ctx: RowContext, text: str, what: str) -> datetime:
-    """A non-empty date or date-time cell as naive UTC (a bare date is local midnight)."""
-    raw = text.strip()
-    if _DATETIME.match(raw):
-        try:
-            moment = datetime.fromisoformat(raw)  # Python 3.11 reads a `Z` suffix
-        except ValueError:
-            raise RowRejected(f"{what} {text!r} is not a real date-time") from None
-        if moment.tzinfo is not None:
-            return to_utc(moment)
-        return _local_to_utc(ctx, moment)
-    day = _day(ctx, raw, what)
-    assert day is not None
-    return _local_to_utc(ctx, datetime(day.year, day.month, day.day))
-
-
-def _local_to_utc(ctx: RowContext, moment: datetime) -> datetime:
-    """`to_utc` of a naive local time, with the zone's offset looked up once per hour: the time
-    zone rules are the slow part, and a file's rows share their hours. An hour with an offset
-    change in it (its first and last instants differ) is not cached."""
-    hour = moment.replace(minute=0, second=0, microsecond=0)
-    offset = ctx._offsets.get(hour)
-    if offset is None:
-        offset = to_utc(hour) - hour
-        end = hour + _LAST_OF_HOUR
-        if to_utc(end) - end != offset:
-            return to_utc(moment)
-        if len(ctx._offsets) < 100_000:
-            ctx._offsets[hour] = offset
-    return moment + offset
-
-
-_LAST_OF_HOUR = timedelta(minutes=59, seconds=59, microseconds=999_999)
-
-
-def _day(ctx: RowContext, text: str | None, what: str) -> date | None:
-    if not text:
-        return None
-    raw = text.strip()
-    known = ctx._days.get(raw)
-    if known is not None:
-        return known
-    if _DATETIME.match(raw):
-        moment = _moment(ctx, raw, what)
-        return to_local(moment).date() if moment else None
-    day = _parse_day(ctx, raw, what)
-    if len(ctx._days) < 100_000:  # the same few dates recur down a file
-        ctx._days[raw] = day
-    return day
-
-
-def _parse_day(ctx: RowContext, raw: str, what: str) -> date:
-    from salesflow.parsing.dates import _SLASHED, _iso, _slashed
-
-    try:
-        slashed = _SLASHED.match(raw)
-        if slashed:
-            return _slashed(raw, slashed, ctx.date_order)
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-            raise InvalidInput(f"cannot understand the date {raw!r} (use YYYY-MM-DD)")
-        return _iso(raw)
-    except InvalidInput as exc:
-        raise RowRejected(f"{what}: {exc.message}") from None

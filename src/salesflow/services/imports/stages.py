@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from salesflow.domain.deals import StageKind
 from salesflow.errors import InvalidInput
 from salesflow.services.imports.csvfile import BadRecord, CsvFile
 from salesflow.services.imports.mapping import KNOWN_STAGE_ORDER, plan_columns
@@ -19,8 +20,9 @@ from salesflow.services.imports.mapping import KNOWN_STAGE_ORDER, plan_columns
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-OUTCOMES = {"won": "won", "closed won": "won", "closedwon": "won", "lost": "lost",
-            "closed lost": "lost", "closedlost": "lost"}  # fmt: skip
+WON, LOST = StageKind.WON, StageKind.LOST
+OUTCOMES = {"won": WON, "closed won": WON, "closedwon": WON, "lost": LOST,
+            "closed lost": LOST, "closedlost": LOST}  # fmt: skip
 MAX_STAGES = 30
 
 
@@ -79,7 +81,7 @@ def pipeline_toml(name: str, stages: list[str], outcomes: dict[str, str]) -> str
         probability = round(position / (len(stages) + 1), 2)
         lines += ["", "[[stages]]", f"key = {_quote(_key(stage, used))}",
                   f"name = {_quote(stage)}", f"probability = {probability}"]  # fmt: skip
-    for kind in ("won", "lost"):
+    for kind in (StageKind.WON, StageKind.LOST):
         title = outcomes.get(kind, kind.capitalize())
         key = kind if kind not in used else _key(kind, used)
         lines += ["", f"[{kind}]", f"key = {_quote(key)}", f"name = {_quote(title)}"]

@@ -22,12 +22,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import pairwise
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from salesflow.db.bulk import (
+    insert_tuples,
+    sqlite_date,
+    sqlite_datetime,
+    sync_sequences,
+)
 from salesflow.db.stays import stay_columns
 from salesflow.domain.companies import company_key, unique_key
+from salesflow.domain.deals import DealStatus, StageKind
 from salesflow.models import CloseOutcome, Company, Contact, Deal, DealChange, StageMove
+from salesflow.services.imports.records import (
+    CompanyIn,
+    ContactIn,
+    Counts,
+    DealIn,
+    RowIn,
+    RowRejected,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -36,97 +50,6 @@ if TYPE_CHECKING:
 BATCH = 2000  # deals per executemany round
 INDEX_REBUILD_ROWS = 10_000  # an import this large may set indexes aside (SQLite)
 ON_DUPLICATE = ("skip", "update", "fail")
-
-
-class RowRejected(Exception):
-    """A row that cannot be imported, and why (it goes to the errors file or fails the import)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-@dataclass(slots=True)
-class CompanyIn:
-    """A company as a row describes it."""
-
-    name: str
-    industry: str | None = None
-    employees: int | None = None
-    country: str | None = None
-
-
-@dataclass(slots=True)
-class ContactIn:
-    """A person as a row describes them."""
-
-    name: str
-    email: str | None = None
-    phone: str | None = None
-    title: str | None = None
-
-
-@dataclass(slots=True)
-class OutcomeIn:
-    """How an imported deal closed."""
-
-    outcome: str  # won | lost
-    amount_minor: int
-    closed_on: date
-    at: datetime
-    from_stage_id: int
-    reason: str | None = None
-    competitor: str | None = None
-    note: str | None = None
-
-
-@dataclass(slots=True)
-class DealIn:
-    """An imported deal with its stage history (oldest first) and close outcome."""
-
-    title: str
-    owner: str
-    value_minor: int
-    currency: str
-    pipeline_id: int
-    stage_id: int
-    status: str
-    created_at: datetime
-    moves: list[tuple[int | None, int, datetime, str, str | None]]  # from, to, at, by, note
-    source: str | None = None
-    close_by: date | None = None
-    external_id: str | None = None
-    product_id: int | None = None
-    outcome: OutcomeIn | None = None
-
-
-@dataclass(slots=True)
-class RowIn:
-    """One importable row: a deal, or just a company and/or contact."""
-
-    line: int
-    company: CompanyIn | None = None
-    contact: ContactIn | None = None
-    deal: DealIn | None = None
-
-
-@dataclass
-class Counts:
-    """What an import did (or, on a dry run, would do)."""
-
-    deals_created: int = 0
-    deals_updated: int = 0
-    deals_skipped: int = 0
-    companies_created: int = 0
-    companies_reused: int = 0
-    companies_updated: int = 0
-    contacts_created: int = 0
-    contacts_reused: int = 0
-    contacts_updated: int = 0
-    moves: int = 0
-    by_status: dict[str, int] = field(default_factory=lambda: {"open": 0, "won": 0, "lost": 0})
-    # key → the spellings merged into one company, for the keys the file spells more than one way
-    company_variants: dict[str, set[str]] = field(default_factory=dict)
 
 
 # Each table's columns in the order the batches hold them: rows are tuples, not dicts, because
@@ -180,8 +103,8 @@ class ImportWriter:
         self.on_duplicate, self.actor, self.now = on_duplicate, actor, now
         sqlite = self.conn.dialect.name == "sqlite"
         # values in the form the driver stores (SQLite: SQLAlchemy's text forms, made here once)
-        self.stamp: Callable[[datetime], Any] = _sqlite_datetime if sqlite else _same
-        self.day: Callable[[date | None], Any] = _sqlite_date if sqlite else _same
+        self.stamp: Callable[[datetime], Any] = sqlite_datetime if sqlite else _same
+        self.day: Callable[[date | None], Any] = sqlite_date if sqlite else _same
         self.false: Any = 0 if sqlite else False
         self.true: Any = 1 if sqlite else True
         self.now_stored = self.stamp(now)
@@ -219,7 +142,7 @@ class ImportWriter:
             "SELECT id, kind, position FROM stages"
         ):
             self.positions[sid] = position
-            if kind == "open":
+            if kind == StageKind.OPEN:
                 self.open_positions[sid] = position
         self.deal_ids: dict[str, int] = {}
         self.deal_titles: dict[tuple[str, int | None], int] = {}
@@ -442,7 +365,7 @@ class ImportWriter:
         order is left to `refresh_stays` (NULL `deal_currency`): the file's order is not the
         history's."""
         moves = deal.moves
-        won = self.positions.get(deal.stage_id) if deal.status == "won" else None
+        won = self.positions.get(deal.stage_id) if deal.status == DealStatus.WON else None
         if len(moves) == 1:  # most rows of most files: a stay not left, nothing after it
             return [(None, None, won, self.false, deal.currency)]
         ats = [at for _, _, at, _, _ in moves]
@@ -460,53 +383,14 @@ class ImportWriter:
     def _update_deal(
         self, deal_id: int, deal: DealIn, company_id: int | None, contact_id: int | None
     ) -> None:
-        """`--on-duplicate update`: the file's fields over the deal's, each change logged."""
-        from sqlalchemy import select, update
+        from salesflow.services.imports.updates import update_deal
 
-        from salesflow.parsing.money import money_text
-
-        self.flush()  # the deal may sit in the current batch
-        table = _t(Deal)
-        row = self.conn.execute(select(table).where(table.c.id == deal_id)).one()
-        wanted: dict[str, Any] = {"title": deal.title, "owner": deal.owner, "source": deal.source,
-                                  "close_by": deal.close_by}  # fmt: skip
-        changes: list[tuple[str, Any, Any]] = []
-        values: dict[str, Any] = {}
-        for name, value in wanted.items():
-            old = getattr(row, name)
-            if value is not None and value != old:
-                changes.append((name, old, value))
-                values[name] = value
-        if (deal.value_minor, deal.currency) != (row.value_minor, row.currency):
-            changes.append(("value", money_text(row.value_minor, row.currency),
-                            money_text(deal.value_minor, deal.currency)))  # fmt: skip
-            if deal.currency != row.currency:
-                changes.append(("currency", row.currency, deal.currency))
-            values |= {"value_minor": deal.value_minor, "currency": deal.currency}
-        if company_id and not row.company_id:
-            values["company_id"] = company_id
-        if contact_id and not row.contact_id:
-            values["contact_id"] = contact_id
-        if not values:
-            self.counts.deals_skipped += 1
-            return
-        values |= {"updated_at": self.now, "version": row.version + 1}
-        self.conn.execute(update(table).where(table.c.id == deal_id).values(**values))
-        rows = [
-            {"id": self.take_id(DealChange), "deal_id": deal_id, "field": name,
-             "old": _text(old), "new": _text(new), "at": self.now, "by": self.actor}
-            for name, old, new in changes
-        ]  # fmt: skip
-        _insert(self.conn, DealChange, rows)
-        self.counts.deals_updated += 1
+        update_deal(self, deal_id, deal, company_id, contact_id)
 
     def _update(self, model: Any, row_id: int, values: dict[str, Any]) -> None:
-        from sqlalchemy import update
+        from salesflow.services.imports.updates import update_record
 
-        given = {k: v for k, v in values.items() if v is not None}
-        if given:
-            self.flush()
-            self.conn.execute(update(model).where(model.id == row_id).values(**given))
+        update_record(self, model, row_id, values)
 
     # --- writing --------------------------------------------------------------------------
 
@@ -520,7 +404,7 @@ class ImportWriter:
             (StageMove, MOVE_COLUMNS, batch.moves),
             (CloseOutcome, OUTCOME_COLUMNS, batch.outcomes),
         ):
-            _insert_tuples(self.conn, model, columns, rows)
+            insert_tuples(self.conn, model, columns, rows)
         self.batch = _Batch()
 
     @property
@@ -541,109 +425,6 @@ class ImportWriter:
         return self.counts
 
 
-def sync_sequences(conn: Connection, next_ids: dict[Any, int]) -> None:
-    """PostgreSQL: move each id sequence past the ids we assigned, so the next insert works."""
-    from sqlalchemy import func, select
-
-    if conn.dialect.name != "postgresql":
-        return  # SQLite hands out max(id) + 1 by itself
-    for model, next_id in next_ids.items():
-        if next_id > 1:
-            sequence = func.pg_get_serial_sequence(model.__tablename__, "id")
-            conn.execute(select(func.setval(sequence, next_id - 1)))
-
-
 def _t(model: Any) -> Any:
     """A model's Core table."""
     return model.__table__
-
-
-def _insert(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> None:
-    """One executemany for a table's rows (all with the same keys)."""
-    from sqlalchemy import insert
-
-    if not rows:
-        return
-    table = model.__table__
-    if conn.dialect.name != "sqlite":
-        conn.execute(insert(table), rows)
-        return
-    # SQLite: the driver's own executemany over tuples, values converted as SQLAlchemy stores
-    # them (its per-row parameter processing costs as much as SQLite's inserts)
-    names = tuple(rows[0])
-    sql, converters = _sqlite_insert(conn, table, names)
-    pick = itemgetter(*names)
-    if not converters:
-        data: list[Any] = [pick(row) for row in rows]
-    else:
-        data = []
-        for row in rows:
-            values = list(pick(row))
-            for index, convert in converters:
-                values[index] = convert(values[index])
-            data.append(tuple(values))
-    conn.exec_driver_sql(sql, data)
-
-
-def _insert_tuples(
-    conn: Connection, model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
-) -> None:
-    """One executemany of rows given as tuples in `columns` order, already in the form the
-    driver stores (see `ImportWriter.stamp`)."""
-    if not rows:
-        return
-    table = model.__table__
-    if conn.dialect.name != "sqlite":
-        from sqlalchemy import insert
-
-        conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
-        return
-    sql, _ = _sqlite_insert(conn, table, columns)
-    conn.exec_driver_sql(sql, rows)
-
-
-_SQLITE_INSERTS: dict[tuple[str, tuple[str, ...]], tuple[str, list[tuple[int, Any]]]] = {}
-
-
-def _sqlite_insert(
-    conn: Connection, table: Any, names: tuple[str, ...]
-) -> tuple[str, list[tuple[int, Any]]]:
-    key = (table.name, names)
-    if key not in _SQLITE_INSERTS:
-        from sqlalchemy import Boolean, Date, DateTime
-
-        converters: list[tuple[int, Any]] = []  # (position, converter) of the typed columns
-        for index, name in enumerate(names):
-            kind = table.c[name].type
-            if isinstance(kind, DateTime):
-                converters.append((index, _sqlite_datetime))
-            elif isinstance(kind, Date):
-                converters.append((index, _sqlite_date))
-            elif isinstance(kind, Boolean):
-                converters.append((index, _sqlite_bool))
-        columns = ", ".join(f'"{n}"' for n in names)
-        marks = ", ".join("?" for _ in names)
-        sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'  # noqa: S608 (names from our models)
-        _SQLITE_INSERTS[key] = (sql, converters)
-    return _SQLITE_INSERTS[key]
-
-
-def _sqlite_datetime(value: datetime | None) -> str | None:
-    """SQLAlchemy's SQLite storage form: `2026-11-10 09:00:00.000000`."""
-    return None if value is None else value.isoformat(" ", "microseconds")
-
-
-def _sqlite_date(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _sqlite_bool(value: bool | None) -> int | None:
-    return None if value is None else int(value)
-
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)

@@ -17,6 +17,7 @@ from typing import Any, LiteralString
 
 from salesflow.clock import now_utc
 from salesflow.db.reader import Reader, compose
+from salesflow.domain.deals import DealStatus
 from salesflow.services.scoring.rules import NUMBER_FIELDS, RuleSpec, list_rules
 from salesflow.words import plural
 
@@ -136,9 +137,9 @@ def lifecycle_label(
     sql: int | None,
 ) -> str:
     """lead → mql → sql by thresholds; opportunity from the qualifying stage on; customer if won."""
-    if status == "won":
+    if status == DealStatus.WON:
         return "customer"
-    if status == "open" and opportunity_from is not None and position >= opportunity_from:
+    if status == DealStatus.OPEN and opportunity_from is not None and position >= opportunity_from:
         return "opportunity"
     if sql is not None and score >= sql:
         return "sql"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from salesflow.db.reader import Reader
+from salesflow.domain.deals import DealStatus
 from salesflow.services.scoring.rules import RuleSpec, list_rules
 from salesflow.services.scoring.scores import (
     DealScore,
@@ -62,7 +63,7 @@ class NextThreshold(Threshold):
 def next_threshold(scored: DealScore, *, reader: Reader) -> NextThreshold | None:
     """The next threshold for an open deal (None when it is closed or past every one)."""
     facts = next(iter(deal_facts(reader, [scored.deal_id], False)), None)
-    if facts is None or facts["status"] != "open":
+    if facts is None or facts["status"] != DealStatus.OPEN:
         return None
     candidates: list[tuple[int, int, str, str | None]] = []  # (threshold, order, label, stage)
     if scored.lifecycle in ("lead", "mql"):
