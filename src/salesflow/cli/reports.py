@@ -30,7 +30,7 @@ def funnel(
     """The funnel: entered, now, converted, conversion and median days per stage; win rate."""
     from salesflow.parsing.money import check_currency
     from salesflow.render.funnel import funnel_json, show_funnel
-    from salesflow.services.funnel import build_funnel
+    from salesflow.services.reports.funnel import build_funnel
 
     app_ctx = state(ctx)
     start, end = parse_day(since), parse_day(until)
@@ -127,8 +127,8 @@ def kpis(
     csv: CsvFlag = False,
 ) -> None:
     """Deals created, won, lost, win rate, won value, ARPU, cycle, pipeline, lead velocity."""
-    from salesflow.render.reports import kpis_csv, kpis_json, show_kpis
-    from salesflow.services.report_kpis import build_kpis
+    from salesflow.render.reports.kpis import kpis_csv, kpis_json, show_kpis
+    from salesflow.services.reports.kpis import build_kpis
 
     scope = _scope(pipeline, since, until, owner, currency, period)
     with state(ctx).read() as session:
@@ -159,8 +159,8 @@ def forecast(
     csv: CsvFlag = False,
 ) -> None:
     """Per period: weighted, commit, best case, historical, and P10/P50/P90 of the won value."""
-    from salesflow.render.reports import forecast_csv, forecast_json, show_forecast
-    from salesflow.services.report_forecast import build_forecast
+    from salesflow.render.reports.forecast import forecast_csv, forecast_json, show_forecast
+    from salesflow.services.reports.forecast import build_forecast
 
     scope = _scope(pipeline, since, until, owner, currency, period)
     with state(ctx).read() as session:
@@ -183,8 +183,8 @@ def reps(
     csv: CsvFlag = False,
 ) -> None:
     """Per rep: open, won, lost, win rate, won value, median cycle, activities, overdue."""
-    from salesflow.render.reports import REP_KEYS, reps_json, show_reps
-    from salesflow.services.report_team import build_reps
+    from salesflow.render.reports.team import REP_KEYS, reps_json, show_reps
+    from salesflow.services.reports.team import build_reps
 
     scope = _scope(pipeline, since, until, owner, currency, period)
     with state(ctx).read() as session:
@@ -206,8 +206,8 @@ def products(
     csv: CsvFlag = False,
 ) -> None:
     """Per main product: open, won, lost, win rate, won value, average won, median cycle."""
-    from salesflow.render.reports import PRODUCT_KEYS, products_json, show_products
-    from salesflow.services.report_team import build_products
+    from salesflow.render.reports.team import PRODUCT_KEYS, products_json, show_products
+    from salesflow.services.reports.team import build_products
 
     scope = _scope(pipeline, since, until, owner, currency, period)
     with state(ctx).read() as session:
@@ -230,8 +230,8 @@ def lost(
     csv: CsvFlag = False,
 ) -> None:
     """Lost reasons ranked by count and value, the stages lost from, competitors."""
-    from salesflow.render.reports import lost_csv, lost_json, show_lost
-    from salesflow.services.report_lost import build_lost
+    from salesflow.render.reports.lost import lost_csv, lost_json, show_lost
+    from salesflow.services.reports.lost import build_lost
 
     scope = _scope(pipeline, since, until, owner, currency, period)
     with state(ctx).read() as session:
@@ -252,8 +252,8 @@ def stages(
     csv: CsvFlag = False,
 ) -> None:
     """Time in stage (median, P90), conversion and losses per stage; the bottlenecks."""
-    from salesflow.render.reports import STAGE_KEYS, show_stages, stages_json
-    from salesflow.services.report_stages import build_stages
+    from salesflow.render.reports.stages import STAGE_KEYS, show_stages, stages_json
+    from salesflow.services.reports.stages import build_stages
 
     scope = _scope(pipeline, since, until, owner, currency, period)
     with state(ctx).read() as session:
@@ -278,7 +278,7 @@ def html(
 ) -> None:
     """One self-contained HTML dashboard: KPIs, funnel, win rate, forecast, reps, stages."""
     from salesflow.render.dashboard import dashboard_html
-    from salesflow.services.report_dashboard import build_dashboard
+    from salesflow.services.reports.dashboard import build_dashboard
 
     scope = _scope(pipeline, since, until, owner, currency, period)
     app_ctx = state(ctx)

@@ -42,7 +42,7 @@ def demo(
     from salesflow.render.funnel import show_funnel
     from salesflow.render.tasks import show_due
     from salesflow.services.demo import build_demo
-    from salesflow.services.funnel import build_funnel
+    from salesflow.services.reports.funnel import build_funnel
     from salesflow.services.task_lists import due_today
 
     if size < 1 or size > 2_000_000:

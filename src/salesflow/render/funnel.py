@@ -6,7 +6,7 @@ from typing import Any
 
 from salesflow.render.formats import day_json, money_json, money_screen, percent, rate_json
 from salesflow.render.output import Column, Output
-from salesflow.services.views import Funnel
+from salesflow.services.reports.views import Funnel
 
 BAR_WIDTH = 30
 

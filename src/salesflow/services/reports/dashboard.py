@@ -6,13 +6,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from salesflow.db.reader import reader_for
-from salesflow.services.funnel import build_funnel
-from salesflow.services.report_forecast import build_forecast
-from salesflow.services.report_kpis import build_kpis
-from salesflow.services.report_lost import build_lost
-from salesflow.services.report_stages import build_stages
-from salesflow.services.report_team import build_reps
-from salesflow.services.views import Dashboard
+from salesflow.services.reports.funnel import build_funnel
+from salesflow.services.reports.forecast import build_forecast
+from salesflow.services.reports.kpis import build_kpis
+from salesflow.services.reports.lost import build_lost
+from salesflow.services.reports.stages import build_stages
+from salesflow.services.reports.team import build_reps
+from salesflow.services.reports.views import Dashboard
 
 if TYPE_CHECKING:
     from sqlmodel import Session

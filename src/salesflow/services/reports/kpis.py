@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesflow.clock import start_of_day_utc
 from salesflow.models import Stage
-from salesflow.services.reporting import (
+from salesflow.services.reports.scope import (
     Scope,
     creation_days,
     day_diff_sql,
@@ -40,7 +40,7 @@ from salesflow.services.reporting import (
     report_scope,
     typed_sql,
 )
-from salesflow.services.views import KpiPeriod, Kpis, ReportWindow
+from salesflow.services.reports.views import KpiPeriod, Kpis, ReportWindow
 
 if TYPE_CHECKING:
     from sqlmodel import Session

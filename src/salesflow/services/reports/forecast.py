@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING
 from salesflow.clock import today
 from salesflow.errors import InvalidInput
 from salesflow.models import Pipeline, Stage
-from salesflow.services.report_kpis import CLOSED_IN_WINDOW, window_of
-from salesflow.services.reporting import (
+from salesflow.services.reports.kpis import CLOSED_IN_WINDOW, window_of
+from salesflow.services.reports.scope import (
     LATEST,
     half_up,
     period_first_day,
@@ -46,7 +46,7 @@ from salesflow.services.reporting import (
     report_scope,
     typed_sql,
 )
-from salesflow.services.views import Forecast, ForecastPeriod, ForecastStage
+from salesflow.services.reports.views import Forecast, ForecastPeriod, ForecastStage
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -11,9 +11,9 @@ from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING
 
-from salesflow.services.report_kpis import CLOSED_IN_WINDOW, window_of
-from salesflow.services.reporting import pick, ratio, report_scope, typed_sql
-from salesflow.services.views import LostCount, LostReason, LostReport
+from salesflow.services.reports.kpis import CLOSED_IN_WINDOW, window_of
+from salesflow.services.reports.scope import pick, ratio, report_scope, typed_sql
+from salesflow.services.reports.views import LostCount, LostReason, LostReport
 
 if TYPE_CHECKING:
     from sqlmodel import Session

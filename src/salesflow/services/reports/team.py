@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 from salesflow.clock import today
 from salesflow.models import Product
 from salesflow.models.activity import ACTIVITY_TYPES
-from salesflow.services.report_kpis import CLOSED_IN_WINDOW, median_cycle, window_of
-from salesflow.services.reporting import Scope, half_up, pick, ratio, report_scope, typed_sql
-from salesflow.services.views import ProductRow, Products, RepRow, Reps
+from salesflow.services.reports.kpis import CLOSED_IN_WINDOW, median_cycle, window_of
+from salesflow.services.reports.scope import Scope, half_up, pick, ratio, report_scope, typed_sql
+from salesflow.services.reports.views import ProductRow, Products, RepRow, Reps
 
 if TYPE_CHECKING:
     from sqlmodel import Session

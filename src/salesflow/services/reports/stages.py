@@ -14,11 +14,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from salesflow.db.reader import reader_for
-from salesflow.services.funnel import build_funnel
-from salesflow.services.report_kpis import window_of
-from salesflow.services.report_lost import LOST_BY_REASON_AND_STAGE
-from salesflow.services.reporting import pick, report_scope, typed_sql
-from salesflow.services.views import Funnel, StagesReport, StageStat
+from salesflow.services.reports.funnel import build_funnel
+from salesflow.services.reports.kpis import window_of
+from salesflow.services.reports.lost import LOST_BY_REASON_AND_STAGE
+from salesflow.services.reports.scope import pick, report_scope, typed_sql
+from salesflow.services.reports.views import Funnel, StagesReport, StageStat
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -37,7 +37,7 @@ from salesflow.db.reader import Reader, compose
 from salesflow.errors import InvalidInput
 from salesflow.queries.filters import owner_key
 from salesflow.services.lookups import pipeline_id
-from salesflow.services.views import Funnel, FunnelStage
+from salesflow.services.reports.views import Funnel, FunnelStage
 
 DAY_SECONDS = 86400
 
