@@ -6,8 +6,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from salesflow.db.reader import reader_for
-from salesflow.services.reports.funnel import build_funnel
 from salesflow.services.reports.forecast import build_forecast
+from salesflow.services.reports.funnel import build_funnel
 from salesflow.services.reports.kpis import build_kpis
 from salesflow.services.reports.lost import build_lost
 from salesflow.services.reports.stages import build_stages

@@ -11,19 +11,6 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from salesflow.services.views.deals import CloseView, DealView, MoveView, TaskView
-    from salesflow.services.views.followups import (
-        Agenda,
-        AgendaDay,
-        CadenceRunView,
-        CadenceView,
-        DueToday,
-        EmailDraft,
-        RottingDeal,
-        Stale,
-        StaleDeal,
-    )
-    from salesflow.services.views.pipelines import PipelineView, StageView
     from salesflow.services.reports.views import (
         Dashboard,
         Forecast,
@@ -44,6 +31,19 @@ if TYPE_CHECKING:
         StagesReport,
         StageStat,
     )
+    from salesflow.services.views.deals import CloseView, DealView, MoveView, TaskView
+    from salesflow.services.views.followups import (
+        Agenda,
+        AgendaDay,
+        CadenceRunView,
+        CadenceView,
+        DueToday,
+        EmailDraft,
+        RottingDeal,
+        Stale,
+        StaleDeal,
+    )
+    from salesflow.services.views.pipelines import PipelineView, StageView
 
 __all__ = [
     "Agenda",
