@@ -45,6 +45,13 @@ def funnel_json(funnel: Funnel) -> dict[str, Any]:
     }
 
 
+def funnel_csv(funnel: Funnel) -> tuple[list[str], list[list[Any]]]:
+    """`funnel --csv`: one row per stage, the columns of its `--json` stage objects."""
+    stages = funnel_json(funnel)["stages"]
+    keys = list(stages[0].keys()) if stages else []
+    return keys, [[s[k] for k in keys] for s in stages]
+
+
 def show_funnel(out: Output, funnel: Funnel) -> None:
     """The funnel table with bars, then won/lost and the win rate."""
     window = f"{day_json(funnel.since) or 'start'} .. {day_json(funnel.until) or 'now'}"

@@ -10,6 +10,9 @@ A *stay* is the time a deal spends in a stage: from the move into it to the next
 - won / lost / win rate: close outcomes (not undone by a reopen) dated in the window.
 Deals in other currencies than the report's are left out and counted in `left_out`.
 
+The stays are counted in `queries.stays`, open deals in `queries.open_deals`, won and lost in
+`queries.outcomes`: the same functions `report kpis|stages|reps` use.
+
 Every figure is aggregated in SQL (the same text on SQLite and PostgreSQL, through a `Reader`)
 and only result rows come back, so a million deals cost a few index scans, not a million rows
 in Python. Each stage move carries its stay's derived columns (`db.stays`): when it ended, how
@@ -27,229 +30,58 @@ Current deals and won/lost come from their own covering indexes (`ix_deals_funne
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
-
-from salesflow.clock import end_of_day_utc, start_of_day_utc, today
-from salesflow.config import load_config
-from salesflow.db.reader import Reader, compose
-from salesflow.errors import InvalidInput
-from salesflow.queries.filters import owner_key
-from salesflow.services.lookups import pipeline_id
+from salesflow.db.reader import Reader
+from salesflow.queries.open_deals import open_by_stage
+from salesflow.queries.outcomes import won_lost
+from salesflow.queries.stays import Stays
+from salesflow.services.reports.scope import ReportScope, Scope, ratio, resolve
 from salesflow.services.reports.views import Funnel, FunnelStage
-
-DAY_SECONDS = 86400
-
-_PIPELINE_KEY = "SELECT key FROM pipelines WHERE id = :pipeline"
-_OPEN_STAGES = """
-SELECT id, key, name, position FROM stages
-WHERE pipeline_id = :pipeline AND kind = 'open' ORDER BY position
-"""
-
-# The stays of one stage in the report currency that overlap the window [since, until): started
-# before it ends, and still running, ended after it began, or started inside it (even a
-# zero-length stay); a stay that ends exactly as the window opens was never in it.
-_IN_STAGE = """
-FROM stage_moves m
-WHERE m.to_stage_id = :stage AND m.deal_currency = :currency AND m.at < :until
-"""
-_SINCE = " AND (m.left_at IS NULL OR m.left_at > :since OR m.at >= :since)"
-_OWNER = (
-    " AND m.deal_id IN (SELECT d.id FROM deals d"
-    " WHERE d.pipeline_id = :pipeline AND lower(d.owner) = :owner)"
-)
-# A re-entered stay is not the deal's first in the window when an earlier stay in the same stage
-# also overlaps it (that one started earlier still, so only its end can miss the window).
-_EARLIER = """
-EXISTS (SELECT 1 FROM stage_moves p
-        WHERE p.deal_id = m.deal_id AND p.to_stage_id = m.to_stage_id
-          AND p.at <= m.at AND (p.at < m.at OR p.id < m.id)
-"""
-_EARLIER_SINCE = " AND (p.left_at IS NULL OR p.left_at > :since OR p.at >= :since)"
-
-# entered, converted (at the deal's first stay in the window), finished stays
-_COUNTS_HEAD = """
-SELECT COALESCE(SUM(f.first), 0),
-       COALESCE(SUM(CASE WHEN f.first = 1 AND f.furthest_after > :position THEN 1 ELSE 0 END), 0),
-       COALESCE(SUM(CASE WHEN f.left_at IS NOT NULL THEN 1 ELSE 0 END), 0)
-FROM (SELECT m.furthest_after, m.left_at,
-             CASE WHEN m.reentry AND """
-_COUNTS_MID = ") THEN 0 ELSE 1 END AS first\n"
-_COUNTS_TAIL = ") f"
-
-# the finished stays by length: LIMIT/OFFSET picks the middle one(s) and the 90th percentile
-_LENGTH_HEAD = "SELECT m.stay_seconds\n"
-_FINISHED = " AND m.stay_seconds IS NOT NULL"
-_BY_LENGTH = " ORDER BY m.stay_seconds LIMIT :take OFFSET :skip"
-
-_CURRENT = """
-SELECT stage_id, COUNT(*), COALESCE(SUM(value_minor), 0) FROM deals
-WHERE status = 'open' AND pipeline_id = :pipeline AND currency = :currency
-"""
-_DEALS_OWNER = " AND lower(owner) = :owner"
-_BY_STAGE = " GROUP BY stage_id"
-
-# Outcomes first, in deal order, then each one's deal (CROSS JOIN keeps that order on SQLite).
-_CLOSED = """
-SELECT c.outcome, COUNT(DISTINCT c.deal_id), COALESCE(SUM(c.amount_minor), 0)
-FROM close_outcomes c CROSS JOIN deals d
-WHERE c.reopened_at IS NULL AND c.currency = :currency
-  AND d.id = c.deal_id AND d.pipeline_id = :pipeline
-"""
-_CLOSED_OWNER = " AND lower(d.owner) = :owner"
-_CLOSED_SINCE = " AND c.closed_on >= :since_day"
-_CLOSED_UNTIL = " AND c.closed_on <= :until_day"
-_BY_OUTCOME = " GROUP BY c.outcome"
-
-_CURRENCIES = "SELECT currency, COUNT(*) FROM deals WHERE pipeline_id = :pipeline"
-_BY_CURRENCY = " GROUP BY currency"
 
 
 def build_funnel(
-    *,
-    reader: Reader,
-    pipeline: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    owner: str | None = None,
-    currency: str | None = None,
-    with_p90: bool = False,
+    *, reader: Reader, scope: ReportScope | None = None, with_p90: bool = False
 ) -> Funnel:
-    """The funnel of a pipeline for a window and (optionally) one owner.
+    """The funnel of a pipeline for a window and (optionally) one owner (default: all of the
+    default pipeline). `with_p90`: also the 90th percentile of each stage's finished stays."""
+    return funnel_of(resolve(scope or ReportScope(), reader=reader), reader=reader,
+                     with_p90=with_p90)  # fmt: skip
 
-    `with_p90`: also the 90th percentile of each stage's finished stays (`report stages`).
-    """
-    if since and until and since > until:
-        raise InvalidInput(f"--since {since} is after --until {until}")
-    chosen = pipeline_id(pipeline, reader=reader)
-    pipeline_key = str(reader.scalar(_PIPELINE_KEY, pipeline=chosen))
-    key = owner_key(owner)
-    by_owner = key is not None
-    base: dict[str, Any] = {"pipeline": chosen}
-    if key is not None:
-        base["owner"] = key
 
-    by_currency = {
-        str(c): int(n)
-        for c, n in reader.rows(
-            compose(_CURRENCIES, _DEALS_OWNER if by_owner else "", _BY_CURRENCY), **base
+def funnel_of(scope: Scope, *, reader: Reader, with_p90: bool = False) -> Funnel:
+    """The funnel of an already resolved scope (`report stages` and `report html` share it)."""
+    where = scope.where
+    current = open_by_stage(where, reader=reader)
+    stays = Stays(where, reader=reader, with_p90=with_p90)
+    rows = []
+    for stage in scope.open_stages:
+        figures = stays.stage(stage.id, stage.position)
+        now, value = current.get(stage.id, (0, 0))
+        rows.append(
+            FunnelStage(
+                key=stage.key,
+                name=stage.name,
+                entered=figures.entered,
+                current=now,
+                current_value_minor=value,
+                converted=figures.converted,
+                conversion_rate=ratio(figures.converted, figures.entered),
+                median_days=figures.median_days,
+                stays=figures.stays,
+                p90_days=figures.p90_days,
+            )
         )
-    }
-    report_currency = currency or _most_used(by_currency, load_config().currency)
-    left_out = {c: n for c, n in sorted(by_currency.items(), key=lambda cn: (-cn[1], cn[0]))
-                if c != report_currency}  # fmt: skip
-
-    current = {
-        int(sid): (int(n), int(v))
-        for sid, n, v in reader.rows(
-            compose(_CURRENT, _DEALS_OWNER if by_owner else "", _BY_STAGE),
-            **base,
-            currency=report_currency,
-        )
-    }
-    window: dict[str, Any] = {**base, "currency": report_currency,
-                              "until": end_of_day_utc(until or today())}  # fmt: skip
-    if since is not None:
-        window["since"] = start_of_day_utc(since)
-    stays = _Stays(reader, window, by_owner=by_owner, with_p90=with_p90)
-    rows = [
-        stays.stage(sid, key, name, position, current.get(sid, (0, 0)))
-        for sid, key, name, position in reader.rows(_OPEN_STAGES, pipeline=chosen)
-    ]
-
-    closed_params: dict[str, Any] = {**base, "currency": report_currency}
-    if since is not None:
-        closed_params["since_day"] = since
-    if until is not None:
-        closed_params["until_day"] = until
-    closed_sql = compose(
-        _CLOSED,
-        _CLOSED_OWNER if by_owner else "",
-        _CLOSED_SINCE if since is not None else "",
-        _CLOSED_UNTIL if until is not None else "",
-        _BY_OUTCOME,
-    )
-    closed = {str(o): (int(n), int(v)) for o, n, v in reader.rows(closed_sql, **closed_params)}
-    won, lost = closed.get("won", (0, 0)), closed.get("lost", (0, 0))
+    won, lost = won_lost(where, reader=reader)
     return Funnel(
-        pipeline=pipeline_key,
-        currency=report_currency,
-        since=since,
-        until=until,
-        owner=owner,
+        pipeline=scope.pipeline.key,
+        currency=scope.currency,
+        since=scope.since,
+        until=scope.until,
+        owner=scope.asked.owner_label,
         stages=rows,
-        won_count=won[0],
-        won_value_minor=won[1],
-        lost_count=lost[0],
-        lost_value_minor=lost[1],
-        win_rate=_ratio(won[0], won[0] + lost[0]),
-        left_out=left_out,
+        won_count=won.count,
+        won_value_minor=won.value_minor,
+        lost_count=lost.count,
+        lost_value_minor=lost.value_minor,
+        win_rate=ratio(won.count, won.count + lost.count),
+        left_out=scope.left_out,
     )
-
-
-class _Stays:
-    """The stay figures of one open stage at a time: entered, converted, median (and P90)."""
-
-    def __init__(
-        self, reader: Reader, window: dict[str, Any], *, by_owner: bool, with_p90: bool
-    ) -> None:
-        self.reader, self.window, self.with_p90 = reader, window, with_p90
-        since = "since" in window
-        scope = compose(_IN_STAGE, _SINCE if since else "", _OWNER if by_owner else "")
-        self.counts_sql = compose(
-            _COUNTS_HEAD, _EARLIER, _EARLIER_SINCE if since else "", _COUNTS_MID,
-            scope, _COUNTS_TAIL,
-        )  # fmt: skip
-        self.length_sql = compose(_LENGTH_HEAD, scope, _FINISHED, _BY_LENGTH)
-
-    def stage(
-        self, stage_id: int, key: str, name: str, position: int, current: tuple[int, int]
-    ) -> FunnelStage:
-        """The stage's row; `current`: its open deals now, and their value."""
-        params = {**self.window, "stage": stage_id}
-        found = self.reader.row(self.counts_sql, **params, position=position)
-        entered, converted, finished = (int(v) for v in found) if found else (0, 0, 0)
-        median = p90 = None
-        if finished:
-            middle = self._lengths(params, skip=(finished - 1) // 2, take=2 - finished % 2)
-            median = _days(sum(middle), len(middle))
-            if self.with_p90:
-                rank = (9 * finished + 9) // 10  # nearest rank
-                p90 = _days(self._lengths(params, skip=rank - 1, take=1)[0], 1)
-        return FunnelStage(
-            key=key,
-            name=name,
-            entered=entered,
-            current=current[0],
-            current_value_minor=current[1],
-            converted=converted,
-            conversion_rate=_ratio(converted, entered),
-            median_days=median,
-            stays=finished,
-            p90_days=p90,
-        )
-
-    def _lengths(self, params: dict[str, Any], *, skip: int, take: int) -> list[int]:
-        rows = self.reader.rows(self.length_sql, **params, skip=skip, take=take)
-        return [int(seconds) for (seconds,) in rows]
-
-
-def _days(seconds: int, count: int) -> Decimal:
-    """The mean of `count` lengths totalling `seconds`, in days to one decimal (half up)."""
-    return (Decimal(seconds) / (count * DAY_SECONDS)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-def _most_used(by_currency: dict[str, int], configured: str) -> str:
-    """The report currency: the most used one; on a tie the configured one, else A-Z first."""
-    if not by_currency:
-        return configured
-    top = max(by_currency.values())
-    tied = sorted(c for c, n in by_currency.items() if n == top)
-    return configured if configured in tied else tied[0]
-
-
-def _ratio(part: int, whole: int) -> Decimal | None:
-    if whole == 0:
-        return None
-    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)

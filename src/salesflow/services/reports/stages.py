@@ -10,53 +10,26 @@ deals wait longest (longest median stay; ties: the earlier stage) are named.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING
-
-from salesflow.db.reader import reader_for
-from salesflow.services.reports.funnel import build_funnel
-from salesflow.services.reports.kpis import window_of
-from salesflow.services.reports.lost import LOST_BY_REASON_AND_STAGE
-from salesflow.services.reports.scope import pick, report_scope, typed_sql
+from salesflow.db.reader import Reader
+from salesflow.queries.losses import lost_by_stage
+from salesflow.services.reports.funnel import funnel_of
+from salesflow.services.reports.scope import ReportScope, Scope, resolve, window_of
 from salesflow.services.reports.views import Funnel, StagesReport, StageStat
 
-if TYPE_CHECKING:
-    from sqlmodel import Session
+
+def build_stages(*, reader: Reader, scope: ReportScope) -> StagesReport:
+    """Time in stage (median, P90), conversion and losses per stage; the bottlenecks."""
+    return stages_of(resolve(scope, reader=reader), reader=reader)
 
 
-def build_stages(
-    *,
-    session: Session,
-    pipeline: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    owner: str | None = None,
-    currency: str | None = None,
-    period: str = "month",
-    funnel: Funnel | None = None,
-) -> StagesReport:
-    """Time in stage (median, P90), conversion and losses per stage; the bottlenecks.
-
-    `funnel`: the same window's funnel, with P90s, when the caller has it already.
-    """
-    scope = report_scope(session=session, pipeline=pipeline, since=since, until=until,
-                         owner=owner, currency=currency, period=period)  # fmt: skip
+def stages_of(scope: Scope, *, reader: Reader, funnel: Funnel | None = None) -> StagesReport:
+    """The stages report of an already resolved scope. `funnel`: the same scope's funnel, with
+    P90s, when the caller has it already."""
     if funnel is None:
-        funnel = build_funnel(reader=reader_for(session), pipeline=scope.pipeline.key,
-                              since=since, until=until, owner=owner, currency=scope.currency,
-                              with_p90=True)  # fmt: skip
-    p = scope.params
-    lost: dict[int, tuple[int, int]] = {}
-    for _, stage_id, n, value in session.execute(
-        typed_sql(LOST_BY_REASON_AND_STAGE),
-        pick(p, "pipeline", "currency", "owner", "since_day", "until_day"),
-    ):
-        if stage_id is not None:
-            was = lost.get(int(stage_id), (0, 0))
-            lost[int(stage_id)] = (was[0] + int(n), was[1] + int(value))
+        funnel = funnel_of(scope, reader=reader, with_p90=True)
+    lost = lost_by_stage(scope.where, reader=reader)
     rows = []
     for stage, row in zip(scope.open_stages, funnel.stages, strict=True):
-        assert stage.id is not None
         assert stage.key == row.key
         n_lost, lost_value = lost.get(stage.id, (0, 0))
         rows.append(

@@ -11,116 +11,78 @@ Deal figures are in the report currency; activities and follow-ups count in any 
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from salesflow.clock import today
-from salesflow.models import Product
-from salesflow.models.activity import ACTIVITY_TYPES
-from salesflow.services.reports.kpis import CLOSED_IN_WINDOW, median_cycle, window_of
-from salesflow.services.reports.scope import Scope, half_up, pick, ratio, report_scope, typed_sql
+from salesflow.db.reader import Reader
+from salesflow.domain.deals import DealStatus
+from salesflow.queries.activity import activities_by_rep, overdue_by_rep
+from salesflow.queries.cycles import median_cycle_by
+from salesflow.queries.open_deals import open_by
+from salesflow.queries.outcomes import Outcome, outcomes_by
+from salesflow.queries.products import products_by_id
+from salesflow.services.reports.scope import (
+    ReportScope,
+    Scope,
+    half_up,
+    ratio,
+    resolve,
+    window_of,
+)
 from salesflow.services.reports.views import ProductRow, Products, RepRow, Reps
 
-if TYPE_CHECKING:
-    from sqlmodel import Session
-
-_OPEN_BY = """
-SELECT {group} AS grp, MIN(d.owner), COUNT(*) FROM deals d
-WHERE d.pipeline_id = :pipeline AND d.status = 'open' AND d.currency = :currency
-  AND (:owner IS NULL OR lower(d.owner) = :owner)
-GROUP BY grp
-"""
-
-_CLOSED_BY = (
-    "SELECT {group} AS grp, MIN(d.owner), c.outcome, COUNT(*), COALESCE(SUM(c.amount_minor), 0) "
-    + CLOSED_IN_WINDOW
-    + " GROUP BY grp, c.outcome"
-)
-
-_REP_TYPES = ", ".join(f"'{t}'" for t in ACTIVITY_TYPES)  # constants of the model, not input
-
-_ACTIVITIES = (
-    """
-SELECT lower(a.by) AS grp, MIN(a.by), COUNT(*) FROM activities a JOIN deals d ON d.id = a.deal_id
-WHERE d.pipeline_id = :pipeline AND (:owner IS NULL OR lower(a.by) = :owner)
-  AND a.at >= :since AND a.at < :until AND a.type IN ("""
-    + _REP_TYPES
-    + """)
-GROUP BY grp
-"""
-)
-
-_OVERDUE = """
-SELECT lower(f.owner) AS grp, MIN(f.owner), COUNT(*)
-FROM follow_ups f JOIN deals d ON d.id = f.deal_id
-WHERE d.pipeline_id = :pipeline AND f.done_at IS NULL AND f.due < :today AND d.status <> 'lost'
-  AND (:owner IS NULL OR lower(f.owner) = :owner)
-GROUP BY grp
-"""
+_BY_REP = "lower(d.owner)"
+_BY_PRODUCT = "d.product_id"
 
 
 def _by_group(
-    scope: Scope, group: str, *, session: Session
-) -> tuple[dict[Any, int], dict[Any, dict[str, tuple[int, int]]], dict[Any, str]]:
-    """Open deals, and won/lost (count, value) in the window, per group; and a name per group."""
-    p = scope.params
+    scope: Scope, group: str, *, reader: Reader
+) -> tuple[dict[Any, int], dict[Any, dict[str, Outcome]], dict[Any, str]]:
+    """Open deals, and won/lost in the window, per group; and an owner's name per group."""
     names: dict[Any, str] = {}
     opened: dict[Any, int] = {}
-    for key, name, n in session.execute(
-        typed_sql(_OPEN_BY.format(group=group)), pick(p, "pipeline", "currency", "owner")
-    ):
-        opened[key] = int(n)
-        names.setdefault(key, str(name))
-    closed: dict[Any, dict[str, tuple[int, int]]] = defaultdict(dict)
-    for key, name, outcome, n, value in session.execute(
-        typed_sql(_CLOSED_BY.format(group=group)),
-        pick(p, "pipeline", "currency", "owner", "since_day", "until_day"),
-    ):
-        closed[key][str(outcome)] = (int(n), int(value))
-        names.setdefault(key, str(name))
+    for key, found in open_by(scope.where, group, reader=reader, names=True).items():
+        opened[key] = found.count
+        names.setdefault(key, found.owner)
+    closed, closed_names = outcomes_by(scope.where, group, reader=reader)
+    for key, name in closed_names.items():
+        names.setdefault(key, name)
     return opened, closed, names
 
 
-def build_reps(
-    *,
-    session: Session,
-    pipeline: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    owner: str | None = None,
-    currency: str | None = None,
-    period: str = "month",
-) -> Reps:
+def _won_lost(closed: dict[Any, dict[str, Outcome]], key: Any) -> tuple[Outcome, Outcome]:
+    found = closed.get(key, {})
+    return found.get(DealStatus.WON, Outcome()), found.get(DealStatus.LOST, Outcome())
+
+
+def build_reps(*, reader: Reader, scope: ReportScope) -> Reps:
     """Each rep's open deals, wins, losses, win rate, won value, cycle, activities, overdue."""
-    scope = report_scope(session=session, pipeline=pipeline, since=since, until=until,
-                         owner=owner, currency=currency, period=period)  # fmt: skip
-    p = scope.params
-    group = "lower(d.owner)"
-    opened, closed, names = _by_group(scope, group, session=session)
-    cycles = median_cycle(scope, session=session, group=group)
+    return reps_of(resolve(scope, reader=reader), reader=reader)
+
+
+def reps_of(scope: Scope, *, reader: Reader) -> Reps:
+    """The reps report of an already resolved scope."""
+    opened, closed, names = _by_group(scope, _BY_REP, reader=reader)
+    cycles = median_cycle_by(scope.where, _BY_REP, reader=reader)
     activities: dict[Any, int] = {}
-    for key, name, n in session.execute(
-        typed_sql(_ACTIVITIES), pick(p, "pipeline", "owner", "since", "until")
-    ):
-        activities[key] = int(n)
-        names.setdefault(key, str(name))
+    for key, name, n in activities_by_rep(scope.where, reader=reader):
+        activities[key] = n
+        names.setdefault(key, name)
     overdue: dict[Any, int] = {}
-    for key, name, n in session.execute(typed_sql(_OVERDUE), pick(p, "pipeline", "owner", "today")):
-        overdue[key] = int(n)
-        names.setdefault(key, str(name))
+    for key, name, n in overdue_by_rep(scope.where, today(), reader=reader):
+        overdue[key] = n
+        names.setdefault(key, name)
     rows = []
     for key, name in names.items():
-        won, won_value = closed[key].get("won", (0, 0)) if key in closed else (0, 0)
-        lost, _ = closed[key].get("lost", (0, 0)) if key in closed else (0, 0)
+        won, lost = _won_lost(closed, key)
         rows.append(
             RepRow(
                 owner=name,
                 open=opened.get(key, 0),
-                won=won,
-                lost=lost,
-                win_rate=ratio(won, won + lost),
-                won_value_minor=won_value,
+                won=won.count,
+                lost=lost.count,
+                win_rate=ratio(won.count, won.count + lost.count),
+                won_value_minor=won.value_minor,
                 median_cycle_days=cycles.get(key),
                 activities=activities.get(key, 0),
                 overdue=overdue.get(key, 0),
@@ -130,43 +92,31 @@ def build_reps(
     return Reps(window=window_of(scope), as_of=today(), reps=rows)
 
 
-def build_products(
-    *,
-    session: Session,
-    pipeline: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    owner: str | None = None,
-    currency: str | None = None,
-    period: str = "month",
-) -> Products:
+def build_products(*, reader: Reader, scope: ReportScope) -> Products:
     """Per main product of the deals: open, won, lost, win rate, won value, average, cycle."""
-    from sqlmodel import col, select
+    return products_of(resolve(scope, reader=reader), reader=reader)
 
-    scope = report_scope(session=session, pipeline=pipeline, since=since, until=until,
-                         owner=owner, currency=currency, period=period)  # fmt: skip
-    group = "d.product_id"
-    opened, closed, _ = _by_group(scope, group, session=session)
-    cycles = median_cycle(scope, session=session, group=group)
-    ids = [k for k in {*opened, *closed} if k is not None]
-    products = {
-        p.id: p for p in session.exec(select(Product).where(col(Product.id).in_(ids)))
-    } if ids else {}  # fmt: skip
+
+def products_of(scope: Scope, *, reader: Reader) -> Products:
+    """The products report of an already resolved scope."""
+    opened, closed, _ = _by_group(scope, _BY_PRODUCT, reader=reader)
+    cycles = median_cycle_by(scope.where, _BY_PRODUCT, reader=reader)
+    keys = {*opened, *closed}
+    products = products_by_id([int(k) for k in keys if k is not None], reader=reader)
     rows = []
-    for key in {*opened, *closed}:
-        won, won_value = closed[key].get("won", (0, 0)) if key in closed else (0, 0)
-        lost, _ = closed[key].get("lost", (0, 0)) if key in closed else (0, 0)
-        product = products.get(key)
+    for key in keys:
+        won, lost = _won_lost(closed, key)
+        product = products.get(key) if key is not None else None
         rows.append(
             ProductRow(
-                sku=product.sku if product else None,
-                name=product.name if product else None,
+                sku=product[0] if product else None,
+                name=product[1] if product else None,
                 open=opened.get(key, 0),
-                won=won,
-                lost=lost,
-                win_rate=ratio(won, won + lost),
-                won_value_minor=won_value,
-                avg_won_value_minor=half_up(won_value, won) if won else None,
+                won=won.count,
+                lost=lost.count,
+                win_rate=ratio(won.count, won.count + lost.count),
+                won_value_minor=won.value_minor,
+                avg_won_value_minor=half_up(won.value_minor, won.count) if won.count else None,
                 median_cycle_days=cycles.get(key),
             )
         )
