@@ -45,7 +45,7 @@ class StageRow:
 
 def pipeline_row(name: str | None, *, reader: Reader) -> PipelineRow:
     """The pipeline called `name`, or the default one (the rule lives in `lookups.pipeline_id`)."""
-    from salesflow.services.lookups import pipeline_id
+    from salesflow.services.deals.lookups import pipeline_id
 
     chosen = pipeline_id(name, reader=reader)
     found = reader.row("SELECT id, key, source_toml FROM pipelines WHERE id = :id", id=chosen)

@@ -1,7 +1,7 @@
 """`report stages`: time in stage and conversion per stage, and the bottlenecks named.
 
 Per open stage, over the window: entered, converted and conversion rate, and the median time in
-stage exactly as the funnel defines them (see `services.funnel`), with the 90th percentile
+stage exactly as the funnel defines them (see `services.reports.funnel`), with the 90th percentile
 (nearest rank) of the same finished stays; and the deals lost from the stage (closed lost in the
 window).
 The stage that loses the most deals (ties: more value, then the earlier stage) and the one where
