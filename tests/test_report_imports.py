@@ -31,9 +31,16 @@ def demo_db(tmp_path):
 
 @pytest.mark.parametrize(
     "command",
-    [["funnel"], ["report", "kpis"], ["report", "forecast"], ["report", "reps"],
-     ["report", "products"], ["report", "lost"], ["report", "stages"],
-     ["report", "html", "--out", "{out}"]],  # fmt: skip
+    [
+        ["funnel"],
+        ["report", "kpis"],
+        ["report", "forecast"],
+        ["report", "reps"],
+        ["report", "products"],
+        ["report", "lost"],
+        ["report", "stages"],
+        ["report", "html", "--out", "{out}"],
+    ],  # fmt: skip
 )
 def test_a_report_imports_no_orm(demo_db, tmp_path, command):
     args = [a.format(out=tmp_path / "dash.html") for a in command]
