@@ -178,7 +178,7 @@ def test_simulation_percentiles_match_the_binomial(
 
 
 def test_percentile_is_nearest_rank() -> None:
-    from salesflow.services.report_forecast import percentile
+    from salesflow.services.reports.forecast import percentile
 
     values = list(range(1, 11))  # 1..10
     assert [percentile(values, q) for q in (10, 50, 90)] == [1, 5, 9]

@@ -1,53 +1,27 @@
-"""Manager views: `funnel` and `report kpis|forecast|reps|products|lost|stages|html`."""
+"""Manager views: `funnel` and `report kpis|forecast|reps|products|lost|stages|html`.
+
+Every report takes the same scope options (`--pipeline --since --until --owner --period
+--currency`; the funnel has no `--period`) and `--json`/`--csv`. They are declared once, in
+`_SCOPE_OPTIONS`, and `_report` adds them to each command; the command body gets one
+`ReportScope` built from them (`_Run.scope`), calls one service on a Reader and renders.
+"""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from salesflow.cli.app import CsvFlag, JsonFlag, app, parse_day, state
 
+if TYPE_CHECKING:
+    from salesflow.services.reports.scope import ReportScope
+
 Opt = typer.Option
-
-
-@app.command()
-def funnel(
-    ctx: typer.Context,
-    pipeline: Annotated[
-        str | None, Opt("--pipeline", help="Pipeline (default: the default).")
-    ] = None,
-    since: Annotated[str | None, Opt("--since", help="Window start (a date).")] = None,
-    until: Annotated[str | None, Opt("--until", help="Window end (a date, inclusive).")] = None,
-    owner: Annotated[str | None, Opt("--owner", help="Only this rep's deals.")] = None,
-    currency: Annotated[
-        str | None, Opt("--currency", help="Report currency (default: the most used).")
-    ] = None,
-    json: JsonFlag = False,
-    csv: CsvFlag = False,
-) -> None:
-    """The funnel: entered, now, converted, conversion and median days per stage; win rate."""
-    from salesflow.parsing.money import check_currency
-    from salesflow.render.funnel import funnel_json, show_funnel
-    from salesflow.services.funnel import build_funnel
-
-    app_ctx = state(ctx)
-    start, end = parse_day(since), parse_day(until)
-    code = check_currency(currency) if currency else None
-    with app_ctx.reader() as reader:
-        result = build_funnel(reader=reader, pipeline=pipeline, since=start, until=end,
-                              owner=owner, currency=code)  # fmt: skip
-    out = app_ctx.output()
-    data = funnel_json(result)
-    if json:
-        out.json(data)
-    elif csv:
-        keys = list(data["stages"][0].keys()) if data["stages"] else []
-        out.csv(keys, [[s[k] for k in keys] for s in data["stages"]])
-    else:
-        show_funnel(out, result)
-
 
 report_app = typer.Typer(
     help="Reports for the sales manager: kpis, forecast, reps, products, lost, stages, html.",
@@ -58,54 +32,123 @@ app.add_typer(report_app, name="report")
 
 PipelineOpt = Annotated[str | None, Opt("--pipeline", help="Pipeline (default: the default).")]
 SinceOpt = Annotated[str | None, Opt("--since", help="Window start (a date; default: all time).")]
+FunnelSinceOpt = Annotated[str | None, Opt("--since", help="Window start (a date).")]
 UntilOpt = Annotated[str | None, Opt("--until", help="Window end (a date, inclusive).")]
 OwnerOpt = Annotated[str | None, Opt("--owner", help="Only this rep's deals.")]
 PeriodOpt = Annotated[str, Opt("--period", help="month or quarter.", metavar="month|quarter")]
 CurrencyOpt = Annotated[
     str | None, Opt("--currency", help="Report currency (default: the most used).")
 ]
+SeedOpt = Annotated[int, Opt("--seed", help="Seed of the simulation (same seed, same figures).")]
+TrialsOpt = Annotated[
+    int | None, Opt("--trials", help="Simulation trials (default 1000, fewer for huge pipelines).")
+]
+MinHistoryOpt = Annotated[
+    int, Opt("--min-history", help="Closed deals a stage's measured win rate needs.")
+]
+HtmlOutOpt = Annotated[Path, Opt("--out", help="The HTML file to write.", metavar="FILE")]
+HtmlSeedOpt = Annotated[int, Opt("--seed", help="Seed of the forecast simulation.")]
+
+# (name, option, default): the scope options every report shares, in their order on --help
+_SCOPE_OPTIONS: list[tuple[str, Any, Any]] = [
+    ("pipeline", PipelineOpt, None),
+    ("since", SinceOpt, None),
+    ("until", UntilOpt, None),
+    ("owner", OwnerOpt, None),
+    ("period", PeriodOpt, "month"),
+    ("currency", CurrencyOpt, None),
+]
+_FUNNEL_OPTIONS = [
+    ("since", FunnelSinceOpt, None) if name == "since" else (name, kind, default)
+    for name, kind, default in _SCOPE_OPTIONS
+    if name != "period"
+]
+_SCOPE_NAMES = {name for name, _, _ in _SCOPE_OPTIONS}
 
 
-def _scope(
-    pipeline: str | None,
-    since: str | None,
-    until: str | None,
-    owner: str | None,
-    currency: str | None,
-    period: str,
-) -> dict[str, Any]:
-    """The keyword arguments every report service takes, parsed from the options."""
-    from salesflow.errors import InvalidInput
+@dataclass
+class _Run:
+    """One report invocation: its context, the scope built once, the output format, and the
+    command's own options."""
+
+    ctx: typer.Context
+    scope: ReportScope
+    json: bool
+    csv: bool
+    own: dict[str, Any] = field(default_factory=dict)
+
+    def emit(self, data: dict[str, Any], table: tuple[list[str], list[list[Any]]],
+             show: Callable[[Any], None]) -> None:  # fmt: skip
+        """Print the report as JSON, CSV or a table."""
+        out = state(self.ctx).output()
+        if self.json:
+            out.json(data)
+        elif self.csv:
+            out.csv(*table)
+        else:
+            show(out)
+
+
+def _build_scope(options: dict[str, Any], check: Callable[[], None] | None) -> ReportScope:
+    """The one `ReportScope` of a command, from its options; the checks run in the order the
+    contract's errors come: --period, the dates, --currency, the command's own, the window."""
     from salesflow.parsing.money import check_currency
+    from salesflow.services.reports.scope import check_period, report_scope
 
-    if period not in ("month", "quarter"):
-        raise InvalidInput(f"--period must be month or quarter, not {period!r}")
-    return {
-        "pipeline": pipeline,
-        "since": parse_day(since),
-        "until": parse_day(until),
-        "owner": owner,
-        "currency": check_currency(currency) if currency else None,
-        "period": period,
-    }
+    period = options.get("period", "month")
+    check_period(period)
+    since, until = parse_day(options["since"]), parse_day(options["until"])
+    currency = options["currency"]
+    code = check_currency(currency) if currency else None
+    if check is not None:
+        check()
+    return report_scope(pipeline=options["pipeline"], since=since, until=until,
+                        owner=options["owner"], currency=code, period=period)  # fmt: skip
 
 
-def _emit(
-    ctx: typer.Context,
-    json: bool,
-    csv: bool,
-    data: dict[str, Any],
-    table: tuple[list[str], list[list[Any]]],
-    show: Any,
-) -> None:
-    """Print a report as JSON, CSV or a table."""
-    out = state(ctx).output()
-    if json:
-        out.json(data)
-    elif csv:
-        out.csv(*table)
-    else:
-        show(out)
+def _report(
+    group: typer.Typer,
+    *,
+    first: tuple[tuple[str, Any, Any], ...] = (),
+    extra: tuple[tuple[str, Any, Any], ...] = (),
+    scope_options: list[tuple[str, Any, Any]] = _SCOPE_OPTIONS,
+    csv: bool = True,
+    check: Callable[[_Run], None] | None = None,
+) -> Callable[[Callable[[_Run], None]], Callable[..., None]]:
+    """Register a report command whose options are `first`, the shared scope options, `extra`,
+    `--json` and (unless `csv=False`) `--csv`; its body gets a `_Run`. `check` validates the
+    command's own options before the window is checked (and before the database is opened)."""
+
+    def register(body: Callable[[_Run], None]) -> Callable[..., None]:
+        flags = [("json", JsonFlag, False), *([("csv", CsvFlag, False)] if csv else [])]
+        declared = [*first, *scope_options, *extra, *flags]
+
+        def command(ctx: typer.Context, **options: Any) -> None:
+            own = {k: v for k, v in options.items() if k not in _SCOPE_NAMES | {"json", "csv"}}
+            run = _Run(ctx=ctx, scope=None, json=options["json"],  # type: ignore[arg-type]
+                       csv=options.get("csv", False), own=own)  # fmt: skip
+            run.scope = _build_scope(options, (lambda: check(run)) if check else None)
+            body(run)
+
+        parameters = [
+            inspect.Parameter(
+                "ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
+            ),  # fmt: skip
+            *(
+                inspect.Parameter(
+                    name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default
+                )  # fmt: skip
+                for name, kind, default in declared
+            ),
+        ]
+        command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in parameters}
+        command.__name__ = command.__qualname__ = body.__name__
+        command.__doc__ = body.__doc__
+        group.command()(command)
+        return command
+
+    return register
 
 
 def _rows(
@@ -114,181 +157,119 @@ def _rows(
     return list(columns), [[row[c] for c in columns] for row in data[key]]
 
 
-@report_app.command()
-def kpis(
-    ctx: typer.Context,
-    pipeline: PipelineOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    owner: OwnerOpt = None,
-    period: PeriodOpt = "month",
-    currency: CurrencyOpt = None,
-    json: JsonFlag = False,
-    csv: CsvFlag = False,
-) -> None:
+@_report(app, scope_options=_FUNNEL_OPTIONS)
+def funnel(run: _Run) -> None:
+    """The funnel: entered, now, converted, conversion and median days per stage; win rate."""
+    from salesflow.render.funnel import funnel_csv, funnel_json, show_funnel
+    from salesflow.services.reports.funnel import build_funnel
+
+    with state(run.ctx).reader() as reader:
+        result = build_funnel(reader=reader, scope=run.scope)
+    run.emit(funnel_json(result), funnel_csv(result), lambda out: show_funnel(out, result))
+
+
+@_report(report_app)
+def kpis(run: _Run) -> None:
     """Deals created, won, lost, win rate, won value, ARPU, cycle, pipeline, lead velocity."""
-    from salesflow.render.reports import kpis_csv, kpis_json, show_kpis
-    from salesflow.services.report_kpis import build_kpis
+    from salesflow.render.reports.kpis import kpis_csv, kpis_json, show_kpis
+    from salesflow.services.reports.kpis import build_kpis
 
-    scope = _scope(pipeline, since, until, owner, currency, period)
-    with state(ctx).read() as session:
-        result = build_kpis(session=session, **scope)
-    _emit(ctx, json, csv, kpis_json(result), kpis_csv(result), lambda out: show_kpis(out, result))
+    with state(run.ctx).reader() as reader:
+        result = build_kpis(reader=reader, scope=run.scope)
+    run.emit(kpis_json(result), kpis_csv(result), lambda out: show_kpis(out, result))
 
 
-@report_app.command()
-def forecast(
-    ctx: typer.Context,
-    pipeline: PipelineOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    owner: OwnerOpt = None,
-    period: PeriodOpt = "month",
-    currency: CurrencyOpt = None,
-    seed: Annotated[
-        int, Opt("--seed", help="Seed of the simulation (same seed, same figures).")
-    ] = 0,
-    trials: Annotated[
-        int | None,
-        Opt("--trials", help="Simulation trials (default 1000, fewer for huge pipelines)."),
-    ] = None,
-    min_history: Annotated[
-        int, Opt("--min-history", help="Closed deals a stage's measured win rate needs.")
-    ] = 20,
-    json: JsonFlag = False,
-    csv: CsvFlag = False,
-) -> None:
+def _check_forecast(run: _Run) -> None:
+    from salesflow.services.reports.forecast import check_simulation
+
+    check_simulation(run.own["trials"], run.own["min_history"])
+
+
+@_report(
+    report_app,
+    extra=(("seed", SeedOpt, 0), ("trials", TrialsOpt, None), ("min_history", MinHistoryOpt, 20)),
+    check=_check_forecast,
+)
+def forecast(run: _Run) -> None:
     """Per period: weighted, commit, best case, historical, and P10/P50/P90 of the won value."""
-    from salesflow.render.reports import forecast_csv, forecast_json, show_forecast
-    from salesflow.services.report_forecast import build_forecast
+    from salesflow.render.reports.forecast import forecast_csv, forecast_json, show_forecast
+    from salesflow.services.reports.forecast import build_forecast
 
-    scope = _scope(pipeline, since, until, owner, currency, period)
-    with state(ctx).read() as session:
-        result = build_forecast(session=session, seed=seed, trials=trials,
-                                min_history=min_history, **scope)  # fmt: skip
-    _emit(ctx, json, csv, forecast_json(result), forecast_csv(result),
-          lambda out: show_forecast(out, result))  # fmt: skip
+    with state(run.ctx).reader() as reader:
+        result = build_forecast(reader=reader, scope=run.scope, **run.own)
+    run.emit(forecast_json(result), forecast_csv(result), lambda out: show_forecast(out, result))
 
 
-@report_app.command()
-def reps(
-    ctx: typer.Context,
-    pipeline: PipelineOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    owner: OwnerOpt = None,
-    period: PeriodOpt = "month",
-    currency: CurrencyOpt = None,
-    json: JsonFlag = False,
-    csv: CsvFlag = False,
-) -> None:
+@_report(report_app)
+def reps(run: _Run) -> None:
     """Per rep: open, won, lost, win rate, won value, median cycle, activities, overdue."""
-    from salesflow.render.reports import REP_KEYS, reps_json, show_reps
-    from salesflow.services.report_team import build_reps
+    from salesflow.render.reports.team import REP_KEYS, reps_json, show_reps
+    from salesflow.services.reports.team import build_reps
 
-    scope = _scope(pipeline, since, until, owner, currency, period)
-    with state(ctx).read() as session:
-        result = build_reps(session=session, **scope)
+    with state(run.ctx).reader() as reader:
+        result = build_reps(reader=reader, scope=run.scope)
     data = reps_json(result)
-    _emit(ctx, json, csv, data, _rows(data, "reps", REP_KEYS), lambda out: show_reps(out, result))
+    run.emit(data, _rows(data, "reps", REP_KEYS), lambda out: show_reps(out, result))
 
 
-@report_app.command()
-def products(
-    ctx: typer.Context,
-    pipeline: PipelineOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    owner: OwnerOpt = None,
-    period: PeriodOpt = "month",
-    currency: CurrencyOpt = None,
-    json: JsonFlag = False,
-    csv: CsvFlag = False,
-) -> None:
+@_report(report_app)
+def products(run: _Run) -> None:
     """Per main product: open, won, lost, win rate, won value, average won, median cycle."""
-    from salesflow.render.reports import PRODUCT_KEYS, products_json, show_products
-    from salesflow.services.report_team import build_products
+    from salesflow.render.reports.team import PRODUCT_KEYS, products_json, show_products
+    from salesflow.services.reports.team import build_products
 
-    scope = _scope(pipeline, since, until, owner, currency, period)
-    with state(ctx).read() as session:
-        result = build_products(session=session, **scope)
+    with state(run.ctx).reader() as reader:
+        result = build_products(reader=reader, scope=run.scope)
     data = products_json(result)
-    _emit(ctx, json, csv, data, _rows(data, "products", PRODUCT_KEYS),
-          lambda out: show_products(out, result))  # fmt: skip
+    run.emit(data, _rows(data, "products", PRODUCT_KEYS), lambda out: show_products(out, result))
 
 
-@report_app.command()
-def lost(
-    ctx: typer.Context,
-    pipeline: PipelineOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    owner: OwnerOpt = None,
-    period: PeriodOpt = "month",
-    currency: CurrencyOpt = None,
-    json: JsonFlag = False,
-    csv: CsvFlag = False,
-) -> None:
+@_report(report_app)
+def lost(run: _Run) -> None:
     """Lost reasons ranked by count and value, the stages lost from, competitors."""
-    from salesflow.render.reports import lost_csv, lost_json, show_lost
-    from salesflow.services.report_lost import build_lost
+    from salesflow.render.reports.lost import lost_csv, lost_json, show_lost
+    from salesflow.services.reports.lost import build_lost
 
-    scope = _scope(pipeline, since, until, owner, currency, period)
-    with state(ctx).read() as session:
-        result = build_lost(session=session, **scope)
-    _emit(ctx, json, csv, lost_json(result), lost_csv(result), lambda out: show_lost(out, result))
+    with state(run.ctx).reader() as reader:
+        result = build_lost(reader=reader, scope=run.scope)
+    run.emit(lost_json(result), lost_csv(result), lambda out: show_lost(out, result))
 
 
-@report_app.command()
-def stages(
-    ctx: typer.Context,
-    pipeline: PipelineOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    owner: OwnerOpt = None,
-    period: PeriodOpt = "month",
-    currency: CurrencyOpt = None,
-    json: JsonFlag = False,
-    csv: CsvFlag = False,
-) -> None:
+@_report(report_app)
+def stages(run: _Run) -> None:
     """Time in stage (median, P90), conversion and losses per stage; the bottlenecks."""
-    from salesflow.render.reports import STAGE_KEYS, show_stages, stages_json
-    from salesflow.services.report_stages import build_stages
+    from salesflow.render.reports.stages import STAGE_KEYS, show_stages, stages_json
+    from salesflow.services.reports.stages import build_stages
 
-    scope = _scope(pipeline, since, until, owner, currency, period)
-    with state(ctx).read() as session:
-        result = build_stages(session=session, **scope)
+    with state(run.ctx).reader() as reader:
+        result = build_stages(reader=reader, scope=run.scope)
     data = stages_json(result)
-    _emit(ctx, json, csv, data, _rows(data, "stages", STAGE_KEYS),
-          lambda out: show_stages(out, result))  # fmt: skip
+    run.emit(data, _rows(data, "stages", STAGE_KEYS), lambda out: show_stages(out, result))
 
 
-@report_app.command()
-def html(
-    ctx: typer.Context,
-    out: Annotated[Path, Opt("--out", help="The HTML file to write.", metavar="FILE")],
-    pipeline: PipelineOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    owner: OwnerOpt = None,
-    period: PeriodOpt = "month",
-    currency: CurrencyOpt = None,
-    seed: Annotated[int, Opt("--seed", help="Seed of the forecast simulation.")] = 0,
-    json: JsonFlag = False,
-) -> None:
+def _check_html(run: _Run) -> None:
+    state(run.ctx).check_output(run.own["out"])  # before anything is opened or created
+
+
+@_report(
+    report_app,
+    first=(("out", HtmlOutOpt, inspect.Parameter.empty),),
+    extra=(("seed", HtmlSeedOpt, 0),),
+    csv=False,
+    check=_check_html,
+)
+def html(run: _Run) -> None:
     """One self-contained HTML dashboard: KPIs, funnel, win rate, forecast, reps, stages."""
     from salesflow.render.dashboard import dashboard_html
-    from salesflow.services.report_dashboard import build_dashboard
+    from salesflow.services.reports.dashboard import build_dashboard
 
-    scope = _scope(pipeline, since, until, owner, currency, period)
-    app_ctx = state(ctx)
-    app_ctx.check_output(out)  # before anything is opened or created
-    with app_ctx.read() as session:
-        result = build_dashboard(session=session, seed=seed, **scope)
+    app_ctx, out = state(run.ctx), run.own["out"]
+    with app_ctx.reader() as reader:
+        result = build_dashboard(reader=reader, scope=run.scope, seed=run.own["seed"])
     page = dashboard_html(result)
     app_ctx.write_file(out, page, what="report html")
     printer = app_ctx.output()
-    if json:
+    if run.json:
         printer.json({"path": str(out), "bytes": len(page.encode("utf-8"))})
     else:
         printer.line(f"Wrote {out} ({len(page.encode('utf-8')):,} bytes).")

@@ -43,7 +43,7 @@ def demo(
     from salesflow.render.tasks import show_due
     from salesflow.services.demo import build_demo
     from salesflow.services.followups.lists import due_today
-    from salesflow.services.funnel import build_funnel
+    from salesflow.services.reports.funnel import build_funnel
 
     if size < 1 or size > 2_000_000:
         raise InvalidInput("--size must be between 1 and 2,000,000")

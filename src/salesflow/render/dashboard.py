@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from salesflow.render.formats import day_json, money_screen, percent
-from salesflow.services.views import Dashboard, ForecastPeriod
+from salesflow.services.reports.views import Dashboard, ForecastPeriod
 
 _CSS = """
 :root { --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --bar: #2f80ed; --bar2: #9cc3f5;

@@ -6,7 +6,7 @@ from typing import Any
 
 from salesflow.render.formats import day_json, money_json, money_screen, percent, rate_json
 from salesflow.render.output import Column, Output
-from salesflow.services.views import Funnel
+from salesflow.services.reports.views import Funnel
 
 BAR_WIDTH = 30
 
@@ -43,6 +43,13 @@ def funnel_json(funnel: Funnel) -> dict[str, Any]:
         "win_rate": rate_json(funnel.win_rate),
         "left_out": funnel.left_out,
     }
+
+
+def funnel_csv(funnel: Funnel) -> tuple[list[str], list[list[Any]]]:
+    """`funnel --csv`: one row per stage, the columns of its `--json` stage objects."""
+    stages = funnel_json(funnel)["stages"]
+    keys = list(stages[0].keys()) if stages else []
+    return keys, [[s[k] for k in keys] for s in stages]
 
 
 def show_funnel(out: Output, funnel: Funnel) -> None:

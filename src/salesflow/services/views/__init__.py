@@ -11,20 +11,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from salesflow.services.views.deals import CloseView, DealView, MoveView, TaskView
-    from salesflow.services.views.followups import (
-        Agenda,
-        AgendaDay,
-        CadenceRunView,
-        CadenceView,
-        DueToday,
-        EmailDraft,
-        RottingDeal,
-        Stale,
-        StaleDeal,
-    )
-    from salesflow.services.views.pipelines import PipelineView, StageView
-    from salesflow.services.views.reports import (
+    from salesflow.services.reports.views import (
         Dashboard,
         Forecast,
         ForecastPeriod,
@@ -44,6 +31,19 @@ if TYPE_CHECKING:
         StagesReport,
         StageStat,
     )
+    from salesflow.services.views.deals import CloseView, DealView, MoveView, TaskView
+    from salesflow.services.views.followups import (
+        Agenda,
+        AgendaDay,
+        CadenceRunView,
+        CadenceView,
+        DueToday,
+        EmailDraft,
+        RottingDeal,
+        Stale,
+        StaleDeal,
+    )
+    from salesflow.services.views.pipelines import PipelineView, StageView
 
 __all__ = [
     "Agenda",
@@ -97,24 +97,24 @@ _MODULE_OF = {
     "AgendaDay": "followups",
     "Agenda": "followups",
     "EmailDraft": "followups",
-    "FunnelStage": "reports",
-    "Funnel": "reports",
-    "ReportWindow": "reports",
-    "KpiPeriod": "reports",
-    "Kpis": "reports",
-    "ForecastStage": "reports",
-    "ForecastPeriod": "reports",
-    "Forecast": "reports",
-    "RepRow": "reports",
-    "Reps": "reports",
-    "ProductRow": "reports",
-    "Products": "reports",
-    "LostCount": "reports",
-    "LostReason": "reports",
-    "LostReport": "reports",
-    "StageStat": "reports",
-    "StagesReport": "reports",
-    "Dashboard": "reports",
+    "FunnelStage": "salesflow.services.reports.views",
+    "Funnel": "salesflow.services.reports.views",
+    "ReportWindow": "salesflow.services.reports.views",
+    "KpiPeriod": "salesflow.services.reports.views",
+    "Kpis": "salesflow.services.reports.views",
+    "ForecastStage": "salesflow.services.reports.views",
+    "ForecastPeriod": "salesflow.services.reports.views",
+    "Forecast": "salesflow.services.reports.views",
+    "RepRow": "salesflow.services.reports.views",
+    "Reps": "salesflow.services.reports.views",
+    "ProductRow": "salesflow.services.reports.views",
+    "Products": "salesflow.services.reports.views",
+    "LostCount": "salesflow.services.reports.views",
+    "LostReason": "salesflow.services.reports.views",
+    "LostReport": "salesflow.services.reports.views",
+    "StageStat": "salesflow.services.reports.views",
+    "StagesReport": "salesflow.services.reports.views",
+    "Dashboard": "salesflow.services.reports.views",
 }
 
 
@@ -122,6 +122,7 @@ def __getattr__(name: str) -> Any:
     module = _MODULE_OF.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{module}"), name)
+    path = module if "." in module else f"{__name__}.{module}"
+    value = getattr(import_module(path), name)
     globals()[name] = value
     return value

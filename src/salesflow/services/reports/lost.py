@@ -8,28 +8,12 @@ Reasons are ranked by count, then value; `count_rank` and `value_rank` are compe
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
-from typing import TYPE_CHECKING
 
-from salesflow.services.report_kpis import CLOSED_IN_WINDOW, window_of
-from salesflow.services.reporting import pick, ratio, report_scope, typed_sql
-from salesflow.services.views import LostCount, LostReason, LostReport
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
-
-LOST_BY_REASON_AND_STAGE = (
-    "SELECT c.reason, c.from_stage_id, COUNT(*), COALESCE(SUM(c.amount_minor), 0) "
-    + CLOSED_IN_WINDOW
-    + " AND c.outcome = 'lost' GROUP BY c.reason, c.from_stage_id"
-)
-
-_COMPETITORS = (
-    "SELECT lower(c.competitor) AS grp, MIN(c.competitor), COUNT(*), "
-    "COALESCE(SUM(c.amount_minor), 0) "
-    + CLOSED_IN_WINDOW
-    + " AND c.outcome = 'lost' AND c.competitor IS NOT NULL GROUP BY grp"
-)
+from salesflow.db.reader import Reader
+from salesflow.queries.losses import competitors as competitors_of
+from salesflow.queries.losses import lost_by_reason_and_stage
+from salesflow.services.reports.scope import ReportScope, Scope, ratio, resolve, window_of
+from salesflow.services.reports.views import LostCount, LostReason, LostReport
 
 
 def _ranks(values: list[int]) -> list[int]:
@@ -37,26 +21,18 @@ def _ranks(values: list[int]) -> list[int]:
     return [1 + sum(1 for other in values if other > v) for v in values]
 
 
-def build_lost(
-    *,
-    session: Session,
-    pipeline: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    owner: str | None = None,
-    currency: str | None = None,
-    period: str = "month",
-) -> LostReport:
+def build_lost(*, reader: Reader, scope: ReportScope) -> LostReport:
     """Lost reasons ranked, the stages deals were lost from, and the competitors that won."""
-    scope = report_scope(session=session, pipeline=pipeline, since=since, until=until,
-                         owner=owner, currency=currency, period=period)  # fmt: skip
-    params = pick(scope.params, "pipeline", "currency", "owner", "since_day", "until_day")
-    cells: dict[str | None, dict[int | None, tuple[int, int]]] = defaultdict(dict)
-    for reason, stage_id, n, value in session.execute(typed_sql(LOST_BY_REASON_AND_STAGE), params):
-        sid = None if stage_id is None else int(stage_id)
-        cells[None if reason is None else str(reason)][sid] = (int(n), int(value))
+    return lost_of(resolve(scope, reader=reader), reader=reader)
 
-    order = [s for s in scope.stages if s.id is not None]
+
+def lost_of(scope: Scope, *, reader: Reader) -> LostReport:
+    """The lost report of an already resolved scope."""
+    cells: dict[str | None, dict[int | None, tuple[int, int]]] = defaultdict(dict)
+    for reason, sid, n, value in lost_by_reason_and_stage(scope.where, reader=reader):
+        cells[reason][sid] = (n, value)
+
+    order = scope.stages
     known = {s.id for s in order}
 
     def by_stage(counts: dict[int | None, tuple[int, int]], keep_zero: bool) -> list[LostCount]:
@@ -96,8 +72,8 @@ def build_lost(
         for sid, (n, v) in counts.items():
             all_stages[sid] = (all_stages[sid][0] + n, all_stages[sid][1] + v)
     competitors = [
-        LostCount(None, str(name), int(n), int(value))
-        for _, name, n, value in session.execute(typed_sql(_COMPETITORS), params)
+        LostCount(None, name, n, value)
+        for name, n, value in competitors_of(scope.where, reader=reader)
     ]
     competitors.sort(key=lambda c: (-c.count, -c.value_minor, (c.name or "").lower()))
     return LostReport(

@@ -28,28 +28,27 @@ from fractions import Fraction
 from itertools import compress, repeat
 from math import ceil
 from operator import gt
-from typing import TYPE_CHECKING
 
 from salesflow.clock import today
+from salesflow.db.reader import Reader
 from salesflow.errors import InvalidInput
-from salesflow.models import Pipeline, Stage
-from salesflow.services.report_kpis import CLOSED_IN_WINDOW, window_of
-from salesflow.services.reporting import (
-    LATEST,
+from salesflow.queries import filters
+from salesflow.queries.filters import Where
+from salesflow.queries.local_days import period_sql
+from salesflow.queries.outcomes import standing
+from salesflow.queries.pipelines import PipelineRow, StageRow
+from salesflow.services.reports.scope import (
+    ReportScope,
+    Scope,
     half_up,
     period_first_day,
-    period_sql,
     period_start,
     periods_between,
-    pick,
     ratio,
-    report_scope,
-    typed_sql,
+    resolve,
+    window_of,
 )
-from salesflow.services.views import Forecast, ForecastPeriod, ForecastStage
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
+from salesflow.services.reports.views import Forecast, ForecastPeriod, ForecastStage
 
 MIN_HISTORY = 20  # closed deals a stage's measured win rate must rest on
 DEFAULT_TRIALS = 1000
@@ -71,44 +70,47 @@ _BUCKET = (
     "ELSE {period} END"
 )
 
-_OPEN = """
-SELECT {bucket} AS bucket, d.stage_id, COUNT(*), COALESCE(SUM(d.value_minor), 0)
+_OPEN_WHERE = """
 FROM deals d
-WHERE d.pipeline_id = :pipeline AND d.status = 'open' AND d.currency = :currency
-  AND (:owner IS NULL OR lower(d.owner) = :owner)
-  AND (d.close_by IS NULL OR d.close_by <= :horizon)
-GROUP BY bucket, d.stage_id
-"""
+WHERE d.pipeline_id = :pipeline AND d.status = 'open' AND d.currency = :currency"""
+_HORIZON = " AND (d.close_by IS NULL OR d.close_by <= :horizon)"
 
-# the same deals, by value, in a fixed order: what the simulation draws from
-_OPEN_VALUES = """
-SELECT {bucket} AS bucket, d.stage_id, d.value_minor, COUNT(*)
-FROM deals d
-WHERE d.pipeline_id = :pipeline AND d.status = 'open' AND d.currency = :currency
-  AND (:owner IS NULL OR lower(d.owner) = :owner)
-  AND (d.close_by IS NULL OR d.close_by <= :horizon)
-GROUP BY bucket, d.stage_id, d.value_minor
-ORDER BY bucket, d.stage_id, d.value_minor
-"""
-
-_WON_BY_PERIOD = (
-    "SELECT {period} AS p, COALESCE(SUM(c.amount_minor), 0) "
-    + CLOSED_IN_WINDOW
-    + " AND c.outcome = 'won' GROUP BY p"
+_OPEN = (
+    "SELECT {bucket} AS bucket, d.stage_id, COUNT(*), COALESCE(SUM(d.value_minor), 0) {where}"
+    " GROUP BY bucket, d.stage_id"
 )
 
+# the same deals, by value, in a fixed order: what the simulation draws from
+_OPEN_VALUES = (
+    "SELECT {bucket} AS bucket, d.stage_id, d.value_minor, COUNT(*) {where}"
+    " GROUP BY bucket, d.stage_id, d.value_minor ORDER BY bucket, d.stage_id, d.value_minor"
+)
 
-def stage_categories(pipeline: Pipeline, stages: list[Stage]) -> dict[str, str]:
-    """Each open stage's forecast category: the pipeline file's `forecast` key, else the default."""
-    from salesflow.services.deals.pipelines import parse_pipeline
+_WON_BY_PERIOD = "SELECT {period} AS p, COALESCE(SUM(c.amount_minor), 0) "
 
-    declared: dict[str, str] = {}
+
+def declared_categories(source_toml: str) -> dict[str, str]:
+    """The `forecast` key of each stage in a pipeline file as stored (validated when it was
+    installed; read here with `tomllib` alone, so a report loads no pydantic models)."""
+    import tomllib
+
     try:
-        spec = parse_pipeline(pipeline.source_toml, pipeline.key) if pipeline.source_toml else None
-    except InvalidInput:
-        spec = None
-    if spec is not None:
-        declared = {s.key: s.forecast for s in spec.stages if s.forecast}
+        data = tomllib.loads(source_toml) if source_toml else {}
+    except tomllib.TOMLDecodeError:
+        return {}
+    stages = data.get("stages")
+    if not isinstance(stages, list):
+        return {}
+    return {
+        str(s["key"]).strip(): str(s["forecast"])
+        for s in stages
+        if isinstance(s, dict) and s.get("key") and s.get("forecast") in CATEGORIES
+    }
+
+
+def stage_categories(pipeline: PipelineRow, stages: list[StageRow]) -> dict[str, str]:
+    """Each open stage's forecast category: the pipeline file's `forecast` key, else the default."""
+    declared = declared_categories(pipeline.source_toml)
     opened = [s for s in stages if s.is_open]
     by_key = {s.key: s for s in opened}
     commit_from, best_from = by_key.get("proposal"), by_key.get("demo")
@@ -137,35 +139,48 @@ class _Bucket:
     chances: list[float] = field(default_factory=list)
 
 
+def check_simulation(trials: int | None, min_history: int) -> None:
+    """`--trials` and `--min-history` in range."""
+    if trials is not None and not 1 <= trials <= 1_000_000:
+        raise InvalidInput("--trials must be between 1 and 1,000,000")
+    if min_history < 1:
+        raise InvalidInput("--min-history must be at least 1")
+
+
 def build_forecast(
     *,
-    session: Session,
-    pipeline: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    owner: str | None = None,
-    currency: str | None = None,
-    period: str = "month",
+    reader: Reader,
+    scope: ReportScope,
     seed: int = 0,
     trials: int | None = None,
     min_history: int = MIN_HISTORY,
 ) -> Forecast:
     """The forecast of each period from `since` (default: this period) to `until`."""
-    if trials is not None and not 1 <= trials <= 1_000_000:
-        raise InvalidInput("--trials must be between 1 and 1,000,000")
-    if min_history < 1:
-        raise InvalidInput("--min-history must be at least 1")
-    scope = report_scope(session=session, pipeline=pipeline, since=since, until=until,
-                         owner=owner, currency=currency, period=period)  # fmt: skip
-    p = scope.params
+    check_simulation(trials, min_history)
+    return forecast_of(resolve(scope, reader=reader), reader=reader, seed=seed, trials=trials,
+                       min_history=min_history)  # fmt: skip
+
+
+def forecast_of(
+    scope: Scope,
+    *,
+    reader: Reader,
+    seed: int = 0,
+    trials: int | None = None,
+    min_history: int = MIN_HISTORY,
+) -> Forecast:
+    """The forecast of an already resolved scope."""
+    check_simulation(trials, min_history)
+    since, until, period = scope.since, scope.until, scope.period
+    where = scope.where
     as_of = today()
-    stages = {s.id: s for s in scope.open_stages if s.id is not None}
+    stages = {s.id: s for s in scope.open_stages}
     named = stage_categories(scope.pipeline, scope.stages)
     categories = {sid: named[st.key] for sid, st in stages.items()}
 
     passed = {
         int(sid): (int(closed), int(won))
-        for sid, closed, won in session.execute(typed_sql(_PASSED), pick(p, "pipeline"))
+        for sid, closed, won in reader.rows(_PASSED, pipeline=where.pipeline)
     }
     rates = {
         sid: Fraction(won, closed) if closed >= min_history else Fraction(st.probability_bp, 10000)
@@ -174,10 +189,11 @@ def build_forecast(
     }
 
     bucket_sql = _BUCKET.format(period=period_sql("d.close_by", scope.dialect, period))
-    params = pick(p, "pipeline", "currency", "owner", "today") | {"horizon": until or LATEST}
+    open_where = _OPEN_WHERE + filters.owner(where) + (_HORIZON if until is not None else "")
+    params = where.params() | {"today": as_of, "horizon": until}
     buckets: dict[str, _Bucket] = defaultdict(_Bucket)
-    for key, stage_id, n, value in session.execute(
-        typed_sql(_OPEN.format(bucket=bucket_sql)), params
+    for key, stage_id, n, value in reader.rows(
+        _OPEN.format(bucket=bucket_sql, where=open_where), **params
     ):
         buckets[str(key)].by_stage[int(stage_id)] = (int(n), int(value))
 
@@ -188,16 +204,18 @@ def build_forecast(
     keys = [k for k, _, _ in listed]
     shown = [*keys, "overdue", "undated"]
 
-    won_sql = _WON_BY_PERIOD.format(period=period_sql("c.closed_on", scope.dialect, period))
-    won_params = pick(p, "pipeline", "currency", "owner") | {
-        "since_day": listed[0][1],
-        "until_day": listed[-1][2],
-    }
-    for key, amount in session.execute(typed_sql(won_sql), won_params):
+    shown_days = Where(pipeline=where.pipeline, currency=where.currency, owner=where.owner,
+                       since=listed[0][1], until=listed[-1][2])  # fmt: skip
+    won_sql = (
+        _WON_BY_PERIOD.format(period=period_sql("c.closed_on", scope.dialect, period))
+        + standing(shown_days)
+        + " AND c.outcome = 'won' GROUP BY p"
+    )
+    for key, amount in reader.rows(won_sql, **shown_days.params()):
         buckets[str(key)].won = int(amount)
 
-    for key, stage_id, value, n in session.execute(
-        typed_sql(_OPEN_VALUES.format(bucket=bucket_sql)), params
+    for key, stage_id, value, n in reader.rows(
+        _OPEN_VALUES.format(bucket=bucket_sql, where=open_where), **params
     ):
         bucket = buckets[str(key)]
         bucket.values.extend(repeat(int(value), int(n)))
@@ -290,7 +308,7 @@ def _figures(
     end: date | None,
     members: list[_Bucket],
     draws: list[int],
-    stages: dict[int, Stage],
+    stages: dict[int, StageRow],
     categories: dict[int, str],
     rates: dict[int, Fraction],
 ) -> ForecastPeriod:

@@ -1,0 +1,126 @@
+"""`report kpis` in JSON, CSV and on screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from salesflow.render.formats import day_json, money_json, money_screen, percent, rate_json
+from salesflow.render.output import Column, Output
+from salesflow.render.reports.common import (
+    _left_out,
+    _money,
+    _screen,
+    _title,
+    bar,
+    header_json,
+)
+from salesflow.services.reports.views import (
+    Kpis,
+)
+from salesflow.words import plural
+
+
+def kpis_json(k: Kpis) -> dict[str, Any]:
+    """`report kpis --json`."""
+    c = k.window.currency
+    return header_json("kpis", k.window) | {
+        "deals_created": k.deals_created,
+        "won": k.won,
+        "lost": k.lost,
+        "win_rate": rate_json(k.win_rate),
+        "value_win_rate": rate_json(k.value_win_rate),
+        "won_value": money_json(k.won_value_minor, c),
+        "lost_value": money_json(k.lost_value_minor, c),
+        "avg_won_value": _money(k.avg_won_value_minor, c),
+        "arpu": _money(k.arpu_minor, c),
+        "arpu_companies": k.arpu_companies,
+        "median_cycle_days": rate_json(k.median_cycle_days),
+        "open_deals": k.open_deals,
+        "pipeline_value": money_json(k.pipeline_value_minor, c),
+        "weighted_pipeline": money_json(k.weighted_pipeline_minor, c),
+        "lead_velocity": rate_json(k.lead_velocity),
+        "qualified_leads": {
+            "stage": k.qualified_stage,
+            "period": k.this_period,
+            "this_period": k.qualified_this_period,
+            "last_period": k.qualified_last_period,
+        },
+        "periods": [
+            {
+                "period": p.period,
+                "start": day_json(p.start),
+                "end": day_json(p.end),
+                "created": p.created,
+                "won": p.won,
+                "lost": p.lost,
+                "win_rate": rate_json(p.win_rate),
+                "won_value": money_json(p.won_value_minor, c),
+            }
+            for p in k.periods
+        ],
+    }
+
+
+KPI_CSV = ("deals_created", "won", "lost", "win_rate", "value_win_rate", "won_value",
+           "avg_won_value", "arpu", "median_cycle_days", "pipeline_value", "weighted_pipeline",
+           "lead_velocity")  # fmt: skip
+
+
+def kpis_csv(k: Kpis) -> tuple[list[str], list[list[Any]]]:
+    """One row: the contract's KPIs, with the currency."""
+    data = kpis_json(k)
+    columns = ["pipeline", "currency", "since", "until", "owner", *KPI_CSV]
+    return columns, [[data[c] for c in columns]]
+
+
+def show_kpis(out: Output, k: Kpis) -> None:
+    """The KPIs as a label/value list, then created/won/lost per period with a win-rate bar."""
+    c = k.window.currency
+    change = "–" if k.lead_velocity is None else f"{k.lead_velocity:+}%"
+    velocity = (
+        f"{change} ({k.qualified_this_period} qualified in {k.this_period}, "
+        f"{k.qualified_last_period} the period before)"
+    )
+    rows: list[list[Any]] = [
+        ["Deals created", k.deals_created],
+        ["Won", f"{k.won} ({money_screen(k.won_value_minor, c)})"],
+        ["Lost", f"{k.lost} ({money_screen(k.lost_value_minor, c)})"],
+        ["Win rate", f"{percent(k.win_rate)} by count, {percent(k.value_win_rate)} by value"],
+        ["Average won deal", _screen(k.avg_won_value_minor, c)],
+        [
+            "ARPU",
+            f"{_screen(k.arpu_minor, c)} ({plural(k.arpu_companies, 'company', 'companies')})",
+        ],
+        [
+            "Median sales cycle",
+            "–" if k.median_cycle_days is None else f"{k.median_cycle_days} days",
+        ],
+        [
+            "Open pipeline",
+            f"{plural(k.open_deals, 'deal')}, {money_screen(k.pipeline_value_minor, c)}",
+        ],
+        ["Weighted pipeline", money_screen(k.weighted_pipeline_minor, c)],
+        ["Lead velocity", velocity],
+    ]
+    out.table([Column("KPI"), Column("value")], rows, title=_title("KPIs", k.window))
+    if k.periods:
+        out.line()
+        columns = [Column(k.window.period), Column("created", True), Column("won", True),
+                   Column("lost", True), Column("win rate", True), Column("won value", True),
+                   Column("")]  # fmt: skip
+        out.table(
+            columns,
+            [
+                [
+                    p.period,
+                    p.created,
+                    p.won,
+                    p.lost,
+                    percent(p.win_rate),
+                    money_screen(p.won_value_minor, c),
+                    bar(float(p.win_rate or 0), 1.0, out),
+                ]
+                for p in k.periods
+            ],  # fmt: skip
+        )
+    _left_out(out, k.window)

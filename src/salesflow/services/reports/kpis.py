@@ -1,0 +1,131 @@
+"""`report kpis`: the headline figures of a pipeline over a window, computed in SQL.
+
+- deals_created: deals created in the window;
+- won, lost, win_rate (count), won_value, value_win_rate = won value / (won + lost value):
+  outcomes that still stand, by close date in the window;
+- avg_won_value = won value / won; arpu = won value / distinct won companies, over the won deals
+  that have a company (a deal without one names no customer to divide by);
+- median_cycle_days: median of whole days from the local creation day to the close date, over
+  the deals won in the window;
+- pipeline_value, weighted_pipeline: open deals now, at face value and × stage probability;
+- lead_velocity: deals that became qualified leads (first reached the qualified stage or later)
+  in the period holding the window's end vs the period before, as a percentage change.
+Per period (`--period`): created, won, lost, win rate and won value, for the win rate over time.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from salesflow.clock import start_of_day_utc
+from salesflow.db.reader import Reader
+from salesflow.domain.deals import DealStatus
+from salesflow.queries.created import created_by_period, deals_created
+from salesflow.queries.cycles import median_cycle
+from salesflow.queries.local_days import period_sql
+from salesflow.queries.open_deals import open_by_stage
+from salesflow.queries.outcomes import Outcome, outcomes_by, won_lost
+from salesflow.queries.pipelines import StageRow
+from salesflow.queries.qualified import qualified_in
+from salesflow.services.reports.scope import (
+    ReportScope,
+    Scope,
+    half_up,
+    next_period,
+    period_first_day,
+    period_key,
+    period_start,
+    periods_between,
+    previous_period,
+    ratio,
+    resolve,
+    window_of,
+)
+from salesflow.services.reports.views import KpiPeriod, Kpis
+
+
+def qualified_stage(stages: list[StageRow]) -> StageRow:
+    """The stage whose entry makes a lead qualified (`domain.stages.qualifying_index`)."""
+    from salesflow.domain.stages import qualifying_index
+
+    opened = [s for s in stages if s.is_open]
+    return opened[qualifying_index([(s.key, s.min_score) for s in opened])]
+
+
+def weighted_minor(open_by_stage: dict[int, tuple[int, int]], stages: list[StageRow]) -> int:
+    """Σ value × stage probability over open deals, rounded half up once, at the end."""
+    bp = {s.id: s.probability_bp for s in stages}
+    total = sum(value * bp.get(stage_id, 0) for stage_id, (_, value) in open_by_stage.items())
+    return half_up(total, 10000)
+
+
+def build_kpis(*, reader: Reader, scope: ReportScope) -> Kpis:
+    """The KPIs of a pipeline for a window, one owner or all, in one currency."""
+    return kpis_of(resolve(scope, reader=reader), reader=reader)
+
+
+def kpis_of(scope: Scope, *, reader: Reader) -> Kpis:
+    """The KPIs of an already resolved scope."""
+    where, period = scope.where, scope.period
+    won, lost = won_lost(where, reader=reader)
+    open_deals = open_by_stage(where, reader=reader)
+
+    qualified = qualified_stage(scope.stages)
+    this_start = period_start(scope.end_day, period)
+    this_end, last_start = next_period(this_start, period), previous_period(this_start, period)
+    this_n, last_n = qualified_in(
+        where, qualified.position, (start_of_day_utc(this_start), start_of_day_utc(this_end)),
+        start_of_day_utc(last_start), reader=reader,
+    )  # fmt: skip
+    velocity = None
+    if last_n:
+        velocity = (Decimal(100 * (this_n - last_n)) / Decimal(last_n)).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+    return Kpis(
+        window=window_of(scope),
+        deals_created=deals_created(where, reader=reader),
+        won=won.count,
+        lost=lost.count,
+        win_rate=ratio(won.count, won.count + lost.count),
+        won_value_minor=won.value_minor,
+        lost_value_minor=lost.value_minor,
+        value_win_rate=ratio(won.value_minor, won.value_minor + lost.value_minor),
+        avg_won_value_minor=half_up(won.value_minor, won.count) if won.count else None,
+        arpu_minor=half_up(won.company_value_minor, won.companies) if won.companies else None,
+        arpu_companies=won.companies,
+        median_cycle_days=median_cycle(where, reader=reader),
+        open_deals=sum(n for n, _ in open_deals.values()),
+        pipeline_value_minor=sum(v for _, v in open_deals.values()),
+        weighted_pipeline_minor=weighted_minor(open_deals, scope.stages),
+        qualified_stage=qualified.key,
+        this_period=period_key(this_start, period),
+        qualified_this_period=this_n,
+        qualified_last_period=last_n,
+        lead_velocity=velocity,
+        periods=kpi_periods(scope, reader=reader),
+    )
+
+
+def kpi_periods(scope: Scope, *, reader: Reader) -> list[KpiPeriod]:
+    """Created, won, lost, win rate and won value per month or quarter of the window."""
+    created = created_by_period(scope.where, scope.period, reader=reader)
+    by_period = period_sql("c.closed_on", reader.dialect, scope.period)
+    closed, _ = outcomes_by(scope.where, by_period, reader=reader)
+    keys = set(created) | {str(k) for k in closed}
+    if not keys:
+        return []
+    # from the window's start (else the first period with data) to its end (else the last one)
+    first = scope.since or min(period_first_day(k) for k in keys)
+    last = scope.until or max(period_first_day(k) for k in keys)
+    rows = []
+    for key, start, end in periods_between(first, last, scope.period):
+        outcomes = closed.get(key, {})
+        won = outcomes.get(DealStatus.WON, Outcome())
+        lost = outcomes.get(DealStatus.LOST, Outcome())
+        rows.append(KpiPeriod(period=key, start=start, end=end, created=created.get(key, 0),
+                              won=won.count, lost=lost.count,
+                              win_rate=ratio(won.count, won.count + lost.count),
+                              won_value_minor=won.value_minor))  # fmt: skip
+    return rows
