@@ -71,11 +71,14 @@ def _imported(args: list[str], env: dict[str, str]) -> str:
     "command",
     [["due-today", "--all", "--limit", "5"], ["stale"], ["agenda"], ["task", "list"],
      ["show", "1"], ["show", "acme", "--json"], ["score", "1"], ["score", "--all"],
-     ["rule", "list"], ["lead", "list"], ["lead", "list", "--sort", "score", "--stage", "prospect"]],
+     ["rule", "list"], ["lead", "list"], ["lead", "list", "--sort", "score", "--stage", "prospect"],
+     ["--as", "ben", "--db", "{db}", "due-today", "--owner", "ana"], ["stale", "--limit", "3"],
+     ["agenda", "--days", "3"], ["funnel"]],
 )  # fmt: skip
 def test_daily_reads_do_not_import_the_orm(command: list[str], cli, tmp_path) -> None:
     assert cli("lead", "add", "Acme renewal", "--value", "1000").exit_code == 0  # creates the db
     env = {**os.environ, "SALESFLOW_PAGER": "0"}
+    command = [word.replace("{db}", os.environ["SALESFLOW_DB"]) for word in command]
     imported = _imported(command, env)
     assert "sqlalchemy" not in imported
     assert "sqlmodel" not in imported
