@@ -354,7 +354,7 @@ def test_a_failure_half_way_through_a_write_rolls_everything_back(cli, refused, 
 @pytest.fixture
 def broken_card(monkeypatch):
     """`show` hits a bug: an exception salesflow did not expect."""
-    import salesflow.services.deal_card as card
+    import salesflow.services.deals.card as card
 
     def explode(*_args, **_kwargs):
         raise RuntimeError("boom\nsecond line")

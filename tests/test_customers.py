@@ -10,10 +10,31 @@ def ok(cli, *args):
 
 
 def won_customer(cli, name="Acme", months=None):
-    ok(cli, "product", "add", f"{name[:3].upper()}-SUB", "Subscription", "--price", "100",
-       "--recurring", "month")
-    deal = int(ok(cli, "lead", "add", f"{name} deal", "--company", name, "--contact", "Jo",
-                  "--email", f"jo@{name.lower()}.com").stdout)
+    ok(
+        cli,
+        "product",
+        "add",
+        f"{name[:3].upper()}-SUB",
+        "Subscription",
+        "--price",
+        "100",
+        "--recurring",
+        "month",
+    )
+    deal = int(
+        ok(
+            cli,
+            "lead",
+            "add",
+            f"{name} deal",
+            "--company",
+            name,
+            "--contact",
+            "Jo",
+            "--email",
+            f"jo@{name.lower()}.com",
+        ).stdout
+    )
     ok(cli, "quote", "new", str(deal), "--line", f"{name[:3].upper()}-SUB:5")
     ok(cli, "won", str(deal), "--handoff", "Promised SSO by March")
     return deal
@@ -27,7 +48,8 @@ def test_a_win_starts_a_contract_with_renewal_and_handoff(cli):
     assert customer["renewal_on"] == "2027-11-27"
     assert customer["handoff"] == (
         "Sold: 5 × Subscription (ACM-SUB) for 0.00 USD\nTalk to: Jo <jo@acme.com>\n"
-        "Account owner: ana\nPromised: Promised SSO by March")
+        "Account owner: ana\nPromised: Promised SSO by March"
+    )
     assert customer["won"] == [{"currency": "USD", "value": "0.00"}]
 
 
@@ -36,8 +58,9 @@ def test_renewals_within_a_window(cli, set_now):
     assert cli("renewals", "--json").json()["renewals"] == []
     set_now("2027-09-15T09:00")
     rows = cli("renewals", "--within", "90d", "--json").json()["renewals"]
-    assert [(r["deal_id"], r["renewal_on"], r["days_left"], r["recurring"], r["period"])
-            for r in rows] == [(1, "2027-11-27", 73, "500.00", "month")]
+    assert [
+        (r["deal_id"], r["renewal_on"], r["days_left"], r["recurring"], r["period"]) for r in rows
+    ] == [(1, "2027-11-27", 73, "500.00", "month")]
     assert cli("renewals", "--within", "8w", "--json").json()["renewals"] == []
     bad = cli("renewals", "--within", "soon")
     assert bad.exit_code == 1 and bad.stderr.startswith("Error: ")
@@ -49,9 +72,11 @@ def test_feedback_gives_nps_and_low_scores_flag_risk(cli):
     for score in ("10", "9", "7", "3"):
         ok(cli, "feedback", "add", "1", "--score", score)
     customer = cli("customer", "list", "--json").json()["customers"][0]
-    assert (customer["nps"], customer["feedback_count"]) == (25, 4)   # (2 − 1) / 4
+    assert (customer["nps"], customer["feedback_count"]) == (25, 4)  # (2 − 1) / 4
     assert customer["at_risk"] == ["low feedback: last score 3/10"]
-    assert [c["company"] for c in cli("customer", "list", "--at-risk", "--json").json()["customers"]] == ["Acme"]
+    assert [
+        c["company"] for c in cli("customer", "list", "--at-risk", "--json").json()["customers"]
+    ] == ["Acme"]
     bad = cli("feedback", "add", "1", "--score", "11")
     assert bad.exit_code == 1 and "0 to 10" in bad.stderr
 
@@ -85,7 +110,9 @@ def test_reopening_a_win_voids_the_contract_but_keeps_the_outcome_history(cli, i
     ok(cli, "reopen", "1")
     assert cli("customer", "list", "--json").json()["customers"] == []
     conn = sqlite3.connect(isolated)
-    outcomes = conn.execute("SELECT outcome, reopened_at IS NOT NULL FROM close_outcomes").fetchall()
+    outcomes = conn.execute(
+        "SELECT outcome, reopened_at IS NOT NULL FROM close_outcomes"
+    ).fetchall()
     contracts = conn.execute("SELECT count(*) FROM contracts").fetchone()[0]
     conn.close()
     assert outcomes == [("won", 1)] and contracts == 0

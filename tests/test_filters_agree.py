@@ -4,15 +4,18 @@ funnel counted 0 of them while `report kpis` counted 1, each with its own owner 
 from __future__ import annotations
 
 import pytest
+from factories import Sales
+
+from salesflow.clock import today
 
 
 @pytest.fixture
-def two_reps(cli):
-    assert cli("lead", "add", "Acme rollout", "--company", "Acme", "--value", "1k").exit_code == 0
-    assert cli("lead", "add", "Globex pilot", "--company", "Globex", "--value", "2k",
-               "--owner", "ben").exit_code == 0  # fmt: skip
-    assert cli("task", "add", "1", "Call Jo", "--due", "today").exit_code == 0
-    assert cli("task", "add", "2", "Call Hank", "--due", "today", "--owner", "ben").exit_code == 0
+def two_reps(isolated, set_now):
+    sales = Sales(isolated, set_now)
+    acme = sales.lead("Acme rollout", company="Acme", value="1000")
+    globex = sales.lead("Globex pilot", company="Globex", value="2000", owner="ben")
+    sales.task(acme, "Call Jo", today())
+    sales.task(globex, "Call Hank", today(), owner="ben")
 
 
 @pytest.mark.parametrize("spelling", ["ana", " ana", "Ana ", " ANA "])

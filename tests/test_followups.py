@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from salesflow.services.followups import next_due
+from salesflow.services.followups.tasks import next_due
 
 
 def add(cli, *args):

@@ -67,7 +67,11 @@ def story(sf: Callable[..., Any], set_now: Callable[[str], None]) -> Callable[..
 
 
 def move(
-    frm: str | None, to: str, day: str, note: str | None = None, regression: bool = False,
+    frm: str | None,
+    to: str,
+    day: str,
+    note: str | None = None,
+    regression: bool = False,
     forced: bool = False,
 ):
     return {"from": frm, "to": to, "at": f"2026-11-{day}T09:00:00Z", "by": "ana", "note": note,
@@ -160,8 +164,13 @@ def test_advance_regression_won_lost_and_reopen(story):
     assert acme["history"] == [
         move(None, "prospect", "02"),
         move("prospect", "contacted", "05"),
-        move("contacted", "demo", "09", forced=True,
-             note="gate overridden: Qualified on the way: score 30 is below the gate's minimum 60"),
+        move(
+            "contacted",
+            "demo",
+            "09",
+            forced=True,
+            note="gate overridden: Qualified on the way: score 30 is below the gate's minimum 60",
+        ),
         move("demo", "contacted", "13", "champion left", regression=True),
     ]
     initech = story("show", "Initech", "--json").json()
@@ -357,7 +366,11 @@ def test_cold_deals_and_agenda(story):
         "no_next_step": [], "rotting_total": 1, "no_next_step_total": 0,
     }  # fmt: skip
     agenda = story("agenda", "--all", "--days", "3", "--json").json()
-    assert [t["id"] for t in agenda["overdue"]] == [10, 11, 15]  # the rest were superseded as their deals moved on
+    assert [t["id"] for t in agenda["overdue"]] == [
+        10,
+        11,
+        15,
+    ]  # the rest were superseded as their deals moved on
     assert [(d["date"], d["tasks"]) for d in agenda["days"]] == [
         ("2026-11-27", []), ("2026-11-28", []), ("2026-11-29", []),
     ]  # fmt: skip

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from salesflow.services.quote_math import line_amount, quote_totals
 
-percent = st.integers(0, 10000)          # hundredths of a percent: 0–100%
+percent = st.integers(0, 10000)  # hundredths of a percent: 0–100%
 lines = st.lists(
     st.tuples(st.integers(1, 10_000), st.integers(0, 10**9), percent), min_size=1, max_size=12
 )

@@ -13,20 +13,56 @@ def add(cli, *args):
 
 @pytest.fixture
 def catalogue(cli):
-    add(cli, "product", "add", "SEAT", "Seat licence", "--price", "49.99", "--unit", "seat",
-        "--recurring", "month")
+    add(
+        cli,
+        "product",
+        "add",
+        "SEAT",
+        "Seat licence",
+        "--price",
+        "49.99",
+        "--unit",
+        "seat",
+        "--recurring",
+        "month",
+    )
     add(cli, "product", "add", "ONB", "Onboarding", "--price", "1,250")
     add(cli, "product", "add", "SUP", "Premium support", "--price", "3,000", "--recurring", "year")
-    add(cli, "product", "add", "START", "Starter pack", "--price", "1,500", "--bundle", "SEAT:10,ONB:1")
-    add(cli, "lead", "add", "Acme rollout", "--company", "Acme", "--contact", "Jo",
-        "--email", "jo@acme.com", "--value", "20k")
+    add(
+        cli,
+        "product",
+        "add",
+        "START",
+        "Starter pack",
+        "--price",
+        "1,500",
+        "--bundle",
+        "SEAT:10,ONB:1",
+    )
+    add(
+        cli,
+        "lead",
+        "add",
+        "Acme rollout",
+        "--company",
+        "Acme",
+        "--contact",
+        "Jo",
+        "--email",
+        "jo@acme.com",
+        "--value",
+        "20k",
+    )
 
 
 def test_catalogue_list_edit_and_bundles(cli, catalogue):
     products = cli("product", "list", "--json").json()["products"]
     assert [(p["sku"], p["price"], p["recurring"]) for p in products] == [
-        ("ONB", "1250.00", None), ("SEAT", "49.99", "month"), ("START", "1500.00", None),
-        ("SUP", "3000.00", "year")]
+        ("ONB", "1250.00", None),
+        ("SEAT", "49.99", "month"),
+        ("START", "1500.00", None),
+        ("SUP", "3000.00", "year"),
+    ]
     assert products[2]["bundle"] == [{"sku": "SEAT", "qty": 10}, {"sku": "ONB", "qty": 1}]
     edited = cli("product", "edit", "onb", "--price", "1,300", "--inactive", "--json").json()
     assert (edited["price"], edited["active"]) == ("1300.00", False)
@@ -39,19 +75,56 @@ def test_totals_where_rounding_order_matters(cli, catalogue):
     # ONB: 1 × 1,250.00, less 3.33% = 1,208.375 → 1,208.38
     # subtotal 1,514.57; 7.5% off = 113.59275 → 113.59; taxable 1,400.98
     # tax 19.6% = 274.59208 → 274.59; total 1,675.57
-    quote = cli("quote", "new", "acme", "--line", "SEAT:7:12.5", "--line", "ONB:1:3.33",
-                "--discount", "7.5", "--tax", "19.6", "--json").json()
+    quote = cli(
+        "quote",
+        "new",
+        "acme",
+        "--line",
+        "SEAT:7:12.5",
+        "--line",
+        "ONB:1:3.33",
+        "--discount",
+        "7.5",
+        "--tax",
+        "19.6",
+        "--json",
+    ).json()
     assert quote == {
-        "id": 1, "deal_id": 1, "version": 1, "status": "draft", "currency": "USD",
+        "id": 1,
+        "deal_id": 1,
+        "version": 1,
+        "status": "draft",
+        "currency": "USD",
         "lines": [
-            {"sku": "SEAT", "name": "Seat licence", "qty": 7, "unit_price": "49.99",
-             "discount_pct": "12.5", "amount": "306.19", "recurring": "month"},
-            {"sku": "ONB", "name": "Onboarding", "qty": 1, "unit_price": "1250.00",
-             "discount_pct": "3.33", "amount": "1208.38", "recurring": None},
+            {
+                "sku": "SEAT",
+                "name": "Seat licence",
+                "qty": 7,
+                "unit_price": "49.99",
+                "discount_pct": "12.5",
+                "amount": "306.19",
+                "recurring": "month",
+            },
+            {
+                "sku": "ONB",
+                "name": "Onboarding",
+                "qty": 1,
+                "unit_price": "1250.00",
+                "discount_pct": "3.33",
+                "amount": "1208.38",
+                "recurring": None,
+            },
         ],
-        "subtotal": "1514.57", "discount_pct": "7.5", "discount": "113.59", "tax_pct": "19.6",
-        "tax": "274.59", "total": "1675.57", "valid_until": "2026-12-27",
-        "created_by": "ana", "approved_by": None, "supersedes": None,
+        "subtotal": "1514.57",
+        "discount_pct": "7.5",
+        "discount": "113.59",
+        "tax_pct": "19.6",
+        "tax": "274.59",
+        "total": "1675.57",
+        "valid_until": "2026-12-27",
+        "created_by": "ana",
+        "approved_by": None,
+        "supersedes": None,
     }
     assert cli("quote", "show", "1", "--json").json() == quote
 
@@ -62,7 +135,11 @@ def test_a_jpy_quote_has_no_minor_unit(cli):
     quote = cli("quote", "new", "1", "--line", "LIC:3:5", "--tax", "10", "--json").json()
     # 37,035 × 0.95 = 35,183.25 → 35,183; tax 3,518.3 → 3,518; total 38,701
     assert (quote["lines"][0]["amount"], quote["subtotal"], quote["tax"], quote["total"]) == (
-        "35183", "35183", "3518", "38701")
+        "35183",
+        "35183",
+        "3518",
+        "38701",
+    )
 
 
 def test_a_bundle_is_priced_as_a_whole(cli, catalogue):
@@ -71,9 +148,10 @@ def test_a_bundle_is_priced_as_a_whole(cli, catalogue):
 
 
 def test_approval_send_accept_wins_the_deal_and_starts_the_contract(cli, catalogue):
-    quote = cli("quote", "new", "1", "--line", "SEAT:20", "--line", "SUP:1", "--discount", "25",
-                "--json").json()
-    assert quote["status"] == "pending_approval"          # 25% is above the 20% default limit
+    quote = cli(
+        "quote", "new", "1", "--line", "SEAT:20", "--line", "SUP:1", "--discount", "25", "--json"
+    ).json()
+    assert quote["status"] == "pending_approval"  # 25% is above the 20% default limit
     refused = cli("quote", "send", "1")
     assert refused.exit_code == 1 and "above the 20% limit" in refused.stderr
     own = cli("quote", "approve", "1")
@@ -86,10 +164,15 @@ def test_approval_send_accept_wins_the_deal_and_starts_the_contract(cli, catalog
     card = cli("show", "1", "--json").json()
     # 20 × 49.99 = 999.80 + 3,000 = 3,999.80; 25% off = 999.95; total 2,999.85
     assert (card["status"], card["close"]["amount"], card["close"]["date"]) == (
-        "won", "2999.85", "2026-11-27")
+        "won",
+        "2999.85",
+        "2026-11-27",
+    )
     customer = cli("customer", "list", "--json").json()["customers"][0]
     # the contract counts the recurring lines at their line amounts, before the quote discount
-    assert customer["recurring"] == [{"currency": "USD", "value": "14997.60"}]  # 12 × 999.80 + 3,000
+    assert customer["recurring"] == [
+        {"currency": "USD", "value": "14997.60"}
+    ]  # 12 × 999.80 + 3,000
     assert customer["renewal_on"] == "2027-11-27"
     assert "Sold: 20 × Seat licence (SEAT); 1 × Premium support (SUP)" in customer["handoff"]
 
@@ -98,7 +181,11 @@ def test_revise_supersedes_and_keeps_lines(cli, catalogue):
     cli("quote", "new", "1", "--line", "SEAT:10")
     revised = cli("quote", "revise", "1", "--discount", "10", "--json").json()
     assert (revised["id"], revised["version"], revised["supersedes"], revised["total"]) == (
-        2, 2, 1, "449.91")
+        2,
+        2,
+        1,
+        "449.91",
+    )
     assert cli("quote", "show", "1", "--json").json()["status"] == "superseded"
     assert [q["id"] for q in cli("quote", "list", "1", "--json").json()["quotes"]] == [2]
     assert [q["id"] for q in cli("quote", "list", "--all", "--json").json()["quotes"]] == [2, 1]

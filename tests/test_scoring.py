@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from salesflow.services.scoring_rules import default_rules_toml, parse_rules
+from salesflow.services.scoring.rules import default_rules_toml, parse_rules
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 

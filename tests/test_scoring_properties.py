@@ -7,16 +7,16 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesflow.services.activities import ALL_TYPES
-from salesflow.services.scoring import engagement_total, score_parts
-from salesflow.services.scoring_next import suggestions
-from salesflow.services.scoring_rules import (
+from salesflow.services.deals.activities import ALL_TYPES
+from salesflow.services.scoring.rules import (
     RuleSpec,
     engagement_rule,
     export_rules,
     fit_rule,
     parse_rules,
 )
+from salesflow.services.scoring.scores import engagement_total, score_parts
+from salesflow.services.scoring.to_next import suggestions
 
 points = st.integers(-1000, 1000).filter(bool)
 positive = st.none() | st.integers(1, 365)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from factories import Sales
 from pg import pg_database, pg_server  # noqa: F401  (fixtures, requested by name below)
 
 
@@ -27,24 +28,25 @@ def sf(request: pytest.FixtureRequest, cli: Callable[..., Any]) -> Callable[...,
 
 
 @pytest.fixture
-def going_cold(sf, set_now):
-    """November 2026 in the default pipeline (prospect rots after 14 days, contacted after 7).
+def going_cold(request: pytest.FixtureRequest, sf, set_now, isolated):
+    """November 2026 in the default pipeline (prospect rots after 14 days, contacted after 7),
+    written through the services (the subject here is `stale`, not the commands that wrote it).
 
     01 Acme, Globex, Initech arrive · 10 Globex is contacted · 12 a call on Initech · 13 Hooli
     arrives · 20 Umbrella arrives, Acme's research is done (no next step left) · 27 today."""
-    set_now("2026-11-01T09:00")
-    for title in ("Acme rollout", "Globex pilot", "Initech renewal"):
-        sf("lead", "add", title, "--company", title.split()[0])
-    set_now("2026-11-10T16:00")
-    sf("advance", "globex")
-    set_now("2026-11-12T11:00")
-    sf("log", "initech", "call", "Discovery call")
-    set_now("2026-11-13T08:00")
-    sf("lead", "add", "Hooli search", "--company", "Hooli", "--owner", "ben")
-    set_now("2026-11-20T09:00")
-    sf("lead", "add", "Umbrella expansion", "--company", "Umbrella")
-    sf("task", "done", "1")  # Acme's only follow-up
-    set_now("2026-11-27T09:00")
+    backend = request.node.callspec.params["sf"]
+    target = request.getfixturevalue("pg_database") if backend == "postgresql" else isolated
+    sales = Sales(target, set_now).at("2026-11-01T09:00")
+    _acme, globex, initech = (
+        sales.lead(title, company=title.split()[0])
+        for title in ("Acme rollout", "Globex pilot", "Initech renewal")
+    )
+    sales.at("2026-11-10T16:00").advance(globex)
+    sales.at("2026-11-12T11:00").log(initech, "call", "Discovery call")
+    sales.at("2026-11-13T08:00").lead("Hooli search", company="Hooli", owner="ben")
+    sales.at("2026-11-20T09:00").lead("Umbrella expansion", company="Umbrella")
+    sales.done(1)  # Acme's only follow-up
+    sales.at("2026-11-27T09:00")
     return sf
 
 

@@ -33,7 +33,7 @@ def log(
     """Log an activity or engagement event on a deal."""
     from salesflow.cli.app import parse_moment
     from salesflow.render.formats import when_json
-    from salesflow.services.activities import log_activity
+    from salesflow.services.deals.activities import log_activity
 
     app_ctx = state(ctx)
     moment = parse_moment(at)

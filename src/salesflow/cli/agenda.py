@@ -31,7 +31,7 @@ def agenda(
     """Open follow-ups per day for the coming days, overdue ones first."""
     from salesflow.render.agenda import agenda_json, show_agenda
     from salesflow.render.tasks import TASK_COLUMNS, task_rows
-    from salesflow.services.task_lists import agenda as build
+    from salesflow.services.followups.lists import agenda as build
 
     app_ctx = state(ctx)
     who = _who(ctx, owner, all_)
@@ -57,7 +57,7 @@ def stale(
 ) -> None:
     """Rotting deals (idle past their stage's rot days) and deals with no next step."""
     from salesflow.render.stale import show_stale, stale_json
-    from salesflow.services.stale import find_stale
+    from salesflow.services.followups.stale import find_stale
 
     app_ctx = state(ctx)
     with app_ctx.reader() as reader:

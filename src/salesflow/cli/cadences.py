@@ -26,7 +26,7 @@ def add(
 ) -> None:
     """Add a cadence from a TOML file (name, [[steps]] with day, kind, text or template)."""
     from salesflow.render.cadences import cadence_json, step_line
-    from salesflow.services.cadences import add_cadence
+    from salesflow.services.followups.cadences import add_cadence
     from salesflow.words import plural
 
     app_ctx = state(ctx)
@@ -45,7 +45,7 @@ def add(
 def list_(ctx: typer.Context, json: JsonFlag = False) -> None:
     """List cadences, their steps and how many deals each is running on."""
     from salesflow.render.cadences import cadence_json, show_cadences
-    from salesflow.services.cadences import list_cadences
+    from salesflow.services.followups.cadences import list_cadences
 
     app_ctx = state(ctx)
     with app_ctx.read() as session:
@@ -66,7 +66,7 @@ def start(
 ) -> None:
     """Start a cadence on an open deal: its steps become follow-ups from today."""
     from salesflow.render.cadences import run_json, show_started
-    from salesflow.services.cadences import start_cadence
+    from salesflow.services.followups.cadences import start_cadence
 
     app_ctx = state(ctx)
     with app_ctx.write() as session:
@@ -89,7 +89,7 @@ def stop(
 ) -> None:
     """Stop the deal's cadence: its open follow-ups go, done ones stay."""
     from salesflow.render.cadences import run_json, show_stopped
-    from salesflow.services.cadences import stop_cadence
+    from salesflow.services.followups.cadences import stop_cadence
 
     app_ctx = state(ctx)
     with app_ctx.write() as session:

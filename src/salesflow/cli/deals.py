@@ -25,7 +25,7 @@ def _print_card(
 ) -> None:
     """The card as JSON, or `message` (then `also`, when given), or the whole card."""
     from salesflow.render.deals import deal_json, show_card
-    from salesflow.services.deal_card import deal_card
+    from salesflow.services.deals.card import deal_card
 
     app_ctx = state(ctx)
     with app_ctx.reader() as reader:
@@ -45,8 +45,8 @@ def _print_card(
 def show(ctx: typer.Context, deal: DealArg, json: JsonFlag = False) -> None:
     """The deal card: company, contact, stage, value, follow-ups, history, quotes."""
     from salesflow.render.deals import deal_json, show_card
-    from salesflow.services.deal_card import deal_card
-    from salesflow.services.lookups import deal_id
+    from salesflow.services.deals.card import deal_card
+    from salesflow.services.deals.lookups import deal_id
 
     app_ctx = state(ctx)
     with app_ctx.reader() as reader:
@@ -80,7 +80,7 @@ def edit(
 ) -> None:
     """Change a deal's fields; each change is recorded with who and when."""
     from salesflow.models.schemas import DealEdit
-    from salesflow.services.deals import edit_deal
+    from salesflow.services.deals.leads import edit_deal
 
     app_ctx = state(ctx)
     changes = validated(
@@ -112,7 +112,7 @@ def advance(
     json: JsonFlag = False,
 ) -> None:
     """Move a deal to the next stage, or to --to STAGE."""
-    from salesflow.services.moves import advance_deal
+    from salesflow.services.deals.moves import advance_deal
 
     app_ctx = state(ctx)
     with app_ctx.write() as session:
@@ -135,7 +135,7 @@ def won(
     json: JsonFlag = False,
 ) -> None:
     """Close a deal as won (the company becomes a customer)."""
-    from salesflow.services.moves import win_deal
+    from salesflow.services.deals.moves import win_deal
 
     app_ctx = state(ctx)
     amount_value, day = parse_money_option(amount), parse_day(on)
@@ -159,7 +159,7 @@ def lost(
     json: JsonFlag = False,
 ) -> None:
     """Close a deal as lost, with a reason."""
-    from salesflow.services.moves import lose_deal
+    from salesflow.services.deals.moves import lose_deal
 
     app_ctx = state(ctx)
     day = parse_day(on)
@@ -181,7 +181,7 @@ def reopen(
     json: JsonFlag = False,
 ) -> None:
     """Put a won or lost deal back into the pipeline."""
-    from salesflow.services.moves import reopen_deal
+    from salesflow.services.deals.moves import reopen_deal
 
     app_ctx = state(ctx)
     with app_ctx.write() as session:

@@ -32,7 +32,7 @@ def ics(
     from salesflow.clock import now_utc
     from salesflow.errors import UsageProblem
     from salesflow.render.ics import calendar_bytes
-    from salesflow.services.task_lists import calendar_tasks
+    from salesflow.services.followups.lists import calendar_tasks
     from salesflow.words import noun
 
     if owner and all_:

@@ -17,7 +17,7 @@ def history(
 ) -> None:
     """The audit trail: every change to the deal, who, when, old → new."""
     from salesflow.render.history import history_json, show_history
-    from salesflow.services.history import deal_history
+    from salesflow.services.deals.history import deal_history
 
     app_ctx = state(ctx)
     with app_ctx.read() as session:

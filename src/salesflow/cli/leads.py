@@ -63,7 +63,7 @@ def add(
     from salesflow.models.schemas import LeadCreate
     from salesflow.parsing.money import to_minor
     from salesflow.render.deals import deal_json, warn_repeat
-    from salesflow.services.deals import add_lead
+    from salesflow.services.deals.leads import add_lead
 
     app_ctx = state(ctx)
     code = currency_option(currency)
@@ -92,7 +92,7 @@ def add(
         card = None
         if json:
             from salesflow.db.reader import reader_for
-            from salesflow.services.deal_card import deal_card
+            from salesflow.services.deals.card import deal_card
 
             card = deal_card(added.id, reader=reader_for(session))
     out = app_ctx.output()
@@ -118,7 +118,7 @@ def list_(
 ) -> None:
     """List open deals (--all: closed ones too)."""
     from salesflow.render.deals import LIST_COLUMNS, deal_json, list_rows, show_list
-    from salesflow.services.deal_lists import list_deals
+    from salesflow.services.deals.lists import list_deals
 
     app_ctx = state(ctx)
     with app_ctx.reader() as reader:

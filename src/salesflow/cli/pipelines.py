@@ -18,7 +18,7 @@ app.add_typer(pipeline_app, name="pipeline")
 def list_(ctx: typer.Context, json: JsonFlag = False) -> None:
     """List pipelines (the default first)."""
     from salesflow.render.pipelines import pipeline_json, show_pipelines
-    from salesflow.services.pipelines import list_pipelines
+    from salesflow.services.deals.pipelines import list_pipelines
 
     app_ctx = state(ctx)
     with app_ctx.read() as session:
@@ -40,7 +40,7 @@ def show(
 ) -> None:
     """Show a pipeline's stages, probabilities, rot days, gates and playbook."""
     from salesflow.render.pipelines import pipeline_json, show_pipeline
-    from salesflow.services.pipelines import get_pipeline, pipeline_view
+    from salesflow.services.deals.pipelines import get_pipeline, pipeline_view
 
     app_ctx = state(ctx)
     with app_ctx.read() as session:
@@ -62,7 +62,11 @@ def add(
     """Add a pipeline from a TOML file."""
     from salesflow.errors import InvalidInput
     from salesflow.render.pipelines import pipeline_json
-    from salesflow.services.pipelines import get_pipeline, install_pipeline_file, pipeline_view
+    from salesflow.services.deals.pipelines import (
+        get_pipeline,
+        install_pipeline_file,
+        pipeline_view,
+    )
 
     app_ctx = state(ctx)
     with app_ctx.write() as session:

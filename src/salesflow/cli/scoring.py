@@ -45,7 +45,7 @@ def add(
     """Add a fit rule (--fit FIELD OP VALUE) or an engagement rule (--event TYPE)."""
     from salesflow.errors import UsageProblem
     from salesflow.render.scoring import rule_json
-    from salesflow.services.scoring_rules import add_rule, engagement_rule, fit_rule
+    from salesflow.services.scoring.rules import add_rule, engagement_rule, fit_rule
 
     if (fit is None) == (event is None):
         raise UsageProblem("give exactly one of --fit FIELD OP VALUE or --event TYPE")
@@ -72,7 +72,7 @@ def add(
 def list_(ctx: typer.Context, json: JsonFlag = False, csv: CsvFlag = False) -> None:
     """List the scoring rules."""
     from salesflow.render.scoring import RULE_COLUMNS, rule_json, show_rules
-    from salesflow.services.scoring_rules import list_rules
+    from salesflow.services.scoring.rules import list_rules
 
     app_ctx = state(ctx)
     with app_ctx.reader() as reader:
@@ -91,7 +91,7 @@ def remove(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="The rule's name.")]
 ) -> None:
     """Remove a rule."""
-    from salesflow.services.scoring_rules import remove_rule
+    from salesflow.services.scoring.rules import remove_rule
 
     app_ctx = state(ctx)
     with app_ctx.write() as session:
@@ -109,7 +109,7 @@ def load(
 ) -> None:
     """Load rules from TOML (all or none)."""
     from salesflow.errors import InvalidInput
-    from salesflow.services.scoring_rules import load_rules, parse_rules
+    from salesflow.services.scoring.rules import load_rules, parse_rules
     from salesflow.words import plural
 
     try:
@@ -131,7 +131,7 @@ def export(
     ] = None,
 ) -> None:
     """Print the rules as TOML that `rule load` reads back."""
-    from salesflow.services.scoring_rules import export_rules, list_rules
+    from salesflow.services.scoring.rules import export_rules, list_rules
 
     app_ctx = state(ctx)
     if out_file is not None:
@@ -166,9 +166,9 @@ def score(
     """A deal's score now (fit + engagement), or every open deal's with --all."""
     from salesflow.errors import InvalidInput, UsageProblem
     from salesflow.render.scoring import score_json, show_score, show_scores, to_next_json
-    from salesflow.services.lookups import deal_id
-    from salesflow.services.scoring import score_deals, score_of
-    from salesflow.services.scoring_next import next_threshold
+    from salesflow.services.deals.lookups import deal_id
+    from salesflow.services.scoring.scores import score_deals, score_of
+    from salesflow.services.scoring.to_next import next_threshold
 
     if (deal is None) == (not all_):
         raise UsageProblem("give a DEAL or --all")

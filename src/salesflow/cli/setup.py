@@ -18,7 +18,7 @@ def init(
     ] = None,
 ) -> None:
     """Create the database (safe to run again)."""
-    from salesflow.services.pipelines import install_pipeline_file
+    from salesflow.services.deals.pipelines import install_pipeline_file
 
     app_ctx = state(ctx)
     db = app_ctx.database()
@@ -42,8 +42,8 @@ def demo(
     from salesflow.render.funnel import show_funnel
     from salesflow.render.tasks import show_due
     from salesflow.services.demo import build_demo
+    from salesflow.services.followups.lists import due_today
     from salesflow.services.funnel import build_funnel
-    from salesflow.services.task_lists import due_today
 
     if size < 1 or size > 2_000_000:
         raise InvalidInput("--size must be between 1 and 2,000,000")

@@ -26,7 +26,7 @@ def add(
     """Add a follow-up to a deal."""
     from salesflow.models.schemas import FollowUpCreate
     from salesflow.render.formats import day_json
-    from salesflow.services.followups import add_task
+    from salesflow.services.followups.tasks import add_task
 
     app_ctx = state(ctx)
     task = validated(FollowUpCreate, text=text, due=parse_day(due), owner=owner or app_ctx.actor,
@@ -53,12 +53,12 @@ def list_(
 ) -> None:
     """List open follow-ups, soonest first."""
     from salesflow.render.tasks import TASK_COLUMNS, show_tasks, task_json, task_rows
-    from salesflow.services.task_lists import list_tasks
+    from salesflow.services.followups.lists import list_tasks
 
     app_ctx = state(ctx)
     if deal:  # a deal reference (id, title words …) is resolved the full way
         from salesflow.db.reader import reader_for
-        from salesflow.services.deals import resolve_deal
+        from salesflow.services.deals.leads import resolve_deal
 
         with app_ctx.read() as session:
             deal_id = resolve_deal(deal, session=session).id
@@ -86,7 +86,7 @@ def done(
 ) -> None:
     """Mark follow-ups done (a repeating one schedules its next); one bad id changes nothing."""
     from salesflow.render.formats import day_json, when_json
-    from salesflow.services.followups import finish_tasks
+    from salesflow.services.followups.tasks import finish_tasks
 
     app_ctx = state(ctx)
     with app_ctx.write() as session:
@@ -115,7 +115,7 @@ def remove(
     json: JsonFlag = False,
 ) -> None:
     """Remove follow-ups (the deal's history keeps them); one bad id changes nothing."""
-    from salesflow.services.followups import remove_tasks
+    from salesflow.services.followups.tasks import remove_tasks
 
     app_ctx = state(ctx)
     with app_ctx.write() as session:
@@ -140,7 +140,7 @@ def edit(
 ) -> None:
     """Change a follow-up's due day, text or owner."""
     from salesflow.render.formats import day_json
-    from salesflow.services.followups import edit_task
+    from salesflow.services.followups.tasks import edit_task
 
     app_ctx = state(ctx)
     day = parse_day(due)
@@ -167,7 +167,7 @@ def due_today(
     """What is due by the end of today: overdue first, then today."""
     from salesflow.errors import UsageProblem
     from salesflow.render.tasks import TASK_COLUMNS, due_json, show_due, task_rows
-    from salesflow.services.task_lists import due_today as build
+    from salesflow.services.followups.lists import due_today as build
 
     if owner and all_:
         raise UsageProblem("--owner and --all exclude each other")

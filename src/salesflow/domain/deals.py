@@ -13,7 +13,7 @@ from enum import StrEnum
 
 
 class DealStatus(StrEnum):
-    """Where a deal stands. A `StrEnum`: equal to its text, stored and shown as `open`/`won`/`lost`."""
+    """Where a deal stands. A `StrEnum`: equal to its text, stored and shown as open/won/lost."""
 
     OPEN = "open"
     WON = "won"

@@ -59,7 +59,6 @@ class LeadCreate(BaseModel):
     country: Text | None = None
 
 
-
 class DealEdit(BaseModel):
     """Fields `edit` may change; None means leave as is."""
 

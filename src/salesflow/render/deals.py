@@ -11,7 +11,7 @@ from salesflow.services.views import DealView
 from salesflow.words import plural
 
 if TYPE_CHECKING:
-    from salesflow.services.deals import OpenDeal
+    from salesflow.services.deals.leads import OpenDeal
 
 LIST_COLUMNS = ["id", "title", "company", "stage", "status", "value", "currency", "owner",
                 "close_by", "score"]  # fmt: skip

@@ -6,7 +6,7 @@ from typing import Any
 
 from salesflow.render.formats import when_json, when_screen
 from salesflow.render.output import Column, Output
-from salesflow.services.history import DealHistory
+from salesflow.services.deals.history import DealHistory
 
 
 def history_json(history: DealHistory) -> dict[str, Any]:

@@ -7,9 +7,9 @@ from typing import Any
 
 from salesflow.render.formats import when_json
 from salesflow.render.output import Column, Output
-from salesflow.services.scoring import DealScore
-from salesflow.services.scoring_next import NextThreshold, Threshold
-from salesflow.services.scoring_rules import RuleSpec
+from salesflow.services.scoring.rules import RuleSpec
+from salesflow.services.scoring.scores import DealScore
+from salesflow.services.scoring.to_next import NextThreshold, Threshold
 from salesflow.words import plural
 
 RULE_COLUMNS = ["name", "kind", "points", "field", "op", "value", "event", "half_life", "max",

@@ -22,7 +22,7 @@ from salesflow.models import (
     Quote,
     QuoteLine,
 )
-from salesflow.services.deals import resolve_deal
+from salesflow.services.deals.leads import resolve_deal
 
 if TYPE_CHECKING:
     from sqlmodel import Session

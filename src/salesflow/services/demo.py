@@ -28,7 +28,7 @@ from salesflow.domain.companies import company_key, unique_key
 from salesflow.errors import InvalidInput
 from salesflow.models import CloseOutcome, Company, Contact, Deal, FollowUp, Stage, StageMove
 from salesflow.parsing.dates import parse_date
-from salesflow.services.pipelines import get_pipeline, stages_of
+from salesflow.services.deals.pipelines import get_pipeline, stages_of
 from salesflow.words import plural
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ from salesflow.clock import now_local, today
 from salesflow.errors import InvalidInput, SalesflowError
 from salesflow.models import Company, Contact, Deal, Pipeline, Stage
 from salesflow.parsing.money import from_minor
-from salesflow.services.deals import resolve_deal
+from salesflow.services.deals.leads import resolve_deal
 from salesflow.services.templates import Fields, RenderedEmail, render_template
 from salesflow.services.views import EmailDraft
 
@@ -202,7 +202,7 @@ def draft_email(
 ) -> EmailDraft:
     """Render `template` for the deal's contact into `outbox` (the database's own, see
     `config.outbox_dir`), send it if asked, log it."""
-    from salesflow.services.activities import log_activity
+    from salesflow.services.deals.activities import log_activity
 
     deal = resolve_deal(ref, session=session, for_update=True)
     assert deal.id is not None

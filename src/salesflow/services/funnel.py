@@ -36,7 +36,7 @@ from salesflow.config import load_config
 from salesflow.db.reader import Reader, compose
 from salesflow.errors import InvalidInput
 from salesflow.queries.filters import owner_key
-from salesflow.services.lookups import pipeline_id
+from salesflow.services.deals.lookups import pipeline_id
 from salesflow.services.views import Funnel, FunnelStage
 
 DAY_SECONDS = 86400

@@ -37,7 +37,7 @@ from salesflow.models import (
     FollowUp,
     StageMove,
 )
-from salesflow.services.lookups import MAX_ID
+from salesflow.services.deals.lookups import MAX_ID
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -97,7 +97,7 @@ def contact_data(ref: str, *, session: Session) -> dict[str, Any]:
     company = session.get(Company, contact.company_id) if contact.company_id else None
     deals = list(session.exec(select(Deal).where(Deal.contact_id == contact.id).order_by(Deal.id)))  # type: ignore[arg-type]
     ids = [d.id for d in deals]
-    from salesflow.services.pipelines import stages_of
+    from salesflow.services.deals.pipelines import stages_of
 
     stage_keys: dict[int | None, str] = {}
     for pipeline_id in {d.pipeline_id for d in deals}:

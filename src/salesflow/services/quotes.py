@@ -19,9 +19,9 @@ from salesflow.config import load_config
 from salesflow.errors import InvalidInput, InvalidMove, NotFound
 from salesflow.models import Company, Contact, Deal, Quote, QuoteLine
 from salesflow.parsing.percent import parse_percent
-from salesflow.services.audit import record_change
 from salesflow.services.catalogue import find_product
-from salesflow.services.deals import resolve_deal
+from salesflow.services.deals.audit import record_change
+from salesflow.services.deals.leads import resolve_deal
 from salesflow.services.quote_math import effective_discount_above, quote_totals
 
 if TYPE_CHECKING:
@@ -339,7 +339,7 @@ def accept_quote(quote_id: int, *, actor: str, session: Session) -> int:
     from decimal import Decimal
 
     from salesflow.parsing.money import from_minor
-    from salesflow.services.moves import win_deal
+    from salesflow.services.deals.moves import win_deal
 
     quote = _get(quote_id, session=session)
     status = effective_status(quote)

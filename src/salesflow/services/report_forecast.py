@@ -100,7 +100,7 @@ _WON_BY_PERIOD = (
 
 def stage_categories(pipeline: Pipeline, stages: list[Stage]) -> dict[str, str]:
     """Each open stage's forecast category: the pipeline file's `forecast` key, else the default."""
-    from salesflow.services.pipelines import parse_pipeline
+    from salesflow.services.deals.pipelines import parse_pipeline
 
     declared: dict[str, str] = {}
     try:

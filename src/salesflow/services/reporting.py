@@ -24,7 +24,7 @@ from salesflow.config import load_config
 from salesflow.errors import InvalidInput
 from salesflow.models import Pipeline, Stage
 from salesflow.queries.filters import owner_key
-from salesflow.services.pipelines import get_pipeline, stages_of
+from salesflow.services.deals.pipelines import get_pipeline, stages_of
 
 if TYPE_CHECKING:
     from sqlmodel import Session

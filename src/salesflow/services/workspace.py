@@ -11,8 +11,8 @@ def open_workspace(option: str | None, *, default_name: str = "salesflow.db") ->
     """The database for this command, created with the `sales` pipeline on first use."""
     db = Database(resolve_target(option, default_name=default_name))
     if ensure_schema(db):
-        from salesflow.services.pipelines import ensure_default_pipeline
-        from salesflow.services.scoring_rules import install_default_rules
+        from salesflow.services.deals.pipelines import ensure_default_pipeline
+        from salesflow.services.scoring.rules import install_default_rules
 
         with db.write() as session:
             ensure_default_pipeline(session=session)

@@ -325,7 +325,7 @@ def _pipeline(
     """The `maven` pipeline: made on the first import, reused (when its stages fit) after."""
     from sqlmodel import select
 
-    from salesflow.services.pipelines import add_pipeline, parse_pipeline, stages_of
+    from salesflow.services.deals.pipelines import add_pipeline, parse_pipeline, stages_of
 
     found = session.exec(select(Pipeline).where(Pipeline.key == "maven")).first()
     if found is None:

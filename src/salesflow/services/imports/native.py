@@ -303,7 +303,7 @@ class _Native:
     def pipelines(self, data: dict[str, Any]) -> None:
         from sqlmodel import select
 
-        from salesflow.services.pipelines import add_pipeline, parse_pipeline, stages_of
+        from salesflow.services.deals.pipelines import add_pipeline, parse_pipeline, stages_of
 
         for index, item, raw in self.items(data, "pipelines"):
             found = self.session.exec(select(Pipeline).where(Pipeline.key == item.name)).first()

@@ -98,7 +98,7 @@ class RowContext:
 
 def pipeline_info(name: str | None, *, session: Session) -> _PipelineInfo:
     """A pipeline and its stages (first open stage, won, lost)."""
-    from salesflow.services.pipelines import get_pipeline, stages_of
+    from salesflow.services.deals.pipelines import get_pipeline, stages_of
 
     pipeline = get_pipeline(name, session=session)
     assert pipeline.id is not None

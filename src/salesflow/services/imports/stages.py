@@ -99,7 +99,7 @@ def make_pipeline(
     from sqlmodel import select
 
     from salesflow.models import Pipeline
-    from salesflow.services.pipelines import add_pipeline, parse_pipeline
+    from salesflow.services.deals.pipelines import add_pipeline, parse_pipeline
 
     key = name.strip().lower()
     if session.exec(select(Pipeline).where(Pipeline.key == key)).first() is not None:

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 BATCH = 2000  # deals per executemany round
 INDEX_REBUILD_ROWS = 10_000  # an import this large may set indexes aside (SQLite)
 ON_DUPLICATE = ("skip", "update", "fail")
+
+
 class RowRejected(Exception):
     """A row that cannot be imported, and why (it goes to the errors file or fails the import)."""
 

@@ -18,8 +18,8 @@ from salesflow.models import (
 )
 from salesflow.models.schemas import DealEdit, LeadCreate
 from salesflow.parsing.money import from_minor, money_text, to_minor
-from salesflow.services import lookups
-from salesflow.services.pipelines import get_pipeline, stages_of
+from salesflow.services.deals import lookups
+from salesflow.services.deals.pipelines import get_pipeline, stages_of
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -71,7 +71,7 @@ def add_lead(
     facts (industry, employees, country) without a company name describe the lead itself: a
     lead named "Initech" with `--industry software` is the company Initech.
     """
-    from salesflow.services.playbooks import run_on_enter
+    from salesflow.services.followups.playbooks import run_on_enter
 
     base = None
     if upsell_of is not None:

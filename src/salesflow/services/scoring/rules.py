@@ -132,7 +132,7 @@ def engagement_rule(
     """Validate an engagement rule."""
     name = _name(name)
     event = event.strip().lower()
-    from salesflow.services.activities import ALL_TYPES
+    from salesflow.services.deals.activities import ALL_TYPES
 
     if event not in ALL_TYPES:
         raise InvalidInput(f"unknown event {event!r}", hint=f"events: {', '.join(ALL_TYPES)}")

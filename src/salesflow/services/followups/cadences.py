@@ -17,8 +17,8 @@ from salesflow.clock import now_utc, today
 from salesflow.errors import InvalidInput, InvalidMove, NotFound
 from salesflow.models import Cadence, CadenceRun, Company, Deal, FollowUp, Stage
 from salesflow.models.cadence import CadenceSpec
-from salesflow.services.audit import record_change
-from salesflow.services.deals import resolve_deal
+from salesflow.services.deals.audit import record_change
+from salesflow.services.deals.leads import resolve_deal
 from salesflow.services.views import CadenceRunView, CadenceView, TaskView
 from salesflow.services.views.deals import days_overdue
 
@@ -261,7 +261,7 @@ def _stop(
     cadence = session.get(Cadence, run.cadence_id)
     name = cadence.name if cadence else "?"
     assert deal.id is not None
-    from salesflow.services.followups import remove_task
+    from salesflow.services.followups.tasks import remove_task
 
     for task in open_tasks:  # the rows go; the log keeps that they were there, and why
         remove_task(task, f"cadence {name} stopped", actor=actor, session=session,

@@ -111,7 +111,7 @@ def find_stale(
         raise InvalidInput("--limit must be 1 or more")
     pipeline_id = None
     if pipeline:
-        from salesflow.services.lookups import pipeline_id as find_pipeline
+        from salesflow.services.deals.lookups import pipeline_id as find_pipeline
 
         pipeline_id = find_pipeline(pipeline, reader=reader)
     day = today()

@@ -12,8 +12,8 @@ from dataclasses import replace
 from typing import Any
 
 from salesflow.db.reader import Reader, as_date, as_datetime
-from salesflow.services.deal_lists import deal_summary
-from salesflow.services.task_lists import list_tasks
+from salesflow.services.deals.lists import deal_summary
+from salesflow.services.followups.lists import list_tasks
 from salesflow.services.views import CloseView, DealView, MoveView
 
 _STAGE = """

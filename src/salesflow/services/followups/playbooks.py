@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from salesflow.clock import now_utc, today
 from salesflow.models import Deal, FollowUp, Stage
 from salesflow.parsing.dates import parse_date
-from salesflow.services.audit import record_change
+from salesflow.services.deals.audit import record_change
 
 if TYPE_CHECKING:
     from sqlmodel import Session

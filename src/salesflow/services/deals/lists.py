@@ -9,8 +9,8 @@ from salesflow.db.reader import Reader, as_date, as_datetime, compose
 from salesflow.errors import InvalidInput, NotFound
 from salesflow.parsing.percent import fraction
 from salesflow.queries.filters import owner_key
-from salesflow.services import lookups
-from salesflow.services.scoring import DEALS_WITH_PARTIES, DealScore, score_deals
+from salesflow.services.deals import lookups
+from salesflow.services.scoring.scores import DEALS_WITH_PARTIES, DealScore, score_deals
 from salesflow.services.views import DealView
 
 # A deal's value as every list and card shows it (`d` is the deal): a won deal's is the amount

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from salesflow.db.reader import Reader
-from salesflow.services.scoring import (
+from salesflow.services.scoring.rules import RuleSpec, list_rules
+from salesflow.services.scoring.scores import (
     DealScore,
     deal_events,
     deal_facts,
@@ -23,7 +24,6 @@ from salesflow.services.scoring import (
     fit_matches,
     fit_view,
 )
-from salesflow.services.scoring_rules import RuleSpec, list_rules
 
 # Whose fact each fit field is, for "record the contact's title".
 _WHOSE = {"industry": "company", "country": "company", "company": "deal", "employees": "company",

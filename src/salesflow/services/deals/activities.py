@@ -9,8 +9,8 @@ from salesflow.clock import now_utc
 from salesflow.domain import inputs
 from salesflow.errors import InvalidInput
 from salesflow.models import Activity
-from salesflow.services import cadences
-from salesflow.services.deals import resolve_deal
+from salesflow.services.deals.leads import resolve_deal
+from salesflow.services.followups import cadences
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -17,11 +17,11 @@ from salesflow.config import load_config
 from salesflow.errors import InvalidInput, InvalidMove
 from salesflow.models import CloseOutcome, Deal, Stage, StageMove
 from salesflow.parsing.money import to_minor
-from salesflow.services import cadences
-from salesflow.services.deals import resolve_deal
-from salesflow.services.lookups import find_stage
-from salesflow.services.pipelines import stages_of
-from salesflow.services.playbooks import ClosedPlaybook, close_on_leave, run_on_enter
+from salesflow.services.deals.leads import resolve_deal
+from salesflow.services.deals.lookups import find_stage
+from salesflow.services.deals.pipelines import stages_of
+from salesflow.services.followups import cadences
+from salesflow.services.followups.playbooks import ClosedPlaybook, close_on_leave, run_on_enter
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -61,7 +61,7 @@ def gate_failures(
 
 def _score(deal: Deal, *, session: Session) -> int:
     from salesflow.db.reader import reader_for
-    from salesflow.services.scoring import score_of
+    from salesflow.services.scoring.scores import score_of
 
     return score_of(deal.id, reader=reader_for(session)).score  # type: ignore[arg-type]
 

@@ -17,7 +17,7 @@ from salesflow.clock import start_of_day_utc, today
 from salesflow.db.reader import Reader, as_date, as_datetime, compose
 from salesflow.errors import InvalidInput
 from salesflow.queries.filters import owner_key
-from salesflow.services.deal_lists import SHOWN_VALUE
+from salesflow.services.deals.lists import SHOWN_VALUE
 from salesflow.services.views import Agenda, AgendaDay, DueToday, TaskView
 from salesflow.services.views.deals import closed_as, days_overdue
 
@@ -102,7 +102,7 @@ def due_today(
         total, overdue = int(counted[0]), int(counted[1])
     rotting = no_next_step = None
     if stale:
-        from salesflow.services.stale import stale_counts
+        from salesflow.services.followups.stale import stale_counts
 
         rotting, no_next_step = stale_counts(reader=reader, owner=owner)
     owners = _deal_owners(reader, owner) if owner and not tasks else None

@@ -17,7 +17,7 @@ from typing import Any, LiteralString
 
 from salesflow.clock import now_utc
 from salesflow.db.reader import Reader, compose
-from salesflow.services.scoring_rules import NUMBER_FIELDS, RuleSpec, list_rules
+from salesflow.services.scoring.rules import NUMBER_FIELDS, RuleSpec, list_rules
 from salesflow.words import plural
 
 # Beyond this many ids, scoring reads every deal instead of sending a long IN list.

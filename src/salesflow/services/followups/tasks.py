@@ -15,8 +15,8 @@ from salesflow.domain import inputs
 from salesflow.errors import InvalidInput, NotFound
 from salesflow.models import FollowUp
 from salesflow.models.schemas import FollowUpCreate
-from salesflow.services.audit import record_change
-from salesflow.services.deals import resolve_deal
+from salesflow.services.deals.audit import record_change
+from salesflow.services.deals.leads import resolve_deal
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -1,7 +1,7 @@
 """A deal's audit trail: every change, who made it and when, old → new.
 
 Built from the records salesflow keeps anyway: stage moves (creation, advances, regressions,
-closes, reopens), close outcomes (amount, reason), the change log (`services.audit`: `edit`,
+closes, reopens), close outcomes (amount, reason), the change log (`services.deals.audit`: `edit`,
 imports with `--on-duplicate update`, `contact forget`, follow-ups finished, edited or removed,
 quote status changes, cadences started and stopped), activities, follow-ups added, and feedback.
 """
@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from salesflow.models import Activity, CloseOutcome, DealChange, Feedback, FollowUp, StageMove
 from salesflow.parsing.money import money_text
-from salesflow.services.deals import resolve_deal
-from salesflow.services.pipelines import stages_of
+from salesflow.services.deals.leads import resolve_deal
+from salesflow.services.deals.pipelines import stages_of
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -136,7 +136,7 @@ def deal_history(ref: str, *, session: Session) -> DealHistory:
 
 
 def _kind(field: str) -> str:
-    """What a change-log row is about, from its field name (see `services.audit`)."""
+    """What a change-log row is about, from its field name (see `services.deals.audit`)."""
     if field.startswith("quote #"):
         return "quote"
     if field == "cadence":

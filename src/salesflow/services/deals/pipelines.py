@@ -180,7 +180,7 @@ def ensure_default_pipeline(*, session: Session) -> None:
 def get_pipeline(name: str | None, *, session: Session) -> Pipeline:
     """The pipeline called `name`, or the default one (the rule lives in `lookups`)."""
     from salesflow.db.reader import reader_for
-    from salesflow.services.lookups import pipeline_id
+    from salesflow.services.deals.lookups import pipeline_id
 
     found = session.get(Pipeline, pipeline_id(name, reader=reader_for(session)))
     assert found is not None

@@ -1,0 +1,2 @@
+"""Lead scoring: scores from fit and engagement rules, the rules themselves, and what would
+reach the next threshold."""
