@@ -14,12 +14,9 @@ README = (Path(__file__).parent.parent / "README.md").read_text()
 
 
 def _commands(group, prefix=()):
-    for name, command in sorted(group.commands.items()):
-        path = (*prefix, name)
-        if hasattr(command, "commands"):
-            yield from _commands(command, path)
-        else:
-            yield path, command
+    from salesflow.cli.main import all_commands
+
+    yield from sorted(all_commands(), key=lambda found: found[0])
 
 
 def test_every_command_has_help_and_is_documented():

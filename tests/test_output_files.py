@@ -54,19 +54,11 @@ CUSTOMER_DATA = {  # what `written_files` records, by command (rules hold no cus
 
 
 def _path_parameters() -> set[tuple[str, str]]:
-    import typer
-
-    from salesflow.cli.main import full_app
-
-    def walk(command, words):
-        if hasattr(command, "commands"):
-            for name, sub in command.commands.items():
-                yield from walk(sub, [*words, name])
-        else:
-            yield " ".join(words), command
+    from salesflow.cli.main import all_commands
 
     found = set()
-    for name, command in walk(typer.main.get_command(full_app()), []):
+    for words, command in all_commands():
+        name = " ".join(words)
         for param in command.params:
             if "Path" in repr(param.type_descriptor):
                 found.add((name, param.name))

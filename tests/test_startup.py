@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from salesflow.cli.main import COMMAND_MODULES, command_module, full_app
+from salesflow.cli.main import COMMAND_MODULES, full_app
 
 
 def test_command_index_matches_what_the_modules_register() -> None:
@@ -27,18 +27,36 @@ def test_command_index_matches_what_the_modules_register() -> None:
 
 
 @pytest.mark.parametrize(
-    ("words", "module"),
+    ("words", "modules"),
     [
-        (["due-today"], "tasks"),
-        (["--db", "x.db", "--as", "ben", "advance", "3"], "deals"),
-        (["--db=x.db", "--debug", "lead", "add", "X"], "leads"),
-        (["--help"], None),
-        (["adv"], None),
-        ([], None),
+        (["due-today"], {"tasks"}),
+        (["--db", "x.db", "--as", "ben", "advance", "--help"], {"deals"}),
+        (["--db=x.db", "--debug", "lead", "add", "--help"], {"leads"}),
     ],
 )
-def test_the_command_word_picks_the_module(words: list[str], module: str | None) -> None:
-    assert command_module(words) == module
+def test_the_lazy_group_imports_only_the_module_of_the_command(
+    words: list[str], modules: set[str], tmp_path
+) -> None:
+    """click asks the root group for the command word once it has parsed the root options;
+    only then is that command's module imported (click's lazy-group pattern)."""
+    code = (
+        "import sys\n"
+        "from salesflow.cli.main import main\n"
+        f"sys.argv = ['salesflow', *{words!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m.rsplit('.', 1)[1] for m in sys.modules\n"
+        "             if m.startswith('salesflow.cli.') and m.count('.') == 2), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "SALESFLOW_DB": str(tmp_path / "x.db"), "SALESFLOW_PAGER": "0"}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    loaded = set(eval(run.stderr.strip().splitlines()[-1]))
+    assert loaded & set(COMMAND_MODULES.values()) == modules
+
+
+def test_an_unknown_command_word_loads_them_all_to_suggest_one(cli) -> None:
+    result = cli("adv")
+    assert result.exit_code == 2
+    assert "Did you mean 'advance'?" in result.stderr
 
 
 def _imported(args: list[str], env: dict[str, str]) -> str:
@@ -53,23 +71,35 @@ def _imported(args: list[str], env: dict[str, str]) -> str:
     "command",
     [["due-today", "--all", "--limit", "5"], ["stale"], ["agenda"], ["task", "list"],
      ["show", "1"], ["show", "acme", "--json"], ["score", "1"], ["score", "--all"],
-     ["rule", "list"], ["lead", "list"], ["lead", "list", "--sort", "score", "--stage", "prospect"]],
+     ["rule", "list"], ["lead", "list"], ["lead", "list", "--sort", "score", "--stage", "prospect"],
+     ["--as", "ben", "--db", "{db}", "due-today", "--owner", "ana"], ["stale", "--limit", "3"],
+     ["agenda", "--days", "3"], ["funnel"]],
 )  # fmt: skip
 def test_daily_reads_do_not_import_the_orm(command: list[str], cli, tmp_path) -> None:
     assert cli("lead", "add", "Acme renewal", "--value", "1000").exit_code == 0  # creates the db
     env = {**os.environ, "SALESFLOW_PAGER": "0"}
+    command = [word.replace("{db}", os.environ["SALESFLOW_DB"]) for word in command]
     imported = _imported(command, env)
     assert "sqlalchemy" not in imported
     assert "sqlmodel" not in imported
     assert "pydantic" not in imported  # Typer's per-parameter TypeAdapters are not built
 
 
-def test_the_plain_converters_are_installed_in_this_typer() -> None:
-    """If a Typer release changes how it finds a parameter's converter, this fails: the CLI
-    still works (Typer's own converters), but every command pays for pydantic again."""
-    from salesflow.cli.coercion import install
+def test_the_hot_commands_take_light_parameters() -> None:
+    """The light parameters subclass Typer's own; if a Typer release renames them, this fails
+    (the CLI would still work, but every command would pay for pydantic again)."""
+    from salesflow.cli.plain import LightArgument, LightOption
 
-    assert install() is True
+    app = full_app()
+    import typer.main
+
+    root = typer.main.get_command(app)
+    ctx = root.make_context("salesflow", ["due-today"], resilient_parsing=True)
+    command = root.get_command(ctx, "due-today")  # type: ignore[attr-defined]
+    kinds = {p.name: type(p) for p in command.params}
+    assert kinds["owner"] is LightOption and kinds["limit"] is LightOption
+    show = root.get_command(ctx, "show")  # type: ignore[attr-defined]
+    assert type(show.params[0]) is LightArgument
 
 
 @pytest.mark.parametrize(

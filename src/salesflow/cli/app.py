@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from importlib import import_module
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -26,7 +27,56 @@ if TYPE_CHECKING:
 
 
 class SalesflowGroup(TyperGroup):
-    """The root group: turns every error into one `Error:` line and the contract's exit code."""
+    """The root group. It loads a command's module only when the command is needed (click's
+    lazy-group pattern: `get_command` and `list_commands`, over `main.COMMAND_MODULES`), builds
+    its commands as plain click commands where it can (`plain.build`), and turns every error into
+    one `Error:` line and the contract's exit code."""
+
+    def __init__(self, **attrs: Any) -> None:
+        attrs["commands"] = {}  # what Typer built when every module was already loaded: rebuilt
+        super().__init__(**attrs)
+        self._all_loaded = False
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from salesflow.cli.plain import lighten_params
+
+        lighten_params(self.get_params(ctx))  # the root options, --help, and the completion
+        # options Typer appended after building the group
+        return super().parse_args(ctx, args)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = self.commands.get(cmd_name)
+        if command is not None or self._all_loaded:
+            return command
+        from salesflow.cli.main import COMMAND_MODULES
+
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is None:  # not ours: load them all, so the error can suggest one
+            self._load_all()
+            return self.commands.get(cmd_name)
+        import_module(f"salesflow.cli.{module}")
+        command = _build(cmd_name)
+        if command is not None:
+            self.commands[cmd_name] = command
+        return command
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        self._load_all()
+        return list(self.commands)
+
+    def _load_all(self) -> None:
+        """Every command, in the order Typer lists them: commands, then groups, each in the
+        order their modules (imported by name) register them."""
+        if self._all_loaded:
+            return
+        from salesflow.cli.main import load_all
+
+        load_all()
+        names = [_name(info) for info in app.registered_commands]
+        names += [str(group.name) for group in app.registered_groups]
+        built = {name: self.commands.get(name) or _build(name) for name in names}
+        self.commands = {name: command for name, command in built.items() if command is not None}
+        self._all_loaded = True
 
     def main(  # type: ignore[override]
         self,
@@ -36,10 +86,8 @@ class SalesflowGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        from salesflow.cli.coercion import install
         from salesflow.cli.errors import run_guarded
 
-        install()
         return run_guarded(super().main, args=args, prog_name=prog_name or "salesflow",
                            complete_var=complete_var, **extra)  # fmt: skip
 
@@ -59,6 +107,7 @@ class SalesflowGroup(TyperGroup):
             raise OutputClosed() from exc
 
 
+_HELP_NAMES = ["-h", "--help"]
 app = typer.Typer(
     cls=SalesflowGroup,
     name="salesflow",
@@ -67,8 +116,34 @@ app = typer.Typer(
     add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": _HELP_NAMES},
 )
+
+
+def _name(info: Any) -> str:
+    """A registered command's name, as Typer derives it."""
+    return str(info.name or info.callback.__name__.lower().replace("_", "-"))
+
+
+def _build(name: str) -> Any:
+    """The click command or group registered on the root app under `name` (its module already
+    imported), or None, built by Typer and made light (`plain.lighten`)."""
+    import typer.main
+
+    from salesflow.cli.plain import lighten
+
+    for info in app.registered_commands:
+        if _name(info) == name:
+            return lighten(typer.main.get_command_from_info(
+                info, pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode), _HELP_NAMES)  # fmt: skip
+    for group_info in app.registered_groups:
+        if group_info.name == name:
+            return lighten(typer.main.get_group_from_info(
+                group_info, pretty_exceptions_short=app.pretty_exceptions_short,
+                suggest_commands=app.suggest_commands, rich_markup_mode=app.rich_markup_mode),
+                _HELP_NAMES)  # fmt: skip
+    return None
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,8 +16,24 @@ from salesflow.cli.app import (
     validated,
 )
 
+if TYPE_CHECKING:
+    from salesflow.services.deals.moves import Moved
+
 Opt = typer.Option
 DealArg = Annotated[str, typer.Argument(help="Deal id (42, #42) or a piece of its title/company.")]
+
+
+def _confirm(ctx: typer.Context, moved: Moved, json: bool, line: str) -> None:
+    """A move's confirmation: `line` (made from what the move returned) and the playbook
+    follow-ups it closed; with --json the whole card, as the contract promises."""
+    if json:
+        _print_card(ctx, moved.deal_id, json, None)
+        return
+    out = state(ctx).output()
+    out.line(line)
+    also = moved.closed.sentence()
+    if also:
+        out.line(also)
 
 
 def _print_card(
@@ -118,8 +134,7 @@ def advance(
     with app_ctx.write() as session:
         moved = advance_deal(deal, to=to, note=note, force=force, actor=app_ctx.actor,
                                session=session)  # fmt: skip
-    _print_card(ctx, moved.deal_id, json, "#{card.id} {card.title} → {card.stage_name}",
-                moved.closed.sentence())  # fmt: skip
+    _confirm(ctx, moved, json, f"#{moved.deal_id} {moved.title} → {moved.stage_name}")
 
 
 @app.command()
@@ -142,8 +157,7 @@ def won(
     with app_ctx.write() as session:
         moved = win_deal(deal, amount=amount_value, on=day, note=note, actor=app_ctx.actor,
                            session=session, handoff=handoff)  # fmt: skip
-    _print_card(ctx, moved.deal_id, json, "Won #{card.id} {card.title}. Nice.",
-                moved.closed.sentence())  # fmt: skip
+    _confirm(ctx, moved, json, f"Won #{moved.deal_id} {moved.title}. Nice.")
 
 
 @app.command()
@@ -166,8 +180,7 @@ def lost(
     with app_ctx.write() as session:
         moved = lose_deal(deal, reason=reason, competitor=competitor, note=note, on=day,
                             actor=app_ctx.actor, session=session)  # fmt: skip
-    _print_card(ctx, moved.deal_id, json, "Lost #{card.id} {card.title} ({card.close.reason}).",
-                moved.closed.sentence())  # fmt: skip
+    _confirm(ctx, moved, json, f"Lost #{moved.deal_id} {moved.title} ({moved.reason}).")
 
 
 @app.command()
@@ -186,5 +199,4 @@ def reopen(
     app_ctx = state(ctx)
     with app_ctx.write() as session:
         moved = reopen_deal(deal, to=to, note=note, actor=app_ctx.actor, session=session)
-    _print_card(ctx, moved.deal_id, json, "Reopened #{card.id} {card.title} in {card.stage_name}.",
-                moved.closed.sentence())  # fmt: skip
+    _confirm(ctx, moved, json, f"Reopened #{moved.deal_id} {moved.title} in {moved.stage_name}.")

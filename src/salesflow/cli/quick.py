@@ -26,12 +26,18 @@ _COMPLETE_VAR = "_SALESFLOW_COMPLETE"
 _ROOT_VALUE_OPTIONS = ("--db", "--as", "--color")
 
 
-def answer(argv: list[str]) -> bool:
+def question(argv: list[str]) -> tuple[str, ...] | None:
+    """What this command line asks, when it is a question `answer` can take from the cache:
+    ("help", width) or ("bash", group-or-"", prefix); None for anything else."""
+    try:
+        return _question(argv)
+    except (ValueError, KeyError):
+        return None
+
+
+def answer(question: tuple[str, ...]) -> bool:
     """Print the answer from the cache and return True, or return False to run normally."""
     try:
-        question = _question(argv)
-        if question is None:
-            return False
         cached = _read(_cache_file())
         if cached is None or cached.get("key") != _key():
             return False
@@ -62,14 +68,6 @@ def remember(app: typer.Typer) -> None:
         os.replace(partial, cache)
     except Exception:  # a cache must never break the command
         return
-
-
-def is_cacheable(argv: list[str]) -> bool:
-    """Whether this command line asks something `remember` would store."""
-    try:
-        return _question(argv) is not None
-    except (ValueError, KeyError):
-        return False
 
 
 def _question(argv: list[str]) -> tuple[str, ...] | None:

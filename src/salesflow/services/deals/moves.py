@@ -30,10 +30,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Moved:
-    """A deal moved: its id, and the playbook follow-ups the move closed."""
+    """A deal moved: its id, and the playbook follow-ups the move closed; its title, the name
+    of the stage it is in now and (lost) the reason, for the command's confirmation line."""
 
     deal_id: int
     closed: ClosedPlaybook
+    title: str = ""
+    stage_name: str = ""
+    reason: str | None = None
 
 
 def _closed_error(deal: Deal) -> InvalidMove:
@@ -124,7 +128,7 @@ def advance_deal(
             note = "gate overridden: " + "; ".join(failures)
     closed = _move(deal, current, target, note=note, forced=forced, regression=regression,
                    actor=actor, session=session)  # fmt: skip
-    return Moved(deal.id, closed)  # type: ignore[arg-type]
+    return Moved(deal.id, closed, deal.title, target.name)  # type: ignore[arg-type]
 
 
 def _move(
@@ -265,7 +269,7 @@ def _close(
 
         start_contract(deal, closed_on=closed_on, amount_minor=amount_minor, promise=handoff,
                        session=session)  # fmt: skip
-    return Moved(deal.id, closed)
+    return Moved(deal.id, closed, deal.title, target.name, reason)
 
 
 def reopen_deal(
@@ -302,4 +306,4 @@ def reopen_deal(
         end_contract(deal, session=session)
     closed = _move(deal, current, target, note=note or "reopened", forced=False,
                    regression=True, actor=actor, session=session)  # fmt: skip
-    return Moved(deal.id, closed)  # type: ignore[arg-type]
+    return Moved(deal.id, closed, deal.title, target.name)  # type: ignore[arg-type]
