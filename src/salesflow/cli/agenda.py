@@ -38,13 +38,9 @@ def agenda(
     with app_ctx.reader() as reader:
         result = build(reader=reader, days=days, owner=who)
     out = app_ctx.output()
-    if json:
-        out.json(agenda_json(result))
-    elif csv:
-        tasks = result.overdue + [t for d in result.days for t in d.tasks]
-        out.csv(TASK_COLUMNS, task_rows(tasks))
-    else:
-        show_agenda(out, result)
+    tasks = result.overdue + [t for d in result.days for t in d.tasks]
+    out.emit(json=lambda: agenda_json(result), csv=lambda: (TASK_COLUMNS, task_rows(tasks)),
+             table=lambda: show_agenda(out, result))  # fmt: skip
 
 
 @app.command()
@@ -63,7 +59,4 @@ def stale(
     with app_ctx.reader() as reader:
         result = find_stale(reader=reader, pipeline=pipeline, owner=owner, limit=limit)
     out = app_ctx.output()
-    if json:
-        out.json(stale_json(result))
-    else:
-        show_stale(out, result)
+    out.emit(json=lambda: stale_json(result), table=lambda: show_stale(out, result))

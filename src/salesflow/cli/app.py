@@ -154,6 +154,7 @@ class AppContext:
     actor_option: str | None
     color: str
     debug: bool
+    format: str = "table"  # "json" or "csv" once the command's --json / --csv says so
     _db: Database | None = field(default=None, repr=False)
 
     @property
@@ -278,7 +279,7 @@ class AppContext:
         """The output for this command."""
         from salesflow.render.output import Output
 
-        return Output(color=self.color)
+        return Output(color=self.color, format=self.format)
 
     def close(self) -> None:
         """Release the database."""
@@ -337,8 +338,20 @@ def root(
     ctx.call_on_close(ctx.obj.close)
 
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
+def _choose_format(ctx: typer.Context, param: Any, value: bool) -> bool:
+    """`--json` / `--csv` given: the command's output format, chosen once on the AppContext
+    (`--json` wins over `--csv`, as it always has); `Output.emit` then prints that form."""
+    if value and isinstance(ctx.find_root().obj, AppContext):
+        app_ctx = ctx.find_root().obj
+        if app_ctx.format != "json":
+            app_ctx.format = "json" if param.name == "json" else "csv"
+    return value
+
+
+JsonFlag = Annotated[
+    bool, typer.Option("--json", help="Print JSON for scripts.", callback=_choose_format)
+]
+CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV.", callback=_choose_format)]
 
 
 def parse_day(text: str | None) -> date | None:

@@ -125,9 +125,8 @@ def list_(
         deals = list_deals(reader=reader, stage=stage, owner=owner, pipeline=pipeline,
                            include_closed=all_, sort=sort, limit=limit)  # fmt: skip
     out = app_ctx.output()
-    if json:
-        out.json({"deals": [deal_json(d, history=False) for d in deals]})
-    elif csv:
-        out.csv(LIST_COLUMNS, list_rows(deals))
-    else:
-        show_list(out, deals)
+    out.emit(
+        json=lambda: {"deals": [deal_json(d, history=False) for d in deals]},
+        csv=lambda: (LIST_COLUMNS, list_rows(deals)),
+        table=lambda: show_list(out, deals),
+    )

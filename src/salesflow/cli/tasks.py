@@ -68,12 +68,11 @@ def list_(
         with app_ctx.reader() as reader:
             tasks = list_tasks(reader=reader, owner=owner, include_done=all_, limit=limit)
     out = app_ctx.output()
-    if json:
-        out.json({"tasks": [task_json(t) for t in tasks]})
-    elif csv:
-        out.csv(TASK_COLUMNS, task_rows(tasks))
-    else:
-        show_tasks(out, tasks, empty="No open follow-ups.", done=all_)
+    out.emit(
+        json=lambda: {"tasks": [task_json(t) for t in tasks]},
+        csv=lambda: (TASK_COLUMNS, task_rows(tasks)),
+        table=lambda: show_tasks(out, tasks, empty="No open follow-ups.", done=all_),
+    )
 
 
 @task_app.command()
@@ -176,9 +175,5 @@ def due_today(
     with app_ctx.reader() as reader:
         due = build(reader=reader, owner=who, limit=limit)
     out = app_ctx.output()
-    if json:
-        out.json(due_json(due))
-    elif csv:
-        out.csv(TASK_COLUMNS, task_rows(due.tasks))
-    else:
-        show_due(out, due, yours=who is not None and owner is None)
+    out.emit(json=lambda: due_json(due), csv=lambda: (TASK_COLUMNS, task_rows(due.tasks)),
+             table=lambda: show_due(out, due, yours=who is not None and owner is None))  # fmt: skip

@@ -9,7 +9,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -74,8 +74,11 @@ def fit_columns(
 class Output:
     """Where a command's results go, and in which form."""
 
-    def __init__(self, *, color: str = "auto", stream: TextIO | None = None) -> None:
+    def __init__(
+        self, *, color: str = "auto", stream: TextIO | None = None, format: str = "table"
+    ) -> None:
         self.stream = stream or sys.stdout
+        self.format = format  # "table", "json" or "csv": chosen once, by the command line
         self.color = color
         tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.rich = color == "always" or (
@@ -111,6 +114,23 @@ class Output:
         if not (hasattr(self.stream, "isatty") and self.stream.isatty()):
             return False
         return rows + 4 > shutil.get_terminal_size().lines
+
+    def emit(
+        self,
+        *,
+        table: Callable[[], None],
+        json: Callable[[], Any] | None = None,
+        csv: Callable[[], tuple[Sequence[str], Sequence[Sequence[Any]]]] | None = None,
+    ) -> None:
+        """Print a command's result in the chosen format: `json()` gives the JSON data, `csv()`
+        the columns and rows, `table()` draws the human form. Each is called only when chosen,
+        so a command computes nothing it does not print."""
+        if self.format == "json" and json is not None:
+            self.json(json())
+        elif self.format == "csv" and csv is not None:
+            self.csv(*csv())
+        else:
+            table()
 
     def json(self, data: Any) -> None:
         """Machine output: stable keys, two-space indent."""
