@@ -24,19 +24,36 @@ REP_KEYS = ("owner", "open", "won", "lost", "win_rate", "won_value", "median_cyc
             "activities", "overdue")  # fmt: skip
 
 
+def _outcomes_json(x: Any, c: str) -> dict[str, Any]:
+    """The counts and won value a rep row and a product row share, in their JSON form."""
+    return {
+        "open": x.open,
+        "won": x.won,
+        "lost": x.lost,
+        "win_rate": rate_json(x.win_rate),
+        "won_value": money_json(x.won_value_minor, c),
+    }
+
+
+def _outcome_cells(x: Any, c: str, widest: int, out: Output) -> list[Any]:
+    """The same on screen: open, won, lost, win rate, won value and its bar."""
+    return [x.open, x.won, x.lost, percent(x.win_rate),
+            money_screen(x.won_value_minor, c), bar(x.won_value_minor, widest, out)]  # fmt: skip
+
+
+_OUTCOME_COLUMNS = (Column("open", True), Column("won", True), Column("lost", True),
+                    Column("win rate", True), Column("won value", True), Column(""))  # fmt: skip
+
+
 def reps_json(r: Reps) -> dict[str, Any]:
     """`report reps --json`."""
     c = r.window.currency
     return header_json("reps", r.window) | {
         "as_of": day_json(r.as_of),
         "reps": [
-            {
-                "owner": x.owner,
-                "open": x.open,
-                "won": x.won,
-                "lost": x.lost,
-                "win_rate": rate_json(x.win_rate),
-                "won_value": money_json(x.won_value_minor, c),
+            {"owner": x.owner}
+            | _outcomes_json(x, c)
+            | {
                 "median_cycle_days": rate_json(x.median_cycle_days),
                 "activities": x.activities,
                 "overdue": x.overdue,
@@ -51,13 +68,11 @@ def show_reps(out: Output, r: Reps) -> None:
     c = r.window.currency
     widest = max((x.won_value_minor for x in r.reps), default=0)
     out.table(
-        [Column("rep"), Column("open", True), Column("won", True), Column("lost", True),
-         Column("win rate", True), Column("won value", True), Column(""),
-         Column("median cycle", True), Column("activities", True), Column("overdue", True)],
+        [Column("rep"), *_OUTCOME_COLUMNS, Column("median cycle", True),
+         Column("activities", True), Column("overdue", True)],
         [
-            [x.owner, x.open, x.won, x.lost, percent(x.win_rate),
-             money_screen(x.won_value_minor, c), bar(x.won_value_minor, widest, out),
-             _days(x.median_cycle_days), x.activities, x.overdue]
+            [x.owner, *_outcome_cells(x, c, widest, out), _days(x.median_cycle_days),
+             x.activities, x.overdue]
             for x in r.reps
         ],
         title=_title("Reps", r.window),
@@ -76,14 +91,9 @@ def products_json(p: Products) -> dict[str, Any]:
     c = p.window.currency
     return header_json("products", p.window) | {
         "products": [
-            {
-                "sku": x.sku,
-                "name": x.name,
-                "open": x.open,
-                "won": x.won,
-                "lost": x.lost,
-                "win_rate": rate_json(x.win_rate),
-                "won_value": money_json(x.won_value_minor, c),
+            {"sku": x.sku, "name": x.name}
+            | _outcomes_json(x, c)
+            | {
                 "avg_won_value": _money(x.avg_won_value_minor, c),
                 "median_cycle_days": rate_json(x.median_cycle_days),
             }
@@ -97,12 +107,10 @@ def show_products(out: Output, p: Products) -> None:
     c = p.window.currency
     widest = max((x.won_value_minor for x in p.products), default=0)
     out.table(
-        [Column("product"), Column("open", True), Column("won", True), Column("lost", True),
-         Column("win rate", True), Column("won value", True), Column(""),
-         Column("average won", True), Column("median cycle", True)],
+        [Column("product"), *_OUTCOME_COLUMNS, Column("average won", True),
+         Column("median cycle", True)],
         [
-            [x.name or "(no product)", x.open, x.won, x.lost, percent(x.win_rate),
-             money_screen(x.won_value_minor, c), bar(x.won_value_minor, widest, out),
+            [x.name or "(no product)", *_outcome_cells(x, c, widest, out),
              _screen(x.avg_won_value_minor, c), _days(x.median_cycle_days)]
             for x in p.products
         ],
