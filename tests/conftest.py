@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 NOW = "2026-11-27T09:00"
+REPO = Path(__file__).resolve().parent.parent  # the checkout: tests sit in folders below tests/
 
 
 def run_salesflow(

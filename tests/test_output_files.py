@@ -16,7 +16,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from test_bad_input import assert_one_error
+from checks import assert_one_error
 
 IN = "@IN"  # the import's input file
 OUT = "@OUT"  # the output slot

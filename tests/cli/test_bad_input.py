@@ -4,27 +4,7 @@ and a database that is byte-for-byte what it was before the command."""
 from __future__ import annotations
 
 import pytest
-
-NOT_FOUND_OR_INVALID = 1
-USAGE = 2
-
-
-def assert_one_error(run, code, *, error=None, hint=None):
-    """The contract's error shape: exit code, nothing on stdout, `Error:` then at most a `Hint:`."""
-    assert run.exit_code == code, (run.exit_code, run.stderr)
-    assert run.stdout == ""
-    assert "Traceback" not in run.stderr
-    lines = run.stderr.splitlines()
-    assert 1 <= len(lines) <= 2, run.stderr
-    assert lines[0].startswith("Error: "), run.stderr
-    if len(lines) == 2:
-        assert lines[1].startswith("Hint: "), run.stderr
-    if error is not None:
-        assert error in lines[0], run.stderr
-    if hint is not None:
-        assert len(lines) == 2, run.stderr
-        assert hint in lines[1], run.stderr
-    return lines
+from checks import GOOD_PIPELINE, NOT_FOUND_OR_INVALID, USAGE, assert_one_error
 
 
 @pytest.fixture
@@ -199,29 +179,6 @@ def test_finishing_a_follow_up_twice(cli, refused):
 
 
 # -- pipeline files -----------------------------------------------------------------------------
-
-GOOD_PIPELINE = """\
-name = "partners"
-
-[[stages]]
-key = "intro"
-name = "Intro"
-probability = 0.1
-rot_days = 5
-
-[[stages]]
-key = "pilot"
-name = "Pilot"
-probability = 0.5
-
-[won]
-key = "won"
-name = "Signed"
-
-[lost]
-key = "lost"
-name = "Dropped"
-"""
 
 
 def _edit(old, new):

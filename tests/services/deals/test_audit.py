@@ -7,11 +7,11 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
+from conftest import REPO
 
-EXAMPLES = Path(__file__).parent.parent / "examples"
+EXAMPLES = REPO / "examples"
 
 # (rep, command) in order, one rep per command so each event names who made it; T is the
 # follow-up added by the step marked "task add", Q1/Q2 the quotes, in the order they are made.

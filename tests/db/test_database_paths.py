@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_bad_input import assert_one_error
+from checks import assert_one_error
 
 ODD_NAMES = ["q?mode=ro.db", "pct%41.db", "hash#x.db", "sp ace.db"]
 

@@ -12,7 +12,7 @@ import copy
 import json
 
 import pytest
-from test_bad_input import assert_one_error
+from checks import assert_one_error
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ import subprocess
 import sys
 
 import pytest
-from test_bad_input import assert_one_error
+from checks import assert_one_error
 
 BAD_VALUE = 1
 USAGE = 2

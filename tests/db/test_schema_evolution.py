@@ -20,12 +20,13 @@ from typing import Any
 import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from conftest import REPO
 from typer.testing import CliRunner
 
 from salesflow.db.engine import Database
 from salesflow.db.schema import HEAD_REVISION, MIGRATIONS, current_revision, downgrade, upgrade
 
-EXAMPLES = Path(__file__).parent.parent / "examples"
+EXAMPLES = REPO / "examples"
 
 
 def _steps() -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ started, and a pipeline file cannot make an outcome look like an open stage."""
 from __future__ import annotations
 
 import pytest
-from test_bad_input import GOOD_PIPELINE, assert_one_error
+from checks import GOOD_PIPELINE, assert_one_error
 
 INVALID = 1
 

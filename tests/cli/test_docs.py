@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
+from conftest import REPO
 
 from salesflow.cli.main import full_app
 
 app = full_app()
 
-README = (Path(__file__).parent.parent / "README.md").read_text()
+README = (REPO / "README.md").read_text()
 
 
 def _commands(group, prefix=()):

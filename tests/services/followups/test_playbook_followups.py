@@ -11,8 +11,8 @@ import io
 import sqlite3
 
 import pytest
+from checks import assert_one_error
 from icalendar import Calendar
-from test_bad_input import assert_one_error
 
 KEEPER = """\
 name = "keeper"
