@@ -3,9 +3,9 @@ text, LIKE wildcards taken literally, a sandbox for templates, secrets kept off 
 out of the database and out of --debug output, and spreadsheet formulas neutralised on export.
 
 (Already proven elsewhere and not repeated: `contact forget` leaves none of the person's bytes in
-the database file or its WAL, tests/test_contacts.py; `export csv` neutralises formula cells,
-tests/test_export.py; a template reaching `__class__` or `__mro__` fails with one error line,
-tests/test_email.py.)
+the database file or its WAL, tests/services/test_contacts.py; `export csv` neutralises formula cells,
+tests/services/test_export.py; a template reaching `__class__` or `__mro__` fails with one error line,
+tests/services/test_email.py.)
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The audit trail is complete: every command that changes a deal leaves at least one event in
 `history DEAL`, stamped with who (the acting rep) and when, and old → new where there is an old.
 
-(tests/test_history.py tells one deal's story in detail; this walks every kind of change.)
+(tests/services/deals/test_history.py tells one deal's story in detail; this walks every kind of change.)
 """
 
 from __future__ import annotations
