@@ -32,7 +32,7 @@ from salesflow.models import (
     StageMove,
 )
 from salesflow.parsing.money import money_text
-from salesflow.services.views.deals import closed_as
+from salesflow.services.deals.views import closed_as
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -14,8 +14,8 @@ from typing import Any
 from salesflow.db.reader import Reader, as_date, as_datetime
 from salesflow.domain.deals import DealStatus
 from salesflow.services.deals.lists import deal_summary
+from salesflow.services.deals.views import CloseView, DealView, MoveView
 from salesflow.services.followups.lists import list_tasks
-from salesflow.services.views import CloseView, DealView, MoveView
 
 _STAGE = """
 SELECT d.pipeline_id, st.collateral FROM deals d JOIN stages st ON st.id = d.stage_id

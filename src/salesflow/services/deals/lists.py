@@ -10,8 +10,8 @@ from salesflow.errors import InvalidInput, NotFound
 from salesflow.parsing.percent import fraction
 from salesflow.queries.filters import owner_key
 from salesflow.services.deals import lookups
+from salesflow.services.deals.views import DealView
 from salesflow.services.scoring.scores import DEALS_WITH_PARTIES, DealScore, score_deals
-from salesflow.services.views import DealView
 
 # A deal's value as every list and card shows it (`d` is the deal): a won deal's is the amount
 # it was won at (its standing close outcome), which is also what the reports add up; an open

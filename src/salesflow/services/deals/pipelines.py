@@ -13,7 +13,7 @@ from salesflow.domain.deals import DealStatus, StageKind
 from salesflow.errors import InvalidInput
 from salesflow.models import Deal, Pipeline, Stage
 from salesflow.models.schemas import PipelineSpec
-from salesflow.services.views import PipelineView, StageView
+from salesflow.services.deals.views import PipelineView, StageView
 
 if TYPE_CHECKING:
     from sqlmodel import Session

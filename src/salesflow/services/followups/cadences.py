@@ -20,8 +20,8 @@ from salesflow.models import Cadence, CadenceRun, Company, Deal, FollowUp, Stage
 from salesflow.models.cadence import CadenceSpec
 from salesflow.services.deals.audit import record_change
 from salesflow.services.deals.leads import resolve_deal
-from salesflow.services.views import CadenceRunView, CadenceView, TaskView
-from salesflow.services.views.deals import days_overdue
+from salesflow.services.deals.views import TaskView, days_overdue
+from salesflow.services.followups.views import CadenceRunView, CadenceView
 
 if TYPE_CHECKING:
     from sqlmodel import Session
