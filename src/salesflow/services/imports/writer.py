@@ -32,6 +32,7 @@ from salesflow.db.bulk import (
 )
 from salesflow.db.stays import stay_columns
 from salesflow.domain.companies import company_key, unique_key
+from salesflow.domain.contacts import People
 from salesflow.domain.deals import DealStatus, StageKind
 from salesflow.models import CloseOutcome, Company, Contact, Deal, DealChange, StageMove
 from salesflow.services.imports.records import (
@@ -126,15 +127,12 @@ class ImportWriter:
         self.company_keys: dict[str, str] = {}  # name as spelled in the file → company_key
         self.spellings: dict[str, str] = {}  # company key → its first spelling in the file
         self.company_ids: dict[str, int] = {}  # spelling in the file → company id
-        self.emails: dict[str, int] = {}
-        self.people: dict[tuple[int | None, str], int] = {}
+        self.people = People()
         for pid, name, email, company_id in self.conn.execute(
-            select(pe.c.id, pe.c.name, pe.c.email, pe.c.company_id)
+            select(pe.c.id, pe.c.name, pe.c.email, pe.c.company_id).order_by(pe.c.id)
         ):
-            if email:
-                self.emails[email.lower()] = pid
-            self.people.setdefault((company_id, name.lower()), pid)
-        self.old_contacts = set(self.emails.values()) | set(self.people.values())
+            self.people.add(pid, name, email, company_id)
+        self.old_contacts = self.people.ids()
         # stage id → position, for the stay columns of new deals' moves (`db.stays`)
         self.positions: dict[int, int] = {}
         self.open_positions: dict[int, int] = {}
@@ -196,10 +194,7 @@ class ImportWriter:
         return self.companies.get(self._company_key(company.name))
 
     def _existing_contact(self, contact: ContactIn, company_id: int | None) -> int | None:
-        email = contact.email
-        if email:  # an email we do not know is a new person, whatever the name
-            return self.emails.get(email)
-        return self.people.get((company_id, contact.name.lower()))
+        return self.people.find(contact.name, contact.email, company_id)
 
     def _existing_deal(self, deal: DealIn, company_id: int | None) -> int | None:
         if deal.external_id:
@@ -315,9 +310,7 @@ class ImportWriter:
         self.next_id[Contact] = pid + 1
         self.batch.contacts.append((pid, contact.name, contact.email, contact.phone,
                                     contact.title, company_id, self.now_stored))  # fmt: skip
-        if contact.email:
-            self.emails[contact.email] = pid
-        self.people.setdefault((company_id, contact.name.lower()), pid)
+        self.people.add(pid, contact.name, contact.email, company_id)
         self.counts.contacts_created += 1
         return pid
 
