@@ -21,6 +21,7 @@ from salesflow.models import (
 from salesflow.models.schemas import DealEdit, LeadCreate
 from salesflow.parsing.money import from_minor, money_text, to_minor
 from salesflow.services.deals import lookups
+from salesflow.services.deals.audit import change_text
 from salesflow.services.deals.pipelines import get_pipeline, stages_of
 
 if TYPE_CHECKING:
@@ -268,7 +269,7 @@ def edit_deal(
     for name, value in simple:
         if value is not None and value != getattr(deal, name):
             old = getattr(deal, name)
-            updates.append((name, _text(old), _text(value)))
+            updates.append((name, change_text(old), change_text(value)))
             setattr(deal, name, value)
     if not updates:
         raise InvalidInput("nothing to change", hint="give at least one field, e.g. --value 15k")
@@ -283,10 +284,3 @@ def edit_deal(
         mark_deal(session.connection(), deal.id)
     return deal.id
 
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
