@@ -105,3 +105,58 @@ def test_a_light_read_sees_one_snapshot_while_another_process_writes(cli, isolat
     with open_reader(str(isolated)) as reader:
         assert reader is not None
         assert reader.scalar("SELECT title FROM deals") == "Changed meanwhile"
+
+
+
+# (what `lead add` is given, what an import row says, whether they are one person); {c} is the
+# company, so that each case has addresses of its own
+PEOPLE = [
+    (("Jürgen Strauß", ""), ("  JÜRGEN STRAUSS ", ""), True),  # Unicode case folding, spaces
+    (("Ana   Silva", ""), ("ana silva", ""), True),  # inner runs of spaces
+    (("Änne Berg", ""), ("ÄNNE BERG", ""), True),  # SQLite's lower() folds ASCII only
+    (("İpek Kaya", ""), ("i̇pek kaya", ""), True),  # dotted capital I folds to i + dot
+    (("Jo", "Jo@{c}.example"), ("Joanna", " JO@{C}.EXAMPLE"), True),  # the address decides
+    (("Jo", "jo@{c}.example"), ("Jo", "jo.two@{c}.example"), False),  # new address: new person
+    (("Ivan", ""), ("Ivan Petrov", ""), False),
+]
+
+
+def _lead(cli, title: str, company: str, person: tuple[str, str]) -> None:
+    name, email = person
+    args = ["--company", company, "--contact", name]
+    if email:
+        args += ["--email", email.format(c=company, C=company.upper())]
+    run = cli("lead", "add", title, *args)
+    assert run.exit_code == 0, run.stderr
+
+
+def _row(title: str, company: str, person: tuple[str, str]) -> str:
+    name, email = person
+    return f"{title},{company},{name},{email.format(c=company, C=company.upper())}"
+
+
+def test_lead_add_and_an_import_agree_on_who_is_the_same_person(cli, isolated, tmp_path):
+    """`domain.contacts.People` is the one rule: the same answer whichever way comes first."""
+    from sqlmodel import select
+
+    from salesflow.db.engine import Database
+    from salesflow.models import Deal
+
+    lines = ["title,company,contact,email"]
+    for index, (typed, imported, _same) in enumerate(PEOPLE):
+        _lead(cli, f"L{index} a", f"lead{index}", typed)  # lead add first, then the import
+        lines.append(_row(f"L{index} b", f"lead{index}", imported))
+        lines.append(_row(f"I{index} a", f"import{index}", imported))  # the import first
+    csv = tmp_path / "people.csv"
+    csv.write_text("\n".join(lines) + "\n")
+    run = cli("import", str(csv))
+    assert run.exit_code == 0, run.stderr
+    for index, (typed, _imported, _same) in enumerate(PEOPLE):
+        _lead(cli, f"I{index} b", f"import{index}", typed)
+    with Database(str(isolated)).read() as s:
+        contact_of = {d.title: d.contact_id for d in s.exec(select(Deal)).all()}
+    for index, (typed, imported, same) in enumerate(PEOPLE):
+        for first in ("L", "I"):
+            a, b = contact_of[f"{first}{index} a"], contact_of[f"{first}{index} b"]
+            assert a is not None and b is not None
+            assert (a == b) is same, (first, typed, imported)

@@ -7,7 +7,8 @@ from typing import Any
 from salesflow.render.formats import day_json
 from salesflow.render.output import Output
 from salesflow.render.tasks import task_json, task_table
-from salesflow.services.views import Agenda, TaskView
+from salesflow.services.deals.views import TaskView
+from salesflow.services.followups.views import Agenda
 from salesflow.words import plural
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from salesflow.render.formats import day_json, when_json
 from salesflow.render.output import Column, Output
-from salesflow.services.views import CadenceRunView, CadenceView
+from salesflow.services.followups.views import CadenceRunView, CadenceView
 from salesflow.words import plural
 
 

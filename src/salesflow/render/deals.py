@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from salesflow.render.formats import day_json, money_json, money_screen, when_json, when_screen
 from salesflow.render.output import Column, Output
 from salesflow.render.tasks import task_json
-from salesflow.services.views import DealView
+from salesflow.services.deals.views import DealView
 from salesflow.words import plural
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from salesflow.render.output import Output
-from salesflow.services.views import EmailDraft
+from salesflow.services.followups.views import EmailDraft
 
 
 def email_json(draft: EmailDraft) -> dict[str, Any]:

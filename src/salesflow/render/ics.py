@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from salesflow.render.formats import money_screen
-from salesflow.services.views import TaskView
+from salesflow.services.deals.views import TaskView
 
 PRODID = "-//salesflow//follow-ups//EN"
 

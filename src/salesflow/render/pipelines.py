@@ -6,7 +6,7 @@ from typing import Any
 
 from salesflow.domain.deals import StageKind
 from salesflow.render.output import Column, Output
-from salesflow.services.views import PipelineView
+from salesflow.services.deals.views import PipelineView
 
 
 def pipeline_json(p: PipelineView) -> dict[str, Any]:

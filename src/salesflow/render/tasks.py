@@ -9,7 +9,8 @@ from salesflow.render.output import Column, Output
 from salesflow.words import plural
 
 if TYPE_CHECKING:
-    from salesflow.services.views import DueToday, TaskView
+    from salesflow.services.deals.views import TaskView
+    from salesflow.services.followups.views import DueToday
 
 TASK_COLUMNS = ["id", "deal_id", "deal", "company", "stage", "text", "due", "overdue_days",
                 "owner", "repeat", "done_at", "value", "currency", "closed_as"]  # fmt: skip

@@ -24,8 +24,8 @@ from salesflow.errors import InvalidInput, SalesflowError
 from salesflow.models import Company, Contact, Deal, Pipeline, Stage
 from salesflow.parsing.money import from_minor
 from salesflow.services.deals.leads import resolve_deal
+from salesflow.services.followups.views import EmailDraft
 from salesflow.services.templates import Fields, RenderedEmail, render_template
-from salesflow.services.views import EmailDraft
 
 if TYPE_CHECKING:
     from sqlmodel import Session

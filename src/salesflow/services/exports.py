@@ -32,12 +32,12 @@ from salesflow.models import (
     StageMove,
 )
 from salesflow.parsing.money import money_text
-from salesflow.services.views.deals import closed_as
+from salesflow.services.deals.views import closed_as
+from salesflow.services.imports.export_format import FORMAT_VERSION as FORMAT_VERSION
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-FORMAT_VERSION = 1
 WHAT = ("deals", "contacts", "companies", "tasks", "all")
 # what a count of each table's rows is called: "1 company", "2 companies"
 NOUNS = {"deals": ("deal", "deals"), "contacts": ("contact", "contacts"),

@@ -9,7 +9,7 @@ Field names: a deal field (`value`, `owner` …), `task #N` (`open` → `done`/`
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from salesflow.clock import now_utc
@@ -17,6 +17,15 @@ from salesflow.models import DealChange
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+
+def change_text(value: object) -> str | None:
+    """A value as the change log writes it: a day as ISO `YYYY-MM-DD`, anything else as text."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def record_change(

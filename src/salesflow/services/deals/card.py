@@ -13,9 +13,10 @@ from typing import Any
 
 from salesflow.db.reader import Reader, as_date, as_datetime
 from salesflow.domain.deals import DealStatus
+from salesflow.queries.pipelines import stage_rows
 from salesflow.services.deals.lists import deal_summary
+from salesflow.services.deals.views import CloseView, DealView, MoveView
 from salesflow.services.followups.lists import list_tasks
-from salesflow.services.views import CloseView, DealView, MoveView
 
 _STAGE = """
 SELECT d.pipeline_id, st.collateral FROM deals d JOIN stages st ON st.id = d.stage_id
@@ -46,7 +47,7 @@ def deal_card(deal_id: int, *, reader: Reader) -> DealView:
     stage = reader.row(_STAGE, deal=deal_id)
     assert stage is not None
     pipeline_id, collateral = stage
-    keys = dict(reader.rows("SELECT id, key FROM stages WHERE pipeline_id = :p", p=pipeline_id))
+    keys = {s.id: s.key for s in stage_rows(pipeline_id, reader=reader)}
     return replace(
         head,
         history=[

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from salesflow.clock import now_utc
+from salesflow.domain.contacts import People, email_key
 from salesflow.domain.deals import DealStatus
 from salesflow.errors import ConcurrentEdit, InvalidInput
 from salesflow.models import (
@@ -20,6 +21,7 @@ from salesflow.models import (
 from salesflow.models.schemas import DealEdit, LeadCreate
 from salesflow.parsing.money import from_minor, money_text, to_minor
 from salesflow.services.deals import lookups
+from salesflow.services.deals.audit import change_text
 from salesflow.services.deals.pipelines import get_pipeline, stages_of
 
 if TYPE_CHECKING:
@@ -184,17 +186,23 @@ def _company(lead: LeadCreate, now: datetime, *, session: Session) -> Company | 
 def _contact(
     lead: LeadCreate, company: Company | None, now: datetime, *, session: Session
 ) -> Contact | None:
-    from sqlmodel import func, select
+    from sqlmodel import col, select
 
     if not lead.contact and not lead.email:
         return None
-    contact = None
+    company_id = company.id if company else None
+    # the candidates `People.find` can match: the address's owner, or the company's people
     if lead.email:
-        contact = session.exec(select(Contact).where(Contact.email == lead.email)).first()
-    if contact is None and lead.contact:
-        query = select(Contact).where(func.lower(Contact.name) == lead.contact.lower())
-        query = query.where(Contact.company_id == (company.id if company else None))
-        contact = session.exec(query).first()
+        query = select(Contact).where(Contact.email == email_key(lead.email))
+    else:
+        query = select(Contact).where(Contact.company_id == company_id)
+    candidates = {c.id: c for c in session.exec(query.order_by(col(Contact.id))).all()}
+    people = People()
+    for known in candidates.values():
+        assert known.id is not None
+        people.add(known.id, known.name, known.email, known.company_id)
+    found = people.find(lead.contact or "", lead.email, company_id)
+    contact = candidates[found] if found is not None else None
     if contact is None:
         contact = Contact(
             name=lead.contact or (lead.email or "").split("@")[0],
@@ -261,7 +269,7 @@ def edit_deal(
     for name, value in simple:
         if value is not None and value != getattr(deal, name):
             old = getattr(deal, name)
-            updates.append((name, _text(old), _text(value)))
+            updates.append((name, change_text(old), change_text(value)))
             setattr(deal, name, value)
     if not updates:
         raise InvalidInput("nothing to change", hint="give at least one field, e.g. --value 15k")
@@ -276,10 +284,3 @@ def edit_deal(
         mark_deal(session.connection(), deal.id)
     return deal.id
 
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)

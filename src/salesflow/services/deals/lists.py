@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Any, LiteralString, NamedTuple
+from typing import Any, LiteralString
 
 from salesflow.db.reader import Reader, as_date, as_datetime, compose
 from salesflow.errors import InvalidInput, NotFound
 from salesflow.parsing.percent import fraction
 from salesflow.queries.filters import owner_key
+from salesflow.queries.pipelines import stage_rows
 from salesflow.services.deals import lookups
+from salesflow.services.deals.views import DealView
 from salesflow.services.scoring.scores import DEALS_WITH_PARTIES, DealScore, score_deals
-from salesflow.services.views import DealView
 
 # A deal's value as every list and card shows it (`d` is the deal): a won deal's is the amount
 # it was won at (its standing close outcome), which is also what the reports add up; an open
@@ -42,12 +43,6 @@ SELECT d.id, d.title, p.key, st.key, st.name, d.status, """,
 )
 
 
-class _Stage(NamedTuple):
-    id: int
-    key: str
-    name: str
-
-
 def list_deals(
     *,
     reader: Reader,
@@ -71,10 +66,7 @@ def list_deals(
         params["pipeline"] = lookups.pipeline_id(pipeline, reader=reader)
         sql = compose(sql, " AND d.pipeline_id = :pipeline")
         if stage:
-            stages = [_Stage(*row) for row in reader.rows(
-                "SELECT id, key, name FROM stages WHERE pipeline_id = :p ORDER BY position",
-                p=params["pipeline"],
-            )]  # fmt: skip
+            stages = stage_rows(params["pipeline"], reader=reader)
             params["stage"] = lookups.find_stage(stages, stage).id
             sql = compose(sql, " AND d.stage_id = :stage")
     if owner:

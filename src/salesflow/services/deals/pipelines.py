@@ -13,7 +13,8 @@ from salesflow.domain.deals import DealStatus, StageKind
 from salesflow.errors import InvalidInput
 from salesflow.models import Deal, Pipeline, Stage
 from salesflow.models.schemas import PipelineSpec
-from salesflow.services.views import PipelineView, StageView
+from salesflow.services.deals.views import PipelineView, StageView
+from salesflow.services.toml_files import key_line, load_spec
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -26,27 +27,7 @@ def default_pipeline_toml() -> str:
 
 def parse_pipeline(text: str, source: str = "pipeline file") -> PipelineSpec:
     """Parse and validate a pipeline file; errors name the line and the field."""
-    import tomllib
-
-    from pydantic import ValidationError
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"{source}: {exc}") from None
-    try:
-        return PipelineSpec.model_validate(data)
-    except ValidationError as exc:
-        from salesflow.models.schemas import SpecError
-
-        first = exc.errors()[0]
-        error = (first.get("ctx") or {}).get("error")
-        loc = error.loc if isinstance(error, SpecError) else tuple(first["loc"])
-        field = ".".join(str(p) for p in loc) or "(file)"
-        line = _line_of(text, loc)
-        where = f"line {line}, " if line else ""
-        message = first["msg"].removeprefix("Value error, ")
-        raise InvalidInput(f"{source}: {where}field {field}: {message}") from None
+    return load_spec(text, PipelineSpec, source, _line_of)
 
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
@@ -72,12 +53,7 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
     elif parts:  # a top-level key lives above the first table, not in a stage's `name = …`
         tables = [i for i, ln in enumerate(lines) if ln.lstrip().startswith("[")]
         end = tables[0] if tables else len(lines)
-    if parts and isinstance(parts[0], str):
-        key = re.compile(rf"^\s*{re.escape(parts[0])}\s*=")
-        for i in range(start, end):
-            if key.match(lines[i]):
-                return i + 1
-    return start + 1 if start else None
+    return key_line(lines, parts, start, end)
 
 
 def add_pipeline(

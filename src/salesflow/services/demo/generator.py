@@ -3,7 +3,9 @@
 `build_demo` fills an empty database with companies, contacts, deals in the default pipeline,
 each deal's whole stage history (with its stay columns, see `db.stays`), close outcomes and
 follow-ups. Everything is drawn from one `random.Random(seed)` and every date counts back from
-the clock, so the same size, seed and `SALESFLOW_NOW` give the same rows, ids included.
+the clock, so the same size, seed and `SALESFLOW_NOW` give the same rows, ids included. This
+module walks the deals through the pipeline (stage history, outcomes, follow-ups); the customers
+come from `parties.py`, the moments from `working_hours.py`, the odds and names from `world.py`.
 
 It doubles as the benchmark data generator (`demo --size 100000`), so rows go in through
 SQLAlchemy Core bulk inserts with ids assigned here, a chunk of deals at a time, never as ORM
@@ -14,37 +16,28 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from salesflow.clock import now_local, now_utc, to_local, today
-from salesflow.db.bulk import sync_sequences
+from salesflow.db.bulk import insert_rows, sync_sequences
 from salesflow.db.stays import stay_columns
-from salesflow.domain.companies import company_key, unique_key
 from salesflow.domain.deals import DealStatus, StageKind
 from salesflow.errors import InvalidInput
 from salesflow.models import CloseOutcome, Company, Contact, Deal, FollowUp, StageMove
 from salesflow.services.deals.pipelines import get_pipeline, stages_of
+from salesflow.services.demo.parties import Parties
 from salesflow.services.demo.working_hours import WorkingHours
 from salesflow.services.demo.world import (
     ADVANCE,
     CHUNK,
     COMPETITORS,
     COUNTRIES,
-    COUNTRY_CHOICE,
     EUR_SHARE,
-    FIRST_NAMES,
-    INDUSTRIES,
-    JOB_TITLES,
-    LAST_NAMES,
     LOST_REASON_CHOICE,
     MEDIAN_DAYS,
-    NAME_HEADS,
-    NAME_TAILS,
     OFFERINGS,
     OPEN_TASKS_CHOICE,
-    REGIONS,
     REGRESSION,
     REPS,
     SEAT_PRICES,
@@ -90,7 +83,7 @@ def build_demo(*, size: int, seed: int, session: Session) -> str:
     return demo.build(size)
 
 
-class _Demo(WorkingHours):
+class _Demo(Parties, WorkingHours):
     """One demo build: the random source, the clock, the next ids and the rows on their way."""
 
     def __init__(
@@ -163,78 +156,6 @@ class _Demo(WorkingHours):
             f"{plural(size, 'deal')}, {plural(n, 'company', 'companies')}, "
             f"{plural(len(owners), 'rep')}"
         )
-
-    # --- companies and contacts -----------------------------------------------------------
-
-    def company(self, owner: str) -> Account:
-        """An account: a unique name, industry, head count and country."""
-        rng = self.rng
-        country = COUNTRY_CHOICE.pick(rng)
-        suffix = COUNTRIES[country][1]
-        industry = rng.choice(list(INDUSTRIES))
-        name = ""
-        for attempt in range(12):
-            brand = f"{rng.choice(NAME_HEADS)}{rng.choice(NAME_TAILS)} "
-            brand += rng.choice(INDUSTRIES[industry])
-            if attempt >= 6:  # the short names are taken: add a region
-                brand = f"{brand} {rng.choice(REGIONS)}"
-            name = f"{brand} {suffix}" if rng.random() < 0.5 else brand
-            if name.lower() not in self.used_names:
-                break
-        base, number = name, 2
-        while name.lower() in self.used_names:  # very large demos: number the rest
-            name, number = f"{base} {number}", number + 1
-        self.used_names.add(name.lower())
-        roll = rng.random()
-        low, high = (
-            (5, 50) if roll < 0.35 else (50, 200) if roll < 0.65 else
-            (200, 1000) if roll < 0.87 else (1000, 20000)
-        )  # fmt: skip
-        employees = int(math.exp(rng.uniform(math.log(low), math.log(high))))
-        if employees >= 100:
-            employees = round(employees, -1 if employees < 1000 else -2)
-        short = name.removesuffix(f" {suffix}")
-        return Account(name, short, industry, employees, country, owner)
-
-    def insert_parties(self, companies: list[Account], first_deal: dict[int, datetime]) -> None:
-        """Insert the companies and their contacts (one, sometimes two, per company)."""
-        rng = self.rng
-        company_rows: list[dict[str, Any]] = []
-        contact_rows: list[dict[str, Any]] = []
-        for c, company in enumerate(companies):
-            since = first_deal[c] - timedelta(hours=whole(rng, 0, 72))
-            company_rows.append({
-                "id": self.take_id(Company), "name": company.name,
-                "name_key": unique_key(company_key(company.name), self.used_keys),
-                "industry": company.industry,
-                "employees": company.employees, "country": company.country, "created_at": since,
-            })  # fmt: skip
-            _, _, tld, phone_prefix, _ = COUNTRIES[company.country]
-            domain = "".join(ch for ch in company.short.lower() if ch.isalnum()) + tld
-            for _ in range(1 if rng.random() < 0.8 else 2):
-                first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-                local = f"{first}.{last}".lower().replace(" ", "")
-                email, number = f"{local}@{domain}", 2
-                while email in self.used_emails:
-                    email, number = f"{local}{number}@{domain}", number + 1
-                self.used_emails.add(email)
-                phone = None
-                if rng.random() < 0.6:
-                    digits = (
-                        f"{whole(rng, 200, 999)} {whole(rng, 100, 999)} {whole(rng, 1000, 9999)}"
-                    )
-                    phone = f"{phone_prefix} {digits}"
-                contact_id = self.take_id(Contact)
-                company.contact_ids.append(contact_id)
-                contact_rows.append({
-                    "id": contact_id, "name": f"{first} {last}", "email": email, "phone": phone,
-                    "title": rng.choice(JOB_TITLES), "company_id": self.first_company + c,
-                    "created_at": since,
-                })  # fmt: skip
-        for chunk in _chunks(company_rows, 4 * CHUNK):
-            _insert(self.conn, Company, chunk)
-        for chunk in _chunks(contact_rows, 4 * CHUNK):
-            _insert(self.conn, Contact, chunk)
 
     # --- deals ------------------------------------------------------------------------------
 
@@ -408,18 +329,6 @@ class _Demo(WorkingHours):
             (CloseOutcome, rows.outcomes),
             (FollowUp, rows.follow_ups),
         ):
-            _insert(self.conn, model, chunk)
+            insert_rows(self.conn, model, chunk)
         self.rows = ChunkRows()
 
-
-def _insert(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> None:
-    """One executemany for a table: the fast path on SQLite and PostgreSQL alike."""
-    from sqlalchemy import insert
-
-    if rows:
-        conn.execute(insert(model.__table__), rows)
-
-
-def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]

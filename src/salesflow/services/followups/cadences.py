@@ -20,8 +20,9 @@ from salesflow.models import Cadence, CadenceRun, Company, Deal, FollowUp, Stage
 from salesflow.models.cadence import CadenceSpec
 from salesflow.services.deals.audit import record_change
 from salesflow.services.deals.leads import resolve_deal
-from salesflow.services.views import CadenceRunView, CadenceView, TaskView
-from salesflow.services.views.deals import days_overdue
+from salesflow.services.deals.views import TaskView, days_overdue
+from salesflow.services.followups.views import CadenceRunView, CadenceView
+from salesflow.services.toml_files import key_line, load_spec
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -29,24 +30,7 @@ if TYPE_CHECKING:
 
 def parse_cadence(text: str, source: str = "cadence file") -> CadenceSpec:
     """Parse and validate a cadence file; errors name the line and the field."""
-    import tomllib
-
-    from pydantic import ValidationError
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"{source}: {exc}") from None
-    try:
-        spec = CadenceSpec.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = tuple(first["loc"])
-        field = ".".join(str(p) for p in loc) or "(file)"
-        line = _line_of(text, loc)
-        where = f"line {line}, " if line else ""
-        message = first["msg"].removeprefix("Value error, ")
-        raise InvalidInput(f"{source}: {where}field {field}: {message}") from None
+    spec = load_spec(text, CadenceSpec, source, _line_of)
     _check_templates(spec, source, text)
     return spec
 
@@ -69,12 +53,7 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
             return start + 1
     elif parts:
         end = tables[0] if tables else len(lines)
-    if parts and isinstance(parts[0], str):
-        key = re.compile(rf"^\s*{re.escape(parts[0])}\s*=")
-        for i in range(start, end):
-            if key.match(lines[i]):
-                return i + 1
-    return start + 1 if start else None
+    return key_line(lines, parts, start, end)
 
 
 def _check_templates(spec: CadenceSpec, source: str, text: str) -> None:

@@ -18,8 +18,8 @@ from salesflow.db.reader import Reader, as_date, as_datetime, compose
 from salesflow.errors import InvalidInput
 from salesflow.queries.filters import owner_key
 from salesflow.services.deals.lists import SHOWN_VALUE
-from salesflow.services.views import Agenda, AgendaDay, DueToday, TaskView
-from salesflow.services.views.deals import closed_as, days_overdue
+from salesflow.services.deals.views import TaskView, closed_as, days_overdue
+from salesflow.services.followups.views import Agenda, AgendaDay, DueToday
 
 # One follow-up with enough of its deal to act on it; every list below starts from this.
 _TASKS = compose(

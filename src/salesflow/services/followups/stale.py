@@ -20,7 +20,7 @@ from salesflow.clock import start_of_day_utc, to_local, today
 from salesflow.db.reader import Reader, as_datetime, compose
 from salesflow.errors import InvalidInput
 from salesflow.queries.filters import owner_key
-from salesflow.services.views import RottingDeal, Stale, StaleDeal
+from salesflow.services.followups.views import RottingDeal, Stale, StaleDeal
 
 _ROT_STAGES = "SELECT id, key, rot_days FROM stages WHERE kind = 'open' AND rot_days IS NOT NULL"
 _OF_PIPELINE = " AND pipeline_id = :pipeline_id"

@@ -1,6 +1,7 @@
 """The salesflow JSON export format, as the `salesflow` import preset reads it: the file's
-envelope (`salesflow_export` format 1, each section a list) and the items of each section,
-validated with the same input rules as the command line (`models.schemas`, `domain.inputs`).
+envelope (`{FORMAT_KEY: FORMAT_VERSION}`, the one `export json` writes, each section a list) and
+the items of each section, validated with the same input rules as the command line
+(`models.schemas`, `domain.inputs`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from salesflow.models.schemas import (
     RepName,
     Text,
 )
+
+FORMAT_KEY = "salesflow_export"  # the envelope's key: its value is the format number
+FORMAT_VERSION = 1  # what `export json` writes and `import` reads; keys are only ever added
 
 
 class _Item(BaseModel):
@@ -199,14 +203,15 @@ def load_export(path: Path, encoding: str | None) -> dict[str, Any]:
         ) from None
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
-    if not isinstance(data, dict) or "salesflow_export" not in data:
-        raise InvalidInput(f"{path} is not a salesflow export (no \"salesflow_export\" key)",
+    if not isinstance(data, dict) or FORMAT_KEY not in data:
+        raise InvalidInput(f"{path} is not a salesflow export (no \"{FORMAT_KEY}\" key)",
                            hint="`salesflow export json` writes one")  # fmt: skip
-    version = data["salesflow_export"]
-    if type(version) is not int or version != 1:  # `true == 1`: a bool is no format number
+    version = data[FORMAT_KEY]
+    # `true == 1`: a bool is no format number
+    if type(version) is not int or version != FORMAT_VERSION:
         raise InvalidInput(
-            f"{path} is salesflow export format {data['salesflow_export']!r}; this salesflow "
-            "reads format 1",
+            f"{path} is salesflow export format {version!r}; this salesflow "
+            f"reads format {FORMAT_VERSION}",
             hint="upgrade salesflow",
         )
     for name in SECTION_MODELS:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesflow.db.bulk import insert_rows
 from salesflow.domain.companies import company_key, unique_key
+from salesflow.domain.contacts import People, email_key
 from salesflow.errors import InvalidInput
 from salesflow.models import (
     BundleItem,
@@ -156,14 +157,11 @@ class _Native(DealSection):
         from sqlalchemy import select, update
 
         t = Contact.__table__  # type: ignore[attr-defined]
-        emails: dict[str, int] = {}
-        people: dict[tuple[int | None, str], int] = {}
+        people = People()
         for pid, name, email, company_id in self.conn.execute(
-            select(t.c.id, t.c.name, t.c.email, t.c.company_id)
+            select(t.c.id, t.c.name, t.c.email, t.c.company_id).order_by(t.c.id)
         ):
-            if email:
-                emails[email.lower()] = pid
-            people.setdefault((company_id, name.lower()), pid)
+            people.add(pid, name, email, company_id)
         rows = []
         counts = self.job.report.counts
         for index, item, raw in self.items(data, "contacts"):
@@ -174,8 +172,8 @@ class _Native(DealSection):
                     self.reject("contacts", index, f"company {item.company_id} is not in the file",
                                 raw)  # fmt: skip
                     continue
-            email = item.email.lower() if item.email else None
-            found = emails.get(email) if email else people.get((company_id, item.name.lower()))
+            email = email_key(item.email) if item.email else None
+            found = people.find(item.name, email, company_id)
             if found is not None:
                 if self.on_duplicate == "fail":
                     self.reject("contacts", index, f"duplicate: contact {email or item.name!r} "

@@ -3,11 +3,11 @@ non-empty values over that record's. A deal's changes go to its change log, as a
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from salesflow.db.bulk import insert_rows
 from salesflow.models import Deal, DealChange
+from salesflow.services.deals.audit import change_text
 
 if TYPE_CHECKING:
     from salesflow.services.imports.records import DealIn
@@ -51,7 +51,7 @@ def update_deal(
     writer.conn.execute(update(table).where(table.c.id == deal_id).values(**values))
     rows = [
         {"id": writer.take_id(DealChange), "deal_id": deal_id, "field": name,
-         "old": _text(old), "new": _text(new), "at": writer.now, "by": writer.actor}
+         "old": change_text(old), "new": change_text(new), "at": writer.now, "by": writer.actor}
         for name, old, new in changes
     ]  # fmt: skip
     insert_rows(writer.conn, DealChange, rows)
@@ -67,10 +67,3 @@ def update_record(writer: ImportWriter, model: Any, row_id: int, values: dict[st
         writer.flush()
         writer.conn.execute(update(model).where(model.id == row_id).values(**given))
 
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)

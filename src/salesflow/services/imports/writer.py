@@ -1,15 +1,15 @@
 """Writing imported rows: duplicates resolved, ids assigned here, rows inserted in batches.
 
-Rows go in through SQLAlchemy Core `insert()` executemany, a batch at a time, never as ORM
-objects one by one (the same fast path as the demo generator). Ids are assigned from max(id) + 1;
-on PostgreSQL the tables are locked against other writers for the import's transaction (readers
-are not blocked) and the id sequences are moved past our ids at the end.
+Rows go in through SQLAlchemy Core `insert()` executemany, a batch at a time (`batch.py`), never
+as ORM objects one by one (the same fast path as the demo generator). Ids are assigned from
+max(id) + 1; on PostgreSQL the tables are locked against other writers for the import's
+transaction (readers are not blocked) and the id sequences are moved past our ids at the end.
 
 Duplicates, against what the database held before the import:
 - a company with the same normalised name (case, punctuation and a trailing legal form such as
-  Inc, Ltd or GmbH do not count), a contact with the same email (or, without an email, the same
-  name at the same company), a deal with the same external id (or, without one, the same title
-  at the same company);
+  Inc, Ltd or GmbH do not count), a contact `domain.contacts.People` finds (the same email or,
+  without an email, the same name at the same company), a deal with the same external id (or,
+  without one, the same title at the same company);
 - `skip` keeps the existing record as it is (a duplicate deal row is skipped), `update` writes
   the file's non-empty values over it (deal changes go to the change log), `fail` rejects the row.
 Within one file the same company or person on several rows is one record, never a duplicate; the
@@ -19,21 +19,17 @@ same deal id twice is.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from salesflow.db.bulk import (
-    insert_tuples,
-    sqlite_date,
-    sqlite_datetime,
-    sync_sequences,
-)
+from salesflow.db.bulk import sqlite_date, sqlite_datetime, sync_sequences
 from salesflow.db.stays import stay_columns
 from salesflow.domain.companies import company_key, unique_key
+from salesflow.domain.contacts import People
 from salesflow.domain.deals import DealStatus, StageKind
 from salesflow.models import CloseOutcome, Company, Contact, Deal, DealChange, StageMove
+from salesflow.services.imports.batch import Batch, restore_indexes, set_aside_indexes
 from salesflow.services.imports.records import (
     CompanyIn,
     ContactIn,
@@ -50,29 +46,6 @@ if TYPE_CHECKING:
 BATCH = 2000  # deals per executemany round
 INDEX_REBUILD_ROWS = 10_000  # an import this large may set indexes aside (SQLite)
 ON_DUPLICATE = ("skip", "update", "fail")
-
-
-# Each table's columns in the order the batches hold them: rows are tuples, not dicts, because
-# they are built once per row of the file and handed straight to the driver.
-COMPANY_COLUMNS = ("id", "name", "name_key", "industry", "employees", "country", "created_at")
-CONTACT_COLUMNS = ("id", "name", "email", "phone", "title", "company_id", "created_at")
-DEAL_COLUMNS = ("id", "title", "company_id", "contact_id", "owner", "source", "value_minor",
-                "currency", "close_by", "pipeline_id", "stage_id", "status", "created_at",
-                "updated_at", "version", "upsell_of_id", "product_id", "external_id")  # fmt: skip
-MOVE_COLUMNS = ("id", "deal_id", "from_stage_id", "to_stage_id", "at", "by", "note", "forced",
-                "regression", "left_at", "stay_seconds", "furthest_after", "reentry",
-                "deal_currency")  # fmt: skip
-OUTCOME_COLUMNS = ("id", "deal_id", "outcome", "amount_minor", "currency", "reason", "competitor",
-                   "note", "from_stage_id", "closed_on", "at", "by", "reopened_at")  # fmt: skip
-
-
-@dataclass
-class _Batch:
-    companies: list[tuple[Any, ...]] = field(default_factory=list)
-    contacts: list[tuple[Any, ...]] = field(default_factory=list)
-    deals: list[tuple[Any, ...]] = field(default_factory=list)
-    moves: list[tuple[Any, ...]] = field(default_factory=list)
-    outcomes: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 TABLES = (Company, Contact, Deal, StageMove, CloseOutcome, DealChange)
@@ -95,7 +68,7 @@ class ImportWriter:
         expected_rows: int = 0,
     ) -> None:
         """`expected_rows`: about how many rows are coming (0: unknown), so that a large import
-        into small tables can set their indexes aside (SQLite; see `_set_aside_indexes`)."""
+        into small tables can set their indexes aside (SQLite; see `batch.set_aside_indexes`)."""
         from sqlalchemy import func, select
 
         self.session = session
@@ -126,15 +99,12 @@ class ImportWriter:
         self.company_keys: dict[str, str] = {}  # name as spelled in the file → company_key
         self.spellings: dict[str, str] = {}  # company key → its first spelling in the file
         self.company_ids: dict[str, int] = {}  # spelling in the file → company id
-        self.emails: dict[str, int] = {}
-        self.people: dict[tuple[int | None, str], int] = {}
+        self.people = People()
         for pid, name, email, company_id in self.conn.execute(
-            select(pe.c.id, pe.c.name, pe.c.email, pe.c.company_id)
+            select(pe.c.id, pe.c.name, pe.c.email, pe.c.company_id).order_by(pe.c.id)
         ):
-            if email:
-                self.emails[email.lower()] = pid
-            self.people.setdefault((company_id, name.lower()), pid)
-        self.old_contacts = set(self.emails.values()) | set(self.people.values())
+            self.people.add(pid, name, email, company_id)
+        self.old_contacts = self.people.ids()
         # stage id → position, for the stay columns of new deals' moves (`db.stays`)
         self.positions: dict[int, int] = {}
         self.open_positions: dict[int, int] = {}
@@ -156,28 +126,11 @@ class ImportWriter:
         self.file_deals: dict[str, int] = {}  # external id → line, within this import
         self.updated: set[tuple[str, int]] = set()
         self.counts = Counts()
-        self.batch = _Batch()
+        self.batch = Batch()
         self.indexes_set_aside: list[str] = []  # CREATE INDEX statements to run at the end
         if sqlite and expected_rows >= INDEX_REBUILD_ROWS:
-            self._set_aside_indexes(expected_rows)
-
-    def _set_aside_indexes(self, expected_rows: int) -> None:
-        """Drop the plain (non-unique) indexes of the tables the import fills when it brings at
-        least as many rows as a table holds; `finish` makes them again from the same SQL. One
-        sort per index at the end costs much less than a B-tree insert per row, and it all
-        happens inside the import's transaction: a failed or killed import leaves the indexes
-        as they were. Unique indexes stay: they guard the data."""
-        names = {_t(m).name: m for m in (Company, Contact, Deal, StageMove, CloseOutcome)}
-        found = self.conn.exec_driver_sql(
-            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' "
-            "AND sql LIKE 'CREATE INDEX %' ORDER BY name"
-        ).all()
-        for name, table, sql in found:
-            model = names.get(table)
-            if model is None or self.first_id[model] - 1 > expected_rows:
-                continue
-            self.conn.exec_driver_sql(f'DROP INDEX "{name}"')
-            self.indexes_set_aside.append(sql)
+            held = {m: n - 1 for m, n in self.first_id.items()}
+            self.indexes_set_aside = set_aside_indexes(self.conn, held, expected_rows)
 
     def take_id(self, model: Any) -> int:
         value = self.next_id[model]
@@ -196,10 +149,7 @@ class ImportWriter:
         return self.companies.get(self._company_key(company.name))
 
     def _existing_contact(self, contact: ContactIn, company_id: int | None) -> int | None:
-        email = contact.email
-        if email:  # an email we do not know is a new person, whatever the name
-            return self.emails.get(email)
-        return self.people.get((company_id, contact.name.lower()))
+        return self.people.find(contact.name, contact.email, company_id)
 
     def _existing_deal(self, deal: DealIn, company_id: int | None) -> int | None:
         if deal.external_id:
@@ -315,9 +265,7 @@ class ImportWriter:
         self.next_id[Contact] = pid + 1
         self.batch.contacts.append((pid, contact.name, contact.email, contact.phone,
                                     contact.title, company_id, self.now_stored))  # fmt: skip
-        if contact.email:
-            self.emails[contact.email] = pid
-        self.people.setdefault((company_id, contact.name.lower()), pid)
+        self.people.add(pid, contact.name, contact.email, company_id)
         self.counts.contacts_created += 1
         return pid
 
@@ -395,17 +343,9 @@ class ImportWriter:
     # --- writing --------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Insert the batch, parents first (foreign keys are on)."""
-        batch = self.batch
-        for model, columns, rows in (
-            (Company, COMPANY_COLUMNS, batch.companies),
-            (Contact, CONTACT_COLUMNS, batch.contacts),
-            (Deal, DEAL_COLUMNS, batch.deals),
-            (StageMove, MOVE_COLUMNS, batch.moves),
-            (CloseOutcome, OUTCOME_COLUMNS, batch.outcomes),
-        ):
-            insert_tuples(self.conn, model, columns, rows)
-        self.batch = _Batch()
+        """Insert the batch (`batch.Batch.insert`) and start the next."""
+        self.batch.insert(self.conn)
+        self.batch = Batch()
 
     @property
     def used_ids(self) -> dict[Any, bool]:
@@ -416,8 +356,7 @@ class ImportWriter:
         """Flush the last batch and move PostgreSQL's id sequences past our ids. `sync=False`
         when the transaction will be rolled back: `setval` is not transactional."""
         self.flush()
-        for sql in self.indexes_set_aside:
-            self.conn.exec_driver_sql(sql)
+        restore_indexes(self.conn, self.indexes_set_aside)
         self.indexes_set_aside = []
         if sync:
             used = self.used_ids

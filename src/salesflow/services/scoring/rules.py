@@ -257,12 +257,9 @@ def remove_rule(name: str, *, session: Session) -> None:
 
 def parse_rules(text: str, source: str = "rules file") -> list[RuleSpec]:
     """Rules from TOML (`[[rules]]` tables); errors name the rule."""
-    import tomllib
+    from salesflow.services.toml_files import toml_data
 
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"{source}: {exc}") from None
+    data = toml_data(text, source)
     unknown = set(data) - {"rules"}
     if unknown:
         raise InvalidInput(

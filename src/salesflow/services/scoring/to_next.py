@@ -16,6 +16,7 @@ from typing import Any
 
 from salesflow.db.reader import Reader
 from salesflow.domain.deals import DealStatus
+from salesflow.queries.pipelines import stage_rows
 from salesflow.services.scoring.rules import RuleSpec, list_rules
 from salesflow.services.scoring.scores import (
     DealScore,
@@ -70,14 +71,10 @@ def next_threshold(scored: DealScore, *, reader: Reader) -> NextThreshold | None
         for order, label in enumerate(("mql", "sql")):
             if facts[label] is not None and scored.score < facts[label]:
                 candidates.append((facts[label], order, label, None))
-    for name, min_score in reader.rows(
-        "SELECT name, min_score FROM stages WHERE pipeline_id = :p AND kind = 'open'"
-        " AND position > :pos AND min_score IS NOT NULL ORDER BY position",
-        p=facts["pipeline_id"],
-        pos=facts["position"],
-    ):
-        if scored.score < min_score:
-            candidates.append((min_score, 2, "gate", name))
+    for gate in stage_rows(facts["pipeline_id"], reader=reader):
+        later = gate.is_open and gate.position > facts["position"]
+        if later and gate.min_score is not None and scored.score < gate.min_score:
+            candidates.append((gate.min_score, 2, "gate", gate.name))
     if not candidates:
         return None
     ahead = []

@@ -1,4 +1,5 @@
-"""Read models of a deal: its card, stage history, follow-ups and close outcome."""
+"""Read models of deals and pipelines: a deal's card, stage history, follow-ups and close
+outcome, and a pipeline with its stages (plain data, no session attached)."""
 
 from __future__ import annotations
 
@@ -99,3 +100,31 @@ class DealView:
     quotes: list[dict[str, Any]] = field(default_factory=list)
     collateral: list[dict[str, Any]] = field(default_factory=list)
     close: CloseView | None = None
+
+
+@dataclass(frozen=True)
+class StageView:
+    """A stage as shown by `pipeline show`."""
+
+    key: str
+    name: str
+    kind: str
+    position: int
+    probability: Decimal
+    rot_days: int | None
+    min_score: int | None
+    requires_quote: bool
+    on_enter: list[dict[str, Any]]
+    collateral: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class PipelineView:
+    """A pipeline with its stages in order (open stages, then won, then lost)."""
+
+    key: str
+    is_default: bool
+    mql: int | None
+    sql: int | None
+    stages: list[StageView]
+    deals_open: int = 0

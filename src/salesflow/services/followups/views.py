@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from salesflow.services.views.deals import TaskView
+from salesflow.services.deals.views import TaskView
 
 
 @dataclass(frozen=True)
