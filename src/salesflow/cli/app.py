@@ -338,7 +338,7 @@ def root(
     ctx.call_on_close(ctx.obj.close)
 
 
-def _choose_format(ctx: typer.Context, param: Any, value: bool) -> bool:
+def choose_format(ctx: typer.Context, param: Any, value: bool) -> bool:
     """`--json` / `--csv` given: the command's output format, chosen once on the AppContext
     (`--json` wins over `--csv`, as it always has); `Output.emit` then prints that form."""
     if value and isinstance(ctx.find_root().obj, AppContext):
@@ -349,9 +349,9 @@ def _choose_format(ctx: typer.Context, param: Any, value: bool) -> bool:
 
 
 JsonFlag = Annotated[
-    bool, typer.Option("--json", help="Print JSON for scripts.", callback=_choose_format)
+    bool, typer.Option("--json", help="Print JSON for scripts.", callback=choose_format)
 ]
-CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV.", callback=_choose_format)]
+CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV.", callback=choose_format)]
 
 
 def parse_day(text: str | None) -> date | None:

@@ -37,7 +37,4 @@ def draft(
         result = draft_email(deal, template, send=send, actor=app_ctx.actor, outbox=outbox,
                              session=session)  # fmt: skip
     out = app_ctx.output()
-    if json:
-        out.json(email_json(result))
-    else:
-        show_email(out, result)
+    out.emit(json=lambda: email_json(result), table=lambda: show_email(out, result))

@@ -90,7 +90,7 @@ def add(
         added = add_lead(lead, pipeline=pipeline, actor=app_ctx.actor, session=session,
                          upsell_of=upsell_of)  # fmt: skip
         card = None
-        if json:
+        if app_ctx.format == "json":  # the card of this very write, read in its transaction
             from salesflow.db.reader import reader_for
             from salesflow.services.deals.card import deal_card
 
@@ -98,10 +98,8 @@ def add(
     out = app_ctx.output()
     if added.repeats is not None:
         warn_repeat(added.repeats)
-    if card is not None:
-        out.json(deal_json(card))
-    else:
-        out.line(str(added.id))
+    out.emit(json=lambda: deal_json(card) if card is not None else None,
+             table=lambda: out.line(str(added.id)))  # fmt: skip
 
 
 @lead_app.command("list")

@@ -24,10 +24,8 @@ def list_(ctx: typer.Context, json: JsonFlag = False) -> None:
     with app_ctx.read() as session:
         pipelines = list_pipelines(session=session)
     out = app_ctx.output()
-    if json:
-        out.json({"pipelines": [pipeline_json(p) for p in pipelines]})
-    else:
-        show_pipelines(out, pipelines)
+    out.emit(json=lambda: {"pipelines": [pipeline_json(p) for p in pipelines]},
+             table=lambda: show_pipelines(out, pipelines))  # fmt: skip
 
 
 @pipeline_app.command()
@@ -46,10 +44,7 @@ def show(
     with app_ctx.read() as session:
         view = pipeline_view(get_pipeline(name, session=session), session=session)
     out = app_ctx.output()
-    if json:
-        out.json(pipeline_json(view))
-    else:
-        show_pipeline(out, view)
+    out.emit(json=lambda: pipeline_json(view), table=lambda: show_pipeline(out, view))
 
 
 @pipeline_app.command()
@@ -75,7 +70,6 @@ def add(
             raise InvalidInput(f"pipeline {name!r} already exists")
         view = pipeline_view(get_pipeline(name, session=session), session=session)
     out = app_ctx.output()
-    if json:
-        out.json(pipeline_json(view))
-    else:
-        out.line(f"Added pipeline {name}: {' → '.join(s.key for s in view.stages)}")
+    out.emit(json=lambda: pipeline_json(view),
+             table=lambda: out.line(f"Added pipeline {name}: "
+                                    f"{' → '.join(s.key for s in view.stages)}"))  # fmt: skip

@@ -68,25 +68,18 @@ _SCOPE_NAMES = {name for name, _, _ in _SCOPE_OPTIONS}
 
 @dataclass
 class _Run:
-    """One report invocation: its context, the scope built once, the output format, and the
-    command's own options."""
+    """One report invocation: its context, the scope built once, and the command's own options
+    (the output format is on the AppContext, chosen by --json / --csv)."""
 
     ctx: typer.Context
     scope: ReportScope
-    json: bool
-    csv: bool
     own: dict[str, Any] = field(default_factory=dict)
 
     def emit(self, data: dict[str, Any], table: tuple[list[str], list[list[Any]]],
              show: Callable[[Any], None]) -> None:  # fmt: skip
-        """Print the report as JSON, CSV or a table."""
+        """Print the report as JSON, CSV or a table (`Output.emit`)."""
         out = state(self.ctx).output()
-        if self.json:
-            out.json(data)
-        elif self.csv:
-            out.csv(*table)
-        else:
-            show(out)
+        out.emit(json=lambda: data, csv=lambda: table, table=lambda: show(out))
 
 
 def _build_scope(options: dict[str, Any], check: Callable[[], None] | None) -> ReportScope:
@@ -125,8 +118,7 @@ def _report(
 
         def command(ctx: typer.Context, **options: Any) -> None:
             own = {k: v for k, v in options.items() if k not in _SCOPE_NAMES | {"json", "csv"}}
-            run = _Run(ctx=ctx, scope=None, json=options["json"],  # type: ignore[arg-type]
-                       csv=options.get("csv", False), own=own)  # fmt: skip
+            run = _Run(ctx=ctx, scope=None, own=own)  # type: ignore[arg-type]
             run.scope = _build_scope(options, (lambda: check(run)) if check else None)
             body(run)
 
@@ -268,8 +260,6 @@ def html(run: _Run) -> None:
         result = build_dashboard(reader=reader, scope=run.scope, seed=run.own["seed"])
     page = dashboard_html(result)
     app_ctx.write_file(out, page, what="report html")
-    printer = app_ctx.output()
-    if run.json:
-        printer.json({"path": str(out), "bytes": len(page.encode("utf-8"))})
-    else:
-        printer.line(f"Wrote {out} ({len(page.encode('utf-8')):,} bytes).")
+    printer, size = app_ctx.output(), len(page.encode("utf-8"))
+    printer.emit(json=lambda: {"path": str(out), "bytes": size},
+                 table=lambda: printer.line(f"Wrote {out} ({size:,} bytes)."))  # fmt: skip

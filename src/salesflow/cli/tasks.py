@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -34,11 +34,11 @@ def add(
     with app_ctx.write() as session:
         row = add_task(deal, task, actor=app_ctx.actor, session=session)
     out = app_ctx.output()
-    if json:
-        out.json({"id": row.id, "deal_id": row.deal_id, "text": row.text,
-                  "due": day_json(row.due), "owner": row.owner, "repeat": row.repeat})  # fmt: skip
-    else:
-        out.line(f"Follow-up {row.id} on deal #{row.deal_id}, due {row.due}.")
+    out.emit(
+        json=lambda: {"id": row.id, "deal_id": row.deal_id, "text": row.text,
+                      "due": day_json(row.due), "owner": row.owner, "repeat": row.repeat},
+        table=lambda: out.line(f"Follow-up {row.id} on deal #{row.deal_id}, due {row.due}."),
+    )  # fmt: skip
 
 
 @task_app.command("list")
@@ -91,18 +91,22 @@ def done(
     with app_ctx.write() as session:
         finished = finish_tasks(task_ids, actor=app_ctx.actor, session=session)
     out = app_ctx.output()
-    if json:
+
+    def data() -> dict[str, Any]:
         items = [{"id": row.id, "done_at": when_json(row.done_at),
                   "next": None if following is None else
                   {"id": following.id, "due": day_json(following.due)}}
                  for row, following in finished]  # fmt: skip
-        out.json(items[0] if len(items) == 1 else {"tasks": items})
-        return
-    for row, following in finished:
-        out.line(f"Done: {row.text}")
-        if following is not None:
-            out.line(f"Next one ({following.repeat}) is follow-up {following.id}, "
-                     f"due {following.due}.")  # fmt: skip
+        return items[0] if len(items) == 1 else {"tasks": items}
+
+    def show() -> None:
+        for row, following in finished:
+            out.line(f"Done: {row.text}")
+            if following is not None:
+                out.line(f"Next one ({following.repeat}) is follow-up {following.id}, "
+                         f"due {following.due}.")  # fmt: skip
+
+    out.emit(json=data, table=show)
 
 
 @task_app.command()
@@ -120,12 +124,13 @@ def remove(
     with app_ctx.write() as session:
         removed = remove_tasks(task_ids, actor=app_ctx.actor, session=session)
     out = app_ctx.output()
-    if json:
-        out.json({"removed": [{"id": row.id, "deal_id": row.deal_id, "text": row.text}
-                              for row in removed]})  # fmt: skip
-        return
-    for row in removed:
-        out.line(f"Removed follow-up {row.id} on deal #{row.deal_id}: {row.text}")
+
+    def show() -> None:
+        for row in removed:
+            out.line(f"Removed follow-up {row.id} on deal #{row.deal_id}: {row.text}")
+
+    out.emit(json=lambda: {"removed": [{"id": row.id, "deal_id": row.deal_id, "text": row.text}
+                                       for row in removed]}, table=show)  # fmt: skip
 
 
 @task_app.command()
@@ -147,11 +152,9 @@ def edit(
         row = edit_task(task_id, due=day, text=text, owner=owner, session=session,
                         actor=app_ctx.actor)  # fmt: skip
     out = app_ctx.output()
-    if json:
-        out.json({"id": row.id, "deal_id": row.deal_id, "text": row.text,
-                  "due": day_json(row.due), "owner": row.owner})  # fmt: skip
-    else:
-        out.line(f"Follow-up {row.id}: {row.text}, due {row.due}.")
+    out.emit(json=lambda: {"id": row.id, "deal_id": row.deal_id, "text": row.text,
+                           "due": day_json(row.due), "owner": row.owner},
+             table=lambda: out.line(f"Follow-up {row.id}: {row.text}, due {row.due}."))  # fmt: skip
 
 
 @app.command("due-today")
