@@ -34,7 +34,8 @@ def add(
         str | None, Opt("--unit", help="seat, hour, licence … (default: each).")
     ] = None,
     recurring: Annotated[
-        str | None, Opt("--recurring", help="month or year (default: one-off).")
+        str | None,
+        Opt("--recurring", help="month or year (default: one-off).", metavar="month|year"),
     ] = None,
     bundle: Annotated[
         str | None, Opt("--bundle", help="A bundle of SKU:QTY,… priced as a whole.")
@@ -98,7 +99,9 @@ def edit(
         str | None, Opt("--price", help="New unit price (existing quotes keep theirs).")
     ] = None,
     unit: Annotated[str | None, Opt("--unit", help="New unit.")] = None,
-    recurring: Annotated[str | None, Opt("--recurring", help="month, year or none.")] = None,
+    recurring: Annotated[
+        str | None, Opt("--recurring", help="month, year or none.", metavar="month|year|none")
+    ] = None,
     active: Annotated[
         bool | None, Opt("--active/--inactive", help="Offer it, or stop offering it.")
     ] = None,
