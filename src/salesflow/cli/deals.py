@@ -47,18 +47,6 @@ def _card_json(ctx: typer.Context, deal_id: int) -> dict[str, Any]:
         return deal_json(deal_card(deal_id, reader=reader))
 
 
-def _print_card(ctx: typer.Context, deal_id: int, message: str) -> None:
-    """The card as JSON, or `message` formatted with the card."""
-    from salesflow.render.deals import deal_json
-    from salesflow.services.deals.card import deal_card
-
-    app_ctx = state(ctx)
-    with app_ctx.reader() as reader:
-        card = deal_card(deal_id, reader=reader)
-    out = app_ctx.output()
-    out.emit(json=lambda: deal_json(card), table=lambda: out.line(message.format(card=card)))
-
-
 @app.command()
 def show(ctx: typer.Context, deal: DealArg, json: JsonFlag = False) -> None:
     """The deal card: company, contact, stage, value, follow-ups, history, quotes."""
@@ -108,9 +96,11 @@ def edit(
         source=source,
     )
     with app_ctx.write() as session:
-        deal_id = edit_deal(deal, changes, actor=app_ctx.actor, session=session,
-                            if_version=if_version)  # fmt: skip
-    _print_card(ctx, deal_id, "Updated #{card.id} {card.title}.")
+        edited = edit_deal(deal, changes, actor=app_ctx.actor, session=session,
+                           if_version=if_version)  # fmt: skip
+    out = app_ctx.output()
+    out.emit(json=lambda: _card_json(ctx, edited.id),
+             table=lambda: out.line(f"Updated #{edited.id} {edited.title}."))  # fmt: skip
 
 
 @app.command()
