@@ -7,14 +7,9 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import JsonFlag, app, state
+from salesflow.cli.app import JsonFlag, group, state
 
-cadence_app = typer.Typer(
-    help="Cadences: timed sequences of calls, emails and tasks on a deal.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(cadence_app, name="cadence")
+cadence_app = group("cadence", "Cadences: timed sequences of calls, emails and tasks on a deal.")
 DealArg = Annotated[str, typer.Argument(help="Deal id (42, #42) or a piece of its title/company.")]
 
 

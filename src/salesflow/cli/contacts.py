@@ -7,15 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesflow.cli.app import JsonFlag, app, choose_format, state
+from salesflow.cli.app import JsonFlag, choose_format, group, state
 
 if TYPE_CHECKING:
     from salesflow.render.output import Output
     from salesflow.services.privacy import Forgotten
 
-contact_app = typer.Typer(help="A person's data: export it or erase it.", no_args_is_help=True,
-                          rich_markup_mode=None)  # fmt: skip
-app.add_typer(contact_app, name="contact")
+contact_app = group("contact", "A person's data: export it or erase it.")
 ContactArg = Annotated[
     str, typer.Argument(help="Contact id (12, #12), email, or a piece of the name.")
 ]

@@ -6,17 +6,11 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, app, state
+from salesflow.cli.app import CsvFlag, JsonFlag, app, group, state
 
 Opt = typer.Option
-customer_app = typer.Typer(
-    help="Customers after the win.", no_args_is_help=True, rich_markup_mode=None
-)
-feedback_app = typer.Typer(
-    help="Customer feedback (NPS).", no_args_is_help=True, rich_markup_mode=None
-)
-app.add_typer(customer_app, name="customer")
-app.add_typer(feedback_app, name="feedback")
+customer_app = group("customer", "Customers after the win.")
+feedback_app = group("feedback", "Customer feedback (NPS).")
 
 
 @customer_app.command("list")

@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import JsonFlag, app, state
+from salesflow.cli.app import JsonFlag, group, state
 
-db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True, rich_markup_mode=None)
-app.add_typer(db_app, name="db")
+db_app = group("db", "Database maintenance.")
 
 
 @db_app.command()

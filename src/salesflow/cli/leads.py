@@ -9,17 +9,15 @@ import typer
 from salesflow.cli.app import (
     CsvFlag,
     JsonFlag,
-    app,
     currency_option,
+    group,
     parse_day,
     parse_money_option,
     state,
     validated,
 )
 
-lead_app = typer.Typer(help="Add and list leads (deals).", no_args_is_help=True,
-                       rich_markup_mode=None)  # fmt: skip
-app.add_typer(lead_app, name="lead")
+lead_app = group("lead", "Add and list leads (deals).")
 
 Opt = typer.Option
 

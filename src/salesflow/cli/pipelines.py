@@ -7,11 +7,9 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import JsonFlag, app, state
+from salesflow.cli.app import JsonFlag, group, state
 
-pipeline_app = typer.Typer(help="Pipelines and their stages.", no_args_is_help=True,
-                           rich_markup_mode=None)  # fmt: skip
-app.add_typer(pipeline_app, name="pipeline")
+pipeline_app = group("pipeline", "Pipelines and their stages.")
 
 
 @pipeline_app.command("list")

@@ -7,19 +7,11 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, app, currency_option, parse_money_option, state
+from salesflow.cli.app import CsvFlag, JsonFlag, currency_option, group, parse_money_option, state
 
 Opt = typer.Option
-product_app = typer.Typer(
-    help="The product catalogue.", no_args_is_help=True, rich_markup_mode=None
-)
-quote_app = typer.Typer(
-    help="Quotes: lines, discounts, tax, approval, versions.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(product_app, name="product")
-app.add_typer(quote_app, name="quote")
+product_app = group("product", "The product catalogue.")
+quote_app = group("quote", "Quotes: lines, discounts, tax, approval, versions.")
 QuoteId = Annotated[int, typer.Argument(metavar="Q", help="Quote id.")]
 
 

@@ -7,12 +7,9 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, app, state
+from salesflow.cli.app import CsvFlag, JsonFlag, app, group, state
 
-rule_app = typer.Typer(
-    help="Lead-scoring rules (fit and engagement).", no_args_is_help=True, rich_markup_mode=None
-)
-app.add_typer(rule_app, name="rule")
+rule_app = group("rule", "Lead-scoring rules (fit and engagement).")
 Opt = typer.Option
 
 

@@ -6,11 +6,11 @@ from typing import Annotated, Any
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, app, parse_day, state, validated
+from salesflow.cli.app import CsvFlag, JsonFlag, app, group, parse_day, state, validated
 
-task_app = typer.Typer(help="Follow-ups on deals.", no_args_is_help=True, rich_markup_mode=None)
-app.add_typer(task_app, name="task")
+task_app = group("task", "Follow-ups on deals.")
 Opt = typer.Option
+TaskIds = Annotated[list[int], typer.Argument(metavar="ID", help="Follow-up ids (one or more).")]
 
 
 @task_app.command()
@@ -78,9 +78,7 @@ def list_(
 @task_app.command()
 def done(
     ctx: typer.Context,
-    task_ids: Annotated[
-        list[int], typer.Argument(metavar="ID", help="Follow-up ids (one or more).")
-    ],
+    task_ids: TaskIds,
     json: JsonFlag = False,
 ) -> None:
     """Mark follow-ups done (a repeating one schedules its next); one bad id changes nothing."""
@@ -88,8 +86,7 @@ def done(
     from salesflow.services.followups.tasks import finish_tasks
 
     app_ctx = state(ctx)
-    with app_ctx.write() as session:
-        finished = finish_tasks(task_ids, actor=app_ctx.actor, session=session)
+    finished = app_ctx.change(finish_tasks, task_ids)
     out = app_ctx.output()
 
     def data() -> dict[str, Any]:
@@ -112,17 +109,14 @@ def done(
 @task_app.command()
 def remove(
     ctx: typer.Context,
-    task_ids: Annotated[
-        list[int], typer.Argument(metavar="ID", help="Follow-up ids (one or more).")
-    ],
+    task_ids: TaskIds,
     json: JsonFlag = False,
 ) -> None:
     """Remove follow-ups (the deal's history keeps them); one bad id changes nothing."""
     from salesflow.services.followups.tasks import remove_tasks
 
     app_ctx = state(ctx)
-    with app_ctx.write() as session:
-        removed = remove_tasks(task_ids, actor=app_ctx.actor, session=session)
+    removed = app_ctx.change(remove_tasks, task_ids)
     out = app_ctx.output()
 
     def show() -> None:
