@@ -8,6 +8,9 @@ import re
 import pytest
 
 from salesflow.cli.main import COMMAND_MODULES, all_commands
+from salesflow.domain.inputs import REPEATS
+from salesflow.services.catalogue import RECURRING
+from salesflow.services.imports.writer import ON_DUPLICATE
 
 _PYTHON_METAVAR = re.compile(r"<[a-z][^>]*>|\{[a-z_]+\}|list\[|\[str\]|\bNoneType\b")
 
@@ -33,3 +36,20 @@ def test_the_quote_line_says_its_shape(cli) -> None:
     assert "Usage: salesflow quote new [OPTIONS] DEAL" in shown
     assert "--line SKU:QTY[:DISC%]" in shown
     assert "--owner REP" in cli("due-today", "--help").stdout
+
+
+@pytest.mark.parametrize(
+    ("words", "shown"),
+    [
+        (("import",), "--on-duplicate " + "|".join(ON_DUPLICATE)),
+        (("task", "add"), "--repeat " + "|".join(REPEATS)),
+        (("product", "add"), "--recurring " + "|".join(RECURRING) + " "),
+        (("product", "add"), "--bundle SKU:QTY,…"),
+        (("product", "edit"), "--recurring " + "|".join((*RECURRING, "none"))),
+        (("funnel",), "--since DATE"),
+        (("report", "kpis"), "--until DATE"),
+    ],
+)
+def test_a_choice_or_a_shape_is_shown_not_the_option_name(cli, words, shown) -> None:
+    """The choices (kept in step with the services' own lists) or the value's shape."""
+    assert shown in cli(*words, "--help").stdout

@@ -42,17 +42,15 @@ def log(
             deal, kind, summary, at=moment, outcome=outcome, actor=app_ctx.actor, session=session
         )
     out = app_ctx.output()
-    if json:
-        out.json(
-            {
-                "id": activity.id,
-                "deal_id": activity.deal_id,
-                "type": activity.type,
-                "summary": activity.summary,
-                "at": when_json(activity.at),
-                "by": activity.by,
-                "outcome": activity.outcome,
-            }
-        )
-    else:
-        out.line(f"Logged {activity.type} on deal #{activity.deal_id}.")
+    out.emit(
+        json=lambda: {
+            "id": activity.id,
+            "deal_id": activity.deal_id,
+            "type": activity.type,
+            "summary": activity.summary,
+            "at": when_json(activity.at),
+            "by": activity.by,
+            "outcome": activity.outcome,
+        },
+        table=lambda: out.line(f"Logged {activity.type} on deal #{activity.deal_id}."),
+    )

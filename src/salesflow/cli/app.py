@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from importlib import import_module
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from salesflow.db.reader import Reader
     from salesflow.outfiles import OutputFile, Protected
     from salesflow.render.output import Output
+
+T = TypeVar("T")
 
 
 class SalesflowGroup(TyperGroup):
@@ -120,6 +122,14 @@ app = typer.Typer(
 )
 
 
+def group(name: str, about: str) -> typer.Typer:
+    """A command group on the root app (`salesflow NAME …`), shown with its help when given no
+    command; help text plain, as everywhere."""
+    commands = typer.Typer(help=about, no_args_is_help=True, rich_markup_mode=None)
+    app.add_typer(commands, name=name)
+    return commands
+
+
 def _name(info: Any) -> str:
     """A registered command's name, as Typer derives it."""
     return str(info.name or info.callback.__name__.lower().replace("_", "-"))
@@ -212,6 +222,12 @@ class AppContext:
         """One transaction: all of it lands, or none of it."""
         with self.database().write() as session:
             yield session
+
+    def change(self, action: Callable[..., T], *args: Any, **options: Any) -> T:
+        """Run one service write, `action(*args, actor=, session=, **options)`, as the acting
+        user in one transaction (`write`), and give back what it returned."""
+        with self.write() as session:
+            return action(*args, actor=self.actor, session=session, **options)
 
     @property
     def target(self) -> str:
@@ -338,7 +354,7 @@ def root(
     ctx.call_on_close(ctx.obj.close)
 
 
-def _choose_format(ctx: typer.Context, param: Any, value: bool) -> bool:
+def choose_format(ctx: typer.Context, param: Any, value: bool) -> bool:
     """`--json` / `--csv` given: the command's output format, chosen once on the AppContext
     (`--json` wins over `--csv`, as it always has); `Output.emit` then prints that form."""
     if value and isinstance(ctx.find_root().obj, AppContext):
@@ -349,9 +365,9 @@ def _choose_format(ctx: typer.Context, param: Any, value: bool) -> bool:
 
 
 JsonFlag = Annotated[
-    bool, typer.Option("--json", help="Print JSON for scripts.", callback=_choose_format)
+    bool, typer.Option("--json", help="Print JSON for scripts.", callback=choose_format)
 ]
-CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV.", callback=_choose_format)]
+CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV.", callback=choose_format)]
 
 
 def parse_day(text: str | None) -> date | None:

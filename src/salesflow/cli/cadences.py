@@ -7,14 +7,9 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import JsonFlag, app, state
+from salesflow.cli.app import JsonFlag, group, state
 
-cadence_app = typer.Typer(
-    help="Cadences: timed sequences of calls, emails and tasks on a deal.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(cadence_app, name="cadence")
+cadence_app = group("cadence", "Cadences: timed sequences of calls, emails and tasks on a deal.")
 DealArg = Annotated[str, typer.Argument(help="Deal id (42, #42) or a piece of its title/company.")]
 
 
@@ -33,12 +28,13 @@ def add(
     with app_ctx.write() as session:
         cadence = add_cadence(file, session=session)
     out = app_ctx.output()
-    if json:
-        out.json(cadence_json(cadence))
-        return
-    out.line(f"Added cadence {cadence.name}: {plural(len(cadence.steps), 'step')}.")
-    for step in cadence.steps:
-        out.line(f"  {step_line(step)}")
+
+    def show() -> None:
+        out.line(f"Added cadence {cadence.name}: {plural(len(cadence.steps), 'step')}.")
+        for step in cadence.steps:
+            out.line(f"  {step_line(step)}")
+
+    out.emit(json=lambda: cadence_json(cadence), table=show)
 
 
 @cadence_app.command("list")
@@ -51,10 +47,8 @@ def list_(ctx: typer.Context, json: JsonFlag = False) -> None:
     with app_ctx.read() as session:
         cadences = list_cadences(session=session)
     out = app_ctx.output()
-    if json:
-        out.json({"cadences": [cadence_json(c) for c in cadences]})
-    else:
-        show_cadences(out, cadences)
+    out.emit(json=lambda: {"cadences": [cadence_json(c) for c in cadences]},
+             table=lambda: show_cadences(out, cadences))  # fmt: skip
 
 
 @cadence_app.command()
@@ -72,10 +66,7 @@ def start(
     with app_ctx.write() as session:
         run = start_cadence(deal, name, actor=app_ctx.actor, session=session)
     out = app_ctx.output()
-    if json:
-        out.json(run_json(run))
-    else:
-        show_started(out, run)
+    out.emit(json=lambda: run_json(run), table=lambda: show_started(out, run))
 
 
 @cadence_app.command()
@@ -95,7 +86,4 @@ def stop(
     with app_ctx.write() as session:
         run = stop_cadence(deal, reason=reason, actor=app_ctx.actor, session=session)
     out = app_ctx.output()
-    if json:
-        out.json(run_json(run))
-    else:
-        show_stopped(out, run)
+    out.emit(json=lambda: run_json(run), table=lambda: show_stopped(out, run))

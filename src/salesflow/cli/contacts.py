@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesflow.cli.app import JsonFlag, app, state
+from salesflow.cli.app import JsonFlag, choose_format, group, state
 
-contact_app = typer.Typer(help="A person's data: export it or erase it.", no_args_is_help=True,
-                          rich_markup_mode=None)  # fmt: skip
-app.add_typer(contact_app, name="contact")
+if TYPE_CHECKING:
+    from salesflow.render.output import Output
+    from salesflow.services.privacy import Forgotten
+
+contact_app = group("contact", "A person's data: export it or erase it.")
 ContactArg = Annotated[
     str, typer.Argument(help="Contact id (12, #12), email, or a piece of the name.")
 ]
@@ -28,7 +30,10 @@ def export_(
         ),
     ] = None,  # fmt: skip
     json: Annotated[
-        bool, typer.Option("--json", help="With --out: report the file written as JSON.")
+        bool,
+        typer.Option(
+            "--json", help="With --out: report the file written as JSON.", callback=choose_format
+        ),
     ] = False,
 ) -> None:
     """Everything salesflow holds about a person, as JSON (to hand to them)."""
@@ -47,10 +52,11 @@ def export_(
         sys.stdout.write(text)
         return
     app_ctx.write_file(out, text, what="contact export")
-    if json:
-        app_ctx.output().json({"contact_id": data["contact"]["id"], "written": str(out)})
-        return
-    app_ctx.output().line(f"Wrote {data['contact']['name']}'s data to {out}.")
+    printer = app_ctx.output()
+    printer.emit(
+        json=lambda: {"contact_id": data["contact"]["id"], "written": str(out)},
+        table=lambda: printer.line(f"Wrote {data['contact']['name']}'s data to {out}."),
+    )
 
 
 @contact_app.command()
@@ -66,7 +72,6 @@ def forget(
     from salesflow.config import outbox_dir
     from salesflow.errors import UsageProblem
     from salesflow.services.privacy import forget_contact, purge_file, remove_outbox_drafts
-    from salesflow.words import noun, plural
 
     if not yes:
         raise UsageProblem(
@@ -79,20 +84,25 @@ def forget(
     purge_file(app_ctx.database(), gone)
     gone.outbox_files = remove_outbox_drafts(gone, outbox_dir(app_ctx.database().target))
     out = app_ctx.output()
-    if json:
-        out.json(
-            {
-                "contact_id": gone.contact_id,
-                "deals": gone.deals,
-                "texts_scrubbed": gone.texts_scrubbed,
-                "outbox_files": gone.outbox_files,
-                "verified": gone.verified,
-                "vacuumed": gone.vacuumed,
-                "note": gone.note,
-                "written_files": gone.written_files,
-            }
-        )
-        return
+    out.emit(
+        json=lambda: {
+            "contact_id": gone.contact_id,
+            "deals": gone.deals,
+            "texts_scrubbed": gone.texts_scrubbed,
+            "outbox_files": gone.outbox_files,
+            "verified": gone.verified,
+            "vacuumed": gone.vacuumed,
+            "note": gone.note,
+            "written_files": gone.written_files,
+        },
+        table=lambda: _show_forgotten(out, gone),
+    )
+
+
+def _show_forgotten(out: Output, gone: Forgotten) -> None:
+    """What `contact forget` did, in words."""
+    from salesflow.words import noun, plural
+
     n = len(gone.deals)
     deals = ", ".join(f"#{d}" for d in gone.deals) or "none"
     out.line(f"Forgot contact #{gone.contact_id}. Their {noun(n, 'deal')} ({deals}) "

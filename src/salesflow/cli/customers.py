@@ -6,17 +6,11 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, app, state
+from salesflow.cli.app import CsvFlag, JsonFlag, app, group, state
 
 Opt = typer.Option
-customer_app = typer.Typer(
-    help="Customers after the win.", no_args_is_help=True, rich_markup_mode=None
-)
-feedback_app = typer.Typer(
-    help="Customer feedback (NPS).", no_args_is_help=True, rich_markup_mode=None
-)
-app.add_typer(customer_app, name="customer")
-app.add_typer(feedback_app, name="feedback")
+customer_app = group("customer", "Customers after the win.")
+feedback_app = group("feedback", "Customer feedback (NPS).")
 
 
 @customer_app.command("list")
@@ -36,18 +30,17 @@ def list_customers_(
     with app_ctx.read() as session:
         customers = list_customers(session=session, at_risk_only=at_risk)
     out = app_ctx.output()
-    if json:
-        out.json({"customers": [customer_json(c) for c in customers]})
-    elif csv:
-        out.csv(
+    out.emit(
+        json=lambda: {"customers": [customer_json(c) for c in customers]},
+        csv=lambda: (
             ["company", "won_deals", "renewal_on", "nps", "last_activity", "at_risk"],
             [
                 [c.company, c.won_deals, c.renewal_on, c.nps, c.last_activity, "; ".join(c.at_risk)]
                 for c in customers
             ],
-        )
-    else:
-        show_customers(out, customers, at_risk=at_risk)
+        ),
+        table=lambda: show_customers(out, customers, at_risk=at_risk),
+    )
 
 
 @app.command()
@@ -76,10 +69,8 @@ def renewals(
     with app_ctx.read() as session:
         rows = upcoming(within_days=days, session=session)
     out = app_ctx.output()
-    if json:
-        out.json({"within_days": days, "renewals": [renewal_json(r) for r in rows]})
-    else:
-        show_renewals(out, rows, days)
+    out.emit(json=lambda: {"within_days": days, "renewals": [renewal_json(r) for r in rows]},
+             table=lambda: show_renewals(out, rows, days))  # fmt: skip
 
 
 @feedback_app.command("add")
@@ -97,7 +88,7 @@ def feedback_add(
     with app_ctx.write() as session:
         row = add_feedback(deal, score=score, note=note, actor=app_ctx.actor, session=session)
     out = app_ctx.output()
-    if json:
-        out.json({"id": row.id, "deal_id": row.deal_id, "score": row.score, "note": row.note})
-    else:
-        out.line(f"Feedback {row.score}/10 recorded on deal #{row.deal_id}.")
+    out.emit(
+        json=lambda: {"id": row.id, "deal_id": row.deal_id, "score": row.score, "note": row.note},
+        table=lambda: out.line(f"Feedback {row.score}/10 recorded on deal #{row.deal_id}."),
+    )

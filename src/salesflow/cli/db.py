@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import JsonFlag, app, state
+from salesflow.cli.app import JsonFlag, group, state
 
-db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True, rich_markup_mode=None)
-app.add_typer(db_app, name="db")
+db_app = group("db", "Database maintenance.")
 
 
 @db_app.command()
@@ -33,14 +32,15 @@ def status(ctx: typer.Context, json: JsonFlag = False) -> None:
     app_ctx = state(ctx)
     info = database_status(app_ctx.database())
     out = app_ctx.output()
-    if json:
-        out.json(info)
-        return
-    for key, value in info.items():
-        if isinstance(value, dict):
-            out.line(f"{key}: " + ", ".join(f"{k} {v}" for k, v in value.items()))
-        else:
-            out.line(f"{key}: {value}")
+
+    def show() -> None:
+        for key, value in info.items():
+            if isinstance(value, dict):
+                out.line(f"{key}: " + ", ".join(f"{k} {v}" for k, v in value.items()))
+            else:
+                out.line(f"{key}: {value}")
+
+    out.emit(json=lambda: info, table=show)
 
 
 @db_app.command()
@@ -51,13 +51,14 @@ def check(ctx: typer.Context, json: JsonFlag = False) -> None:
     app_ctx = state(ctx)
     problems = check_database(app_ctx.database())
     out = app_ctx.output()
-    if json:
-        out.json({"ok": not problems, "problems": problems})
-    elif problems:
+
+    def show() -> None:
         for problem in problems:
             out.line(f"problem: {problem}", style="red")
-    else:
-        out.line("ok: integrity and foreign keys check out.")
+        if not problems:
+            out.line("ok: integrity and foreign keys check out.")
+
+    out.emit(json=lambda: {"ok": not problems, "problems": problems}, table=show)
     if problems:
         raise typer.Exit(1)
 

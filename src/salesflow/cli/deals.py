@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,38 +23,28 @@ Opt = typer.Option
 DealArg = Annotated[str, typer.Argument(help="Deal id (42, #42) or a piece of its title/company.")]
 
 
-def _confirm(ctx: typer.Context, moved: Moved, json: bool, line: str) -> None:
+def _confirm(ctx: typer.Context, moved: Moved, line: str) -> None:
     """A move's confirmation: `line` (made from what the move returned) and the playbook
-    follow-ups it closed; with --json the whole card, as the contract promises."""
-    if json:
-        _print_card(ctx, moved.deal_id, json, None)
-        return
+    follow-ups it closed; with --json the whole card, as the contract promises (read only then).
+    """
     out = state(ctx).output()
-    out.line(line)
-    also = moved.closed.sentence()
-    if also:
-        out.line(also)
 
-
-def _print_card(
-    ctx: typer.Context, deal_id: int, json: bool, message: str | None, also: str | None = None
-) -> None:
-    """The card as JSON, or `message` (then `also`, when given), or the whole card."""
-    from salesflow.render.deals import deal_json, show_card
-    from salesflow.services.deals.card import deal_card
-
-    app_ctx = state(ctx)
-    with app_ctx.reader() as reader:
-        card = deal_card(deal_id, reader=reader)
-    out = app_ctx.output()
-    if json:
-        out.json(deal_json(card))
-    elif message:
-        out.line(message.format(card=card))
+    def show() -> None:
+        out.line(line)
+        also = moved.closed.sentence()
         if also:
             out.line(also)
-    else:
-        show_card(out, card)
+
+    out.emit(json=lambda: _card_json(ctx, moved.deal_id), table=show)
+
+
+def _card_json(ctx: typer.Context, deal_id: int) -> dict[str, Any]:
+    """The deal card as JSON, read after the write."""
+    from salesflow.render.deals import deal_json
+    from salesflow.services.deals.card import deal_card
+
+    with state(ctx).reader() as reader:
+        return deal_json(deal_card(deal_id, reader=reader))
 
 
 @app.command()
@@ -68,10 +58,7 @@ def show(ctx: typer.Context, deal: DealArg, json: JsonFlag = False) -> None:
     with app_ctx.reader() as reader:
         card = deal_card(deal_id(deal, reader=reader), reader=reader)
     out = app_ctx.output()
-    if json:
-        out.json(deal_json(card))
-    else:
-        show_card(out, card)
+    out.emit(json=lambda: deal_json(card), table=lambda: show_card(out, card))
 
 
 @app.command()
@@ -109,9 +96,11 @@ def edit(
         source=source,
     )
     with app_ctx.write() as session:
-        deal_id = edit_deal(deal, changes, actor=app_ctx.actor, session=session,
-                            if_version=if_version)  # fmt: skip
-    _print_card(ctx, deal_id, json, "Updated #{card.id} {card.title}.")
+        edited = edit_deal(deal, changes, actor=app_ctx.actor, session=session,
+                           if_version=if_version)  # fmt: skip
+    out = app_ctx.output()
+    out.emit(json=lambda: _card_json(ctx, edited.id),
+             table=lambda: out.line(f"Updated #{edited.id} {edited.title}."))  # fmt: skip
 
 
 @app.command()
@@ -134,7 +123,7 @@ def advance(
     with app_ctx.write() as session:
         moved = advance_deal(deal, to=to, note=note, force=force, actor=app_ctx.actor,
                                session=session)  # fmt: skip
-    _confirm(ctx, moved, json, f"#{moved.deal_id} {moved.title} → {moved.stage_name}")
+    _confirm(ctx, moved, f"#{moved.deal_id} {moved.title} → {moved.stage_name}")
 
 
 @app.command()
@@ -157,7 +146,7 @@ def won(
     with app_ctx.write() as session:
         moved = win_deal(deal, amount=amount_value, on=day, note=note, actor=app_ctx.actor,
                            session=session, handoff=handoff)  # fmt: skip
-    _confirm(ctx, moved, json, f"Won #{moved.deal_id} {moved.title}. Nice.")
+    _confirm(ctx, moved, f"Won #{moved.deal_id} {moved.title}. Nice.")
 
 
 @app.command()
@@ -180,7 +169,7 @@ def lost(
     with app_ctx.write() as session:
         moved = lose_deal(deal, reason=reason, competitor=competitor, note=note, on=day,
                             actor=app_ctx.actor, session=session)  # fmt: skip
-    _confirm(ctx, moved, json, f"Lost #{moved.deal_id} {moved.title} ({moved.reason}).")
+    _confirm(ctx, moved, f"Lost #{moved.deal_id} {moved.title} ({moved.reason}).")
 
 
 @app.command()
@@ -199,4 +188,4 @@ def reopen(
     app_ctx = state(ctx)
     with app_ctx.write() as session:
         moved = reopen_deal(deal, to=to, note=note, actor=app_ctx.actor, session=session)
-    _confirm(ctx, moved, json, f"Reopened #{moved.deal_id} {moved.title} in {moved.stage_name}.")
+    _confirm(ctx, moved, f"Reopened #{moved.deal_id} {moved.title} in {moved.stage_name}.")

@@ -6,12 +6,9 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import JsonFlag, app, state
+from salesflow.cli.app import JsonFlag, group, state
 
-email_app = typer.Typer(
-    help="Emails to a deal's contact from templates.", no_args_is_help=True, rich_markup_mode=None
-)
-app.add_typer(email_app, name="email")
+email_app = group("email", "Emails to a deal's contact from templates.")
 
 
 @email_app.command()
@@ -37,7 +34,4 @@ def draft(
         result = draft_email(deal, template, send=send, actor=app_ctx.actor, outbox=outbox,
                              session=session)  # fmt: skip
     out = app_ctx.output()
-    if json:
-        out.json(email_json(result))
-    else:
-        show_email(out, result)
+    out.emit(json=lambda: email_json(result), table=lambda: show_email(out, result))

@@ -8,12 +8,9 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import app, state
+from salesflow.cli.app import group, state
 
-export_app = typer.Typer(
-    help="Export data for other programs.", no_args_is_help=True, rich_markup_mode=None
-)
-app.add_typer(export_app, name="export")
+export_app = group("export", "Export data for other programs.")
 Opt = typer.Option
 
 

@@ -23,7 +23,4 @@ def history(
     with app_ctx.read() as session:
         trail = deal_history(deal, session=session)
     out = app_ctx.output()
-    if json:
-        out.json(history_json(trail))
-    else:
-        show_history(out, trail)
+    out.emit(json=lambda: history_json(trail), table=lambda: show_history(out, trail))

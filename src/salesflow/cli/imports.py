@@ -148,9 +148,6 @@ def import_(
         except KeyboardInterrupt:
             raise ImportInterrupted("interrupted: nothing imported") from None
     out = app_ctx.output()
-    if json:
-        out.json(import_json(report))
-    else:
-        show_import(out, report)
+    out.emit(json=lambda: import_json(report), table=lambda: show_import(out, report))
     if report.rejected:
         raise typer.Exit(int(ExitStatus.PARTIAL_IMPORT))

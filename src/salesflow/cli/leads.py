@@ -9,17 +9,15 @@ import typer
 from salesflow.cli.app import (
     CsvFlag,
     JsonFlag,
-    app,
     currency_option,
+    group,
     parse_day,
     parse_money_option,
     state,
     validated,
 )
 
-lead_app = typer.Typer(help="Add and list leads (deals).", no_args_is_help=True,
-                       rich_markup_mode=None)  # fmt: skip
-app.add_typer(lead_app, name="lead")
+lead_app = group("lead", "Add and list leads (deals).")
 
 Opt = typer.Option
 
@@ -90,7 +88,7 @@ def add(
         added = add_lead(lead, pipeline=pipeline, actor=app_ctx.actor, session=session,
                          upsell_of=upsell_of)  # fmt: skip
         card = None
-        if json:
+        if app_ctx.format == "json":  # the card of this very write, read in its transaction
             from salesflow.db.reader import reader_for
             from salesflow.services.deals.card import deal_card
 
@@ -98,10 +96,8 @@ def add(
     out = app_ctx.output()
     if added.repeats is not None:
         warn_repeat(added.repeats)
-    if card is not None:
-        out.json(deal_json(card))
-    else:
-        out.line(str(added.id))
+    out.emit(json=lambda: deal_json(card) if card is not None else None,
+             table=lambda: out.line(str(added.id)))  # fmt: skip
 
 
 @lead_app.command("list")

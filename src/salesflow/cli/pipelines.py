@@ -7,11 +7,9 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import JsonFlag, app, state
+from salesflow.cli.app import JsonFlag, group, state
 
-pipeline_app = typer.Typer(help="Pipelines and their stages.", no_args_is_help=True,
-                           rich_markup_mode=None)  # fmt: skip
-app.add_typer(pipeline_app, name="pipeline")
+pipeline_app = group("pipeline", "Pipelines and their stages.")
 
 
 @pipeline_app.command("list")
@@ -24,10 +22,8 @@ def list_(ctx: typer.Context, json: JsonFlag = False) -> None:
     with app_ctx.read() as session:
         pipelines = list_pipelines(session=session)
     out = app_ctx.output()
-    if json:
-        out.json({"pipelines": [pipeline_json(p) for p in pipelines]})
-    else:
-        show_pipelines(out, pipelines)
+    out.emit(json=lambda: {"pipelines": [pipeline_json(p) for p in pipelines]},
+             table=lambda: show_pipelines(out, pipelines))  # fmt: skip
 
 
 @pipeline_app.command()
@@ -46,10 +42,7 @@ def show(
     with app_ctx.read() as session:
         view = pipeline_view(get_pipeline(name, session=session), session=session)
     out = app_ctx.output()
-    if json:
-        out.json(pipeline_json(view))
-    else:
-        show_pipeline(out, view)
+    out.emit(json=lambda: pipeline_json(view), table=lambda: show_pipeline(out, view))
 
 
 @pipeline_app.command()
@@ -75,7 +68,6 @@ def add(
             raise InvalidInput(f"pipeline {name!r} already exists")
         view = pipeline_view(get_pipeline(name, session=session), session=session)
     out = app_ctx.output()
-    if json:
-        out.json(pipeline_json(view))
-    else:
-        out.line(f"Added pipeline {name}: {' → '.join(s.key for s in view.stages)}")
+    out.emit(json=lambda: pipeline_json(view),
+             table=lambda: out.line(f"Added pipeline {name}: "
+                                    f"{' → '.join(s.key for s in view.stages)}"))  # fmt: skip

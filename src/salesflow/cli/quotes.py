@@ -7,19 +7,11 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, app, currency_option, parse_money_option, state
+from salesflow.cli.app import CsvFlag, JsonFlag, currency_option, group, parse_money_option, state
 
 Opt = typer.Option
-product_app = typer.Typer(
-    help="The product catalogue.", no_args_is_help=True, rich_markup_mode=None
-)
-quote_app = typer.Typer(
-    help="Quotes: lines, discounts, tax, approval, versions.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(product_app, name="product")
-app.add_typer(quote_app, name="quote")
+product_app = group("product", "The product catalogue.")
+quote_app = group("quote", "Quotes: lines, discounts, tax, approval, versions.")
 QuoteId = Annotated[int, typer.Argument(metavar="Q", help="Quote id.")]
 
 
@@ -34,7 +26,8 @@ def add(
         str | None, Opt("--unit", help="seat, hour, licence … (default: each).")
     ] = None,
     recurring: Annotated[
-        str | None, Opt("--recurring", help="month or year (default: one-off).")
+        str | None,
+        Opt("--recurring", help="month or year (default: one-off).", metavar="month|year"),
     ] = None,
     bundle: Annotated[
         str | None, Opt("--bundle", help="A bundle of SKU:QTY,… priced as a whole.")
@@ -61,10 +54,9 @@ def add(
             session=session,
         )
     out = app_ctx.output()
-    if json:
-        out.json(product_json(view))
-    else:
-        out.line(f"Added {view.sku}: {view.name}.")
+    out.emit(
+        json=lambda: product_json(view), table=lambda: out.line(f"Added {view.sku}: {view.name}.")
+    )
 
 
 @product_app.command("list")
@@ -82,13 +74,12 @@ def list_products_(
     with app_ctx.read() as session:
         products = list_products(session=session, include_inactive=all_)
     out = app_ctx.output()
-    if json:
-        out.json({"products": [product_json(p) for p in products]})
-    elif csv:
-        keys = ["sku", "name", "price", "currency", "unit", "recurring", "active"]
-        out.csv(keys, [[product_json(p)[k] for k in keys] for p in products])
-    else:
-        show_products(out, products)
+    keys = ["sku", "name", "price", "currency", "unit", "recurring", "active"]
+    out.emit(
+        json=lambda: {"products": [product_json(p) for p in products]},
+        csv=lambda: (keys, [[product_json(p)[k] for k in keys] for p in products]),
+        table=lambda: show_products(out, products),
+    )
 
 
 @product_app.command()
@@ -100,7 +91,9 @@ def edit(
         str | None, Opt("--price", help="New unit price (existing quotes keep theirs).")
     ] = None,
     unit: Annotated[str | None, Opt("--unit", help="New unit.")] = None,
-    recurring: Annotated[str | None, Opt("--recurring", help="month, year or none.")] = None,
+    recurring: Annotated[
+        str | None, Opt("--recurring", help="month, year or none.", metavar="month|year|none")
+    ] = None,
     active: Annotated[
         bool | None, Opt("--active/--inactive", help="Offer it, or stop offering it.")
     ] = None,
@@ -123,10 +116,7 @@ def edit(
             session=session,
         )
     out = app_ctx.output()
-    if json:
-        out.json(product_json(view))
-    else:
-        out.line(f"Updated {view.sku}.")
+    out.emit(json=lambda: product_json(view), table=lambda: out.line(f"Updated {view.sku}."))
 
 
 def _terms(discount: str | None, tax: str | None) -> tuple[int | None, int | None]:
@@ -138,7 +128,8 @@ def _terms(discount: str | None, tax: str | None) -> tuple[int | None, int | Non
     )
 
 
-def _print_quote(ctx: typer.Context, quote_id: int, json: bool, message: str | None) -> None:
+def _print_quote(ctx: typer.Context, quote_id: int, message: str | None = None) -> None:
+    """The quote as JSON, or `message` (formatted with the quote as `q`), or the whole quote."""
     from salesflow.render.quotes import quote_json, show_quote
     from salesflow.services.quotes import quote_view
 
@@ -146,12 +137,14 @@ def _print_quote(ctx: typer.Context, quote_id: int, json: bool, message: str | N
     with app_ctx.read() as session:
         view = quote_view(quote_id, session=session)
     out = app_ctx.output()
-    if json:
-        out.json(quote_json(view))
-    elif message:
-        out.line(message.format(q=view))
-    else:
-        show_quote(out, view)
+
+    def show() -> None:
+        if message:
+            out.line(message.format(q=view))
+        else:
+            show_quote(out, view)
+
+    out.emit(json=lambda: quote_json(view), table=show)
 
 
 Lines = Annotated[list[str] | None, Opt("--line", help="SKU:QTY[:DISCOUNT%], repeatable.")]
@@ -186,7 +179,7 @@ def new(
             actor=app_ctx.actor,
             session=session,
         )
-    _print_quote(ctx, quote_id, json, None)
+    _print_quote(ctx, quote_id)
 
 
 @quote_app.command()
@@ -215,13 +208,13 @@ def revise(
             actor=app_ctx.actor,
             session=session,
         )
-    _print_quote(ctx, quote_id, json, None)
+    _print_quote(ctx, quote_id)
 
 
 @quote_app.command()
 def show(ctx: typer.Context, quote: QuoteId, json: JsonFlag = False) -> None:
     """Show a quote: lines, discounts, tax, total."""
-    _print_quote(ctx, quote, json, None)
+    _print_quote(ctx, quote)
 
 
 @quote_app.command("list")
@@ -239,10 +232,8 @@ def list_quotes_(
     with app_ctx.read() as session:
         quotes = list_quotes(deal, session=session, include_superseded=all_)
     out = app_ctx.output()
-    if json:
-        out.json({"quotes": [quote_json(q) for q in quotes]})
-    else:
-        show_quotes(out, quotes)
+    out.emit(json=lambda: {"quotes": [quote_json(q) for q in quotes]},
+             table=lambda: show_quotes(out, quotes))  # fmt: skip
 
 
 @quote_app.command()
@@ -264,34 +255,32 @@ def export(
     app_ctx.output().line(f"Wrote {out_file}.")
 
 
-def _decide(
-    ctx: typer.Context, quote: int, json: bool, action: str, message: str, **extra: str
-) -> None:
+def _decide(ctx: typer.Context, quote: int, action: str, message: str, **extra: str) -> None:
     """Run one status move (`approve_quote`, `send_quote` …) and print the quote."""
     from salesflow.services import quotes as service
 
     app_ctx = state(ctx)
     with app_ctx.write() as session:
         getattr(service, f"{action}_quote")(quote, actor=app_ctx.actor, session=session, **extra)
-    _print_quote(ctx, quote, json, message)
+    _print_quote(ctx, quote, message)
 
 
 @quote_app.command()
 def approve(ctx: typer.Context, quote: QuoteId, json: JsonFlag = False) -> None:
     """Approve a discount above max_discount (not your own quote)."""
-    _decide(ctx, quote, json, "approve", "Quote #{q.id} approved.")
+    _decide(ctx, quote, "approve", "Quote #{q.id} approved.")
 
 
 @quote_app.command()
 def send(ctx: typer.Context, quote: QuoteId, json: JsonFlag = False) -> None:
     """Mark a quote sent to the customer."""
-    _decide(ctx, quote, json, "send", "Quote #{q.id} sent.")
+    _decide(ctx, quote, "send", "Quote #{q.id} sent.")
 
 
 @quote_app.command()
 def accept(ctx: typer.Context, quote: QuoteId, json: JsonFlag = False) -> None:
     """The customer accepted: the deal is won with the quote's total."""
-    _decide(ctx, quote, json, "accept", "Quote #{q.id} accepted: deal #{q.deal_id} won.")
+    _decide(ctx, quote, "accept", "Quote #{q.id} accepted: deal #{q.deal_id} won.")
 
 
 @quote_app.command()
@@ -302,4 +291,4 @@ def reject(
     json: JsonFlag = False,
 ) -> None:
     """The customer rejected this version."""
-    _decide(ctx, quote, json, "reject", "Quote #{q.id} rejected.", reason=reason)
+    _decide(ctx, quote, "reject", "Quote #{q.id} rejected.", reason=reason)

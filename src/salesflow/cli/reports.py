@@ -16,19 +16,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, app, parse_day, state
+from salesflow.cli.app import CsvFlag, JsonFlag, app, group, parse_day, state
 
 if TYPE_CHECKING:
     from salesflow.services.reports.scope import ReportScope
 
 Opt = typer.Option
 
-report_app = typer.Typer(
-    help="Reports for the sales manager: kpis, forecast, reps, products, lost, stages, html.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
+report_app = group(
+    "report", "Reports for the sales manager: kpis, forecast, reps, products, lost, stages, html."
 )
-app.add_typer(report_app, name="report")
 
 PipelineOpt = Annotated[str | None, Opt("--pipeline", help="Pipeline (default: the default).")]
 SinceOpt = Annotated[str | None, Opt("--since", help="Window start (a date; default: all time).")]
@@ -68,25 +65,37 @@ _SCOPE_NAMES = {name for name, _, _ in _SCOPE_OPTIONS}
 
 @dataclass
 class _Run:
-    """One report invocation: its context, the scope built once, the output format, and the
-    command's own options."""
+    """One report invocation: its context, the scope built once, and the command's own options
+    (the output format is on the AppContext, chosen by --json / --csv)."""
 
     ctx: typer.Context
     scope: ReportScope
-    json: bool
-    csv: bool
     own: dict[str, Any] = field(default_factory=dict)
 
-    def emit(self, data: dict[str, Any], table: tuple[list[str], list[list[Any]]],
-             show: Callable[[Any], None]) -> None:  # fmt: skip
-        """Print the report as JSON, CSV or a table."""
+    def report(
+        self,
+        build: Callable[..., Any],
+        to_json: Callable[[Any], dict[str, Any]],
+        show: Callable[[Any, Any], None],
+        *,
+        csv: Callable[[Any], tuple[list[str], list[list[Any]]]] | None = None,
+        rows: tuple[str, tuple[str, ...]] | None = None,
+        **options: Any,
+    ) -> None:
+        """Build the report (`build(reader=, scope=, **options)`) and print it (`Output.emit`) as
+        JSON (`to_json`), CSV (`csv(result)`, or the JSON's list `rows[0]` in the columns
+        `rows[1]`) or a table (`show(out, result)`)."""
+        with state(self.ctx).reader() as reader:
+            result = build(reader=reader, scope=self.scope, **options)
         out = state(self.ctx).output()
-        if self.json:
-            out.json(data)
-        elif self.csv:
-            out.csv(*table)
-        else:
-            show(out)
+
+        def table() -> tuple[list[str], list[list[Any]]]:
+            if csv is not None:
+                return csv(result)
+            assert rows is not None
+            return _rows(to_json(result), *rows)
+
+        out.emit(json=lambda: to_json(result), csv=table, table=lambda: show(out, result))
 
 
 def _build_scope(options: dict[str, Any], check: Callable[[], None] | None) -> ReportScope:
@@ -107,7 +116,7 @@ def _build_scope(options: dict[str, Any], check: Callable[[], None] | None) -> R
 
 
 def _report(
-    group: typer.Typer,
+    parent: typer.Typer,
     *,
     first: tuple[tuple[str, Any, Any], ...] = (),
     extra: tuple[tuple[str, Any, Any], ...] = (),
@@ -125,8 +134,7 @@ def _report(
 
         def command(ctx: typer.Context, **options: Any) -> None:
             own = {k: v for k, v in options.items() if k not in _SCOPE_NAMES | {"json", "csv"}}
-            run = _Run(ctx=ctx, scope=None, json=options["json"],  # type: ignore[arg-type]
-                       csv=options.get("csv", False), own=own)  # fmt: skip
+            run = _Run(ctx=ctx, scope=None, own=own)  # type: ignore[arg-type]
             run.scope = _build_scope(options, (lambda: check(run)) if check else None)
             body(run)
 
@@ -145,7 +153,7 @@ def _report(
         command.__annotations__ = {p.name: p.annotation for p in parameters}
         command.__name__ = command.__qualname__ = body.__name__
         command.__doc__ = body.__doc__
-        group.command()(command)
+        parent.command()(command)
         return command
 
     return register
@@ -163,9 +171,7 @@ def funnel(run: _Run) -> None:
     from salesflow.render.funnel import funnel_csv, funnel_json, show_funnel
     from salesflow.services.reports.funnel import build_funnel
 
-    with state(run.ctx).reader() as reader:
-        result = build_funnel(reader=reader, scope=run.scope)
-    run.emit(funnel_json(result), funnel_csv(result), lambda out: show_funnel(out, result))
+    run.report(build_funnel, funnel_json, show_funnel, csv=funnel_csv)
 
 
 @_report(report_app)
@@ -174,9 +180,7 @@ def kpis(run: _Run) -> None:
     from salesflow.render.reports.kpis import kpis_csv, kpis_json, show_kpis
     from salesflow.services.reports.kpis import build_kpis
 
-    with state(run.ctx).reader() as reader:
-        result = build_kpis(reader=reader, scope=run.scope)
-    run.emit(kpis_json(result), kpis_csv(result), lambda out: show_kpis(out, result))
+    run.report(build_kpis, kpis_json, show_kpis, csv=kpis_csv)
 
 
 def _check_forecast(run: _Run) -> None:
@@ -195,9 +199,7 @@ def forecast(run: _Run) -> None:
     from salesflow.render.reports.forecast import forecast_csv, forecast_json, show_forecast
     from salesflow.services.reports.forecast import build_forecast
 
-    with state(run.ctx).reader() as reader:
-        result = build_forecast(reader=reader, scope=run.scope, **run.own)
-    run.emit(forecast_json(result), forecast_csv(result), lambda out: show_forecast(out, result))
+    run.report(build_forecast, forecast_json, show_forecast, csv=forecast_csv, **run.own)
 
 
 @_report(report_app)
@@ -206,10 +208,7 @@ def reps(run: _Run) -> None:
     from salesflow.render.reports.team import REP_KEYS, reps_json, show_reps
     from salesflow.services.reports.team import build_reps
 
-    with state(run.ctx).reader() as reader:
-        result = build_reps(reader=reader, scope=run.scope)
-    data = reps_json(result)
-    run.emit(data, _rows(data, "reps", REP_KEYS), lambda out: show_reps(out, result))
+    run.report(build_reps, reps_json, show_reps, rows=("reps", REP_KEYS))
 
 
 @_report(report_app)
@@ -218,10 +217,7 @@ def products(run: _Run) -> None:
     from salesflow.render.reports.team import PRODUCT_KEYS, products_json, show_products
     from salesflow.services.reports.team import build_products
 
-    with state(run.ctx).reader() as reader:
-        result = build_products(reader=reader, scope=run.scope)
-    data = products_json(result)
-    run.emit(data, _rows(data, "products", PRODUCT_KEYS), lambda out: show_products(out, result))
+    run.report(build_products, products_json, show_products, rows=("products", PRODUCT_KEYS))
 
 
 @_report(report_app)
@@ -230,9 +226,7 @@ def lost(run: _Run) -> None:
     from salesflow.render.reports.lost import lost_csv, lost_json, show_lost
     from salesflow.services.reports.lost import build_lost
 
-    with state(run.ctx).reader() as reader:
-        result = build_lost(reader=reader, scope=run.scope)
-    run.emit(lost_json(result), lost_csv(result), lambda out: show_lost(out, result))
+    run.report(build_lost, lost_json, show_lost, csv=lost_csv)
 
 
 @_report(report_app)
@@ -241,10 +235,7 @@ def stages(run: _Run) -> None:
     from salesflow.render.reports.stages import STAGE_KEYS, show_stages, stages_json
     from salesflow.services.reports.stages import build_stages
 
-    with state(run.ctx).reader() as reader:
-        result = build_stages(reader=reader, scope=run.scope)
-    data = stages_json(result)
-    run.emit(data, _rows(data, "stages", STAGE_KEYS), lambda out: show_stages(out, result))
+    run.report(build_stages, stages_json, show_stages, rows=("stages", STAGE_KEYS))
 
 
 def _check_html(run: _Run) -> None:
@@ -268,8 +259,6 @@ def html(run: _Run) -> None:
         result = build_dashboard(reader=reader, scope=run.scope, seed=run.own["seed"])
     page = dashboard_html(result)
     app_ctx.write_file(out, page, what="report html")
-    printer = app_ctx.output()
-    if run.json:
-        printer.json({"path": str(out), "bytes": len(page.encode("utf-8"))})
-    else:
-        printer.line(f"Wrote {out} ({len(page.encode('utf-8')):,} bytes).")
+    printer, size = app_ctx.output(), len(page.encode("utf-8"))
+    printer.emit(json=lambda: {"path": str(out), "bytes": size},
+                 table=lambda: printer.line(f"Wrote {out} ({size:,} bytes)."))  # fmt: skip

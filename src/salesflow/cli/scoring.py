@@ -7,12 +7,9 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, app, state
+from salesflow.cli.app import CsvFlag, JsonFlag, app, group, state
 
-rule_app = typer.Typer(
-    help="Lead-scoring rules (fit and engagement).", no_args_is_help=True, rich_markup_mode=None
-)
-app.add_typer(rule_app, name="rule")
+rule_app = group("rule", "Lead-scoring rules (fit and engagement).")
 Opt = typer.Option
 
 
@@ -62,10 +59,10 @@ def add(
     with app_ctx.write() as session:
         add_rule(spec, session=session)
     out = app_ctx.output()
-    if json:
-        out.json(rule_json(spec))
-    else:
-        out.line(f"Rule {spec.name!r}: {spec.describe()} → {spec.points:+d}")
+    out.emit(
+        json=lambda: rule_json(spec),
+        table=lambda: out.line(f"Rule {spec.name!r}: {spec.describe()} → {spec.points:+d}"),
+    )
 
 
 @rule_app.command("list")
@@ -78,12 +75,11 @@ def list_(ctx: typer.Context, json: JsonFlag = False, csv: CsvFlag = False) -> N
     with app_ctx.reader() as reader:
         rules = list_rules(reader=reader)
     out = app_ctx.output()
-    if json:
-        out.json({"rules": [rule_json(r) for r in rules]})
-    elif csv:
-        out.csv(RULE_COLUMNS, [[rule_json(r).get(c) for c in RULE_COLUMNS] for r in rules])
-    else:
-        show_rules(out, rules)
+    out.emit(
+        json=lambda: {"rules": [rule_json(r) for r in rules]},
+        csv=lambda: (RULE_COLUMNS, [[rule_json(r).get(c) for c in RULE_COLUMNS] for r in rules]),
+        table=lambda: show_rules(out, rules),
+    )
 
 
 @rule_app.command()
@@ -179,29 +175,25 @@ def score(
     with app_ctx.reader() as reader:
         if deal is not None:
             scored = score_of(deal_id(deal, reader=reader), reader=reader)
-            ahead = next_threshold(scored, reader=reader) if json or explain else None
+            wanted = app_ctx.format == "json" or explain  # --json prints `to_next` always
+            ahead = next_threshold(scored, reader=reader) if wanted else None
         else:
             ranked = sorted(
                 score_deals(reader=reader, open_only=True).values(),
                 key=lambda s: (-s.score, s.deal_id),
             )[:limit]
     if deal is not None:
-        if json:
-            out.json(score_json(scored) | {"to_next": to_next_json(ahead)})
-        else:
-            show_score(out, scored, explain=explain, ahead=ahead)
+        out.emit(json=lambda: score_json(scored) | {"to_next": to_next_json(ahead)},
+                 table=lambda: show_score(out, scored, explain=explain, ahead=ahead))  # fmt: skip
         return
-    if json:
-        out.json(
-            {
-                "as_of": score_json(ranked[0])["as_of"] if ranked else None,
-                "scores": [score_json(s, parts=explain) for s in ranked],
-            }
-        )
-    elif csv:
-        out.csv(
+    out.emit(
+        json=lambda: {
+            "as_of": score_json(ranked[0])["as_of"] if ranked else None,
+            "scores": [score_json(s, parts=explain) for s in ranked],
+        },
+        csv=lambda: (
             ["deal_id", "deal", "score", "fit", "engagement", "lifecycle"],
             [[s.deal_id, s.title, s.score, s.fit, s.engagement, s.lifecycle] for s in ranked],
-        )
-    else:
-        show_scores(out, ranked)
+        ),
+        table=lambda: show_scores(out, ranked),
+    )

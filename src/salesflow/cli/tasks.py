@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, app, parse_day, state, validated
+from salesflow.cli.app import CsvFlag, JsonFlag, app, group, parse_day, state, validated
 
-task_app = typer.Typer(help="Follow-ups on deals.", no_args_is_help=True, rich_markup_mode=None)
-app.add_typer(task_app, name="task")
+task_app = group("task", "Follow-ups on deals.")
 Opt = typer.Option
+TaskIds = Annotated[list[int], typer.Argument(metavar="ID", help="Follow-up ids (one or more).")]
 
 
 @task_app.command()
@@ -34,11 +34,11 @@ def add(
     with app_ctx.write() as session:
         row = add_task(deal, task, actor=app_ctx.actor, session=session)
     out = app_ctx.output()
-    if json:
-        out.json({"id": row.id, "deal_id": row.deal_id, "text": row.text,
-                  "due": day_json(row.due), "owner": row.owner, "repeat": row.repeat})  # fmt: skip
-    else:
-        out.line(f"Follow-up {row.id} on deal #{row.deal_id}, due {row.due}.")
+    out.emit(
+        json=lambda: {"id": row.id, "deal_id": row.deal_id, "text": row.text,
+                      "due": day_json(row.due), "owner": row.owner, "repeat": row.repeat},
+        table=lambda: out.line(f"Follow-up {row.id} on deal #{row.deal_id}, due {row.due}."),
+    )  # fmt: skip
 
 
 @task_app.command("list")
@@ -78,9 +78,7 @@ def list_(
 @task_app.command()
 def done(
     ctx: typer.Context,
-    task_ids: Annotated[
-        list[int], typer.Argument(metavar="ID", help="Follow-up ids (one or more).")
-    ],
+    task_ids: TaskIds,
     json: JsonFlag = False,
 ) -> None:
     """Mark follow-ups done (a repeating one schedules its next); one bad id changes nothing."""
@@ -88,44 +86,45 @@ def done(
     from salesflow.services.followups.tasks import finish_tasks
 
     app_ctx = state(ctx)
-    with app_ctx.write() as session:
-        finished = finish_tasks(task_ids, actor=app_ctx.actor, session=session)
+    finished = app_ctx.change(finish_tasks, task_ids)
     out = app_ctx.output()
-    if json:
+
+    def data() -> dict[str, Any]:
         items = [{"id": row.id, "done_at": when_json(row.done_at),
                   "next": None if following is None else
                   {"id": following.id, "due": day_json(following.due)}}
                  for row, following in finished]  # fmt: skip
-        out.json(items[0] if len(items) == 1 else {"tasks": items})
-        return
-    for row, following in finished:
-        out.line(f"Done: {row.text}")
-        if following is not None:
-            out.line(f"Next one ({following.repeat}) is follow-up {following.id}, "
-                     f"due {following.due}.")  # fmt: skip
+        return items[0] if len(items) == 1 else {"tasks": items}
+
+    def show() -> None:
+        for row, following in finished:
+            out.line(f"Done: {row.text}")
+            if following is not None:
+                out.line(f"Next one ({following.repeat}) is follow-up {following.id}, "
+                         f"due {following.due}.")  # fmt: skip
+
+    out.emit(json=data, table=show)
 
 
 @task_app.command()
 def remove(
     ctx: typer.Context,
-    task_ids: Annotated[
-        list[int], typer.Argument(metavar="ID", help="Follow-up ids (one or more).")
-    ],
+    task_ids: TaskIds,
     json: JsonFlag = False,
 ) -> None:
     """Remove follow-ups (the deal's history keeps them); one bad id changes nothing."""
     from salesflow.services.followups.tasks import remove_tasks
 
     app_ctx = state(ctx)
-    with app_ctx.write() as session:
-        removed = remove_tasks(task_ids, actor=app_ctx.actor, session=session)
+    removed = app_ctx.change(remove_tasks, task_ids)
     out = app_ctx.output()
-    if json:
-        out.json({"removed": [{"id": row.id, "deal_id": row.deal_id, "text": row.text}
-                              for row in removed]})  # fmt: skip
-        return
-    for row in removed:
-        out.line(f"Removed follow-up {row.id} on deal #{row.deal_id}: {row.text}")
+
+    def show() -> None:
+        for row in removed:
+            out.line(f"Removed follow-up {row.id} on deal #{row.deal_id}: {row.text}")
+
+    out.emit(json=lambda: {"removed": [{"id": row.id, "deal_id": row.deal_id, "text": row.text}
+                                       for row in removed]}, table=show)  # fmt: skip
 
 
 @task_app.command()
@@ -147,11 +146,9 @@ def edit(
         row = edit_task(task_id, due=day, text=text, owner=owner, session=session,
                         actor=app_ctx.actor)  # fmt: skip
     out = app_ctx.output()
-    if json:
-        out.json({"id": row.id, "deal_id": row.deal_id, "text": row.text,
-                  "due": day_json(row.due), "owner": row.owner})  # fmt: skip
-    else:
-        out.line(f"Follow-up {row.id}: {row.text}, due {row.due}.")
+    out.emit(json=lambda: {"id": row.id, "deal_id": row.deal_id, "text": row.text,
+                           "due": day_json(row.due), "owner": row.owner},
+             table=lambda: out.line(f"Follow-up {row.id}: {row.text}, due {row.due}."))  # fmt: skip
 
 
 @app.command("due-today")

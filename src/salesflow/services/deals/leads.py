@@ -60,6 +60,14 @@ class NewLead:
     repeats: OpenDeal | None = None
 
 
+@dataclass(frozen=True)
+class Edited:
+    """A deal edited: its id and its title now, for the command's confirmation line."""
+
+    id: int
+    title: str
+
+
 def add_lead(
     lead: LeadCreate,
     *,
@@ -228,7 +236,7 @@ def edit_deal(
     actor: str,
     session: Session,
     if_version: int | None = None,
-) -> int:
+) -> Edited:
     """Apply field changes to a deal, recording each one in the change log.
 
     The deal row is locked first, so concurrent edits apply one after the other and each logs
@@ -282,5 +290,5 @@ def edit_deal(
         from salesflow.db.stays import mark_deal
 
         mark_deal(session.connection(), deal.id)
-    return deal.id
+    return Edited(deal.id, deal.title)
 
