@@ -89,6 +89,13 @@ class Database:
 
         from salesflow.db.stays import refresh_stays
 
+        from salesflow.db.location import is_read_only_file
+
+        if is_read_only_file(self.path):
+            raise SalesflowError(
+                f"cannot write database {self.path}: it is read-only",
+                hint="make it writable (chmod u+w) or give another --db",
+            )
         bind = self.engine.execution_options(salesflow_write=True)
         with _translated(), Session(bind, expire_on_commit=False) as session:
             try:
