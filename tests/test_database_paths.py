@@ -214,3 +214,21 @@ def test_a_read_only_database_refuses_writes_even_for_root_and_still_reads(cli, 
         assert dump() == before  # the export was not recorded in written_files either
     finally:
         isolated.chmod(0o600)
+
+
+def test_a_control_character_in_salesflow_db_is_refused_like_in_db(cli, tmp_path, monkeypatch):
+    """`--db $'x\\e[31m.db'` is refused (control character); SALESFLOW_DB made that file."""
+    monkeypatch.chdir(tmp_path)
+    target = str(tmp_path / "x\x1b[31m.db")
+    run = cli("lead", "list", env={"SALESFLOW_DB": target})
+    assert_one_error(run, 1, error="contains the control character U+001B")
+    assert "\x1b" not in run.stderr
+    assert not os.path.lexists(target)
+    assert_one_error(cli("--db", target, "lead", "list"), 1, error="control character U+001B")
+
+
+def test_a_dangling_symlink_with_an_escape_sequence_is_shown_quoted(cli, tmp_path):
+    link = tmp_path / "link.db"
+    link.symlink_to("/nowhere/\x1b[2J")
+    run = cli("--db", str(link), "lead", "list")
+    assert_one_error(run, 1, error="a symlink to '/nowhere/\\x1b[2J', which does not exist")

@@ -567,3 +567,56 @@ def test_export_csv_all_still_takes_a_folder_with_a_trailing_slash(cli, tmp_path
     run = cli("export", "csv", "--what", "all", "--out", f"{tmp_path}/backup/")
     assert run.exit_code == 0, run.stderr
     assert (tmp_path / "backup" / "deals.csv").is_file()
+
+
+# --- odd names: quoted in the error line, never a traceback --------------------------------------
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("key", sorted(OUTPUTS))
+def test_a_name_with_a_line_break_is_quoted_in_the_error(cli, dump, world, tmp_path, key):
+    """The line break showed as a space: the error named `a b/x.json`, a file not there."""
+    target = f"{tmp_path}/a\nb/x.json"
+    rows = dump()
+    run = cli(*_argv(key, target, world))
+    lines = assert_one_error(run, 1)
+    assert repr(target) in lines[0] and f"folder {repr(target.rsplit('/', 1)[0])}" in lines[0]
+    assert dump() == rows
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("key", sorted(OUTPUTS))
+def test_a_name_too_long_is_one_error(cli, dump, world, tmp_path, key):
+    rows = dump()
+    run = cli(*_argv(key, tmp_path / ("x" * 300 + ".md"), world))
+    assert_one_error(run, 1, error="File name too long")
+    assert dump() == rows
+
+
+@pytest.mark.parametrize("argv", [
+    ("import", "@LONG"),
+    ("import", "@NL"),
+    ("rule", "load", "@LONG"),
+    ("rule", "load", "@DIR"),
+    ("pipeline", "add", "@DIR"),
+    ("cadence", "add", "@NL"),
+])  # fmt: skip
+def test_an_input_file_that_cannot_be_read_is_one_error(cli, dump, tmp_path, argv):
+    """`import NAME_TOO_LONG.csv` was "unexpected OSError"; `rule load DIR` said
+    "[Errno 21] Is a directory: 'DIR'" after the name; a line break showed as a space."""
+    assert cli("init").exit_code == 0
+    folder = tmp_path / "adir"
+    folder.mkdir()
+    words = {"@LONG": str(tmp_path / ("x" * 300 + ".csv")), "@NL": f"{tmp_path}/in\n.csv",
+             "@DIR": str(folder)}  # fmt: skip
+    rows = dump()
+    run = cli(*[words.get(w, w) for w in argv])
+    lines = assert_one_error(run, 1)
+    assert "Errno" not in lines[0]
+    if "@LONG" in argv:
+        assert lines[0].endswith(": File name too long")
+    if "@DIR" in argv:
+        assert lines[0] == f"Error: cannot read {folder}: Is a directory"
+    if "@NL" in argv:
+        assert repr(words["@NL"]) in lines[0]
+    assert dump() == rows

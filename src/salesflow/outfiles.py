@@ -100,8 +100,23 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
 
 
+def shown_name(name: str | Path) -> str:
+    """A file name for an error line: as it is, or quoted with its escapes (`'a\\nb.csv'`) when
+    it holds a line break, a tab or another control character, which the line would otherwise
+    show as a space or a symbol, naming a file that is not there."""
+    text = str(name)
+    return text if text.isprintable() else repr(text)
+
+
+def cannot_read(path: str | Path, exc: Exception) -> InvalidInput:
+    """The one error line for an input file that cannot be read: `cannot read PATH: why`
+    (the OS's words without the errno and the name again)."""
+    why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return InvalidInput(f"cannot read {shown_name(path)}: {why}")
+
+
 def _refuse(given: str | Path, reason: str, hint: str | None = None) -> InvalidInput:
-    return InvalidInput(f"cannot write {given}: {reason}", hint=hint)
+    return InvalidInput(f"cannot write {shown_name(given)}: {reason}", hint=hint)
 
 
 def check_target(
@@ -127,7 +142,7 @@ def check_target(
         info = os.stat(given)
     except FileNotFoundError:
         if not folder and not real.parent.is_dir():
-            raise _refuse(typed, f"folder {given.parent} does not exist") from None
+            raise _refuse(typed, f"folder {shown_name(given.parent)} does not exist") from None
         return real
     except OSError as exc:
         raise _refuse(typed, exc.strerror or str(exc)) from None

@@ -115,7 +115,9 @@ def load(
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read {file}: {exc}") from None
+        from salesflow.outfiles import cannot_read
+
+        raise cannot_read(file, exc) from None
     specs = parse_rules(text, str(file))
     app_ctx = state(ctx)
     with app_ctx.write() as session:

@@ -87,13 +87,13 @@ class Database:
         """
         from sqlmodel import Session
 
-        from salesflow.db.stays import refresh_stays
-
         from salesflow.db.location import is_read_only_file
+        from salesflow.db.stays import refresh_stays
+        from salesflow.outfiles import shown_name
 
         if is_read_only_file(self.path):
             raise SalesflowError(
-                f"cannot write database {self.path}: it is read-only",
+                f"cannot write database {shown_name(self.path)}: it is read-only",
                 hint="make it writable (chmod u+w) or give another --db",
             )
         bind = self.engine.execution_options(salesflow_write=True)

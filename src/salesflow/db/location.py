@@ -38,9 +38,24 @@ def resolve_target(option: str | None, *, default_name: str = "salesflow.db") ->
             hint="leave --db out for the default database",
         )
     target = option or os.environ.get("SALESFLOW_DB", "").strip() or None
+    if option is None and target and not target.isprintable():
+        _check_environment_text(target)  # as the command line's words are checked
     if target:
         return target if is_url(target) else str(Path(target).expanduser())
     return str(data_dir() / default_name)
+
+
+def _check_environment_text(target: str) -> None:
+    """SALESFLOW_DB holding a control character (an escape sequence, a NUL) is refused, as the
+    same text in `--db` is (`cli.errors.check_arguments`): tabs and line breaks pass there too."""
+    for char in target:
+        if char not in "\t\n" and not char.isprintable() and ord(char) < 0xA0:
+            from salesflow.errors import InvalidInput
+
+            raise InvalidInput(
+                f"SALESFLOW_DB {target!a} contains the control character U+{ord(char):04X}",
+                hint="control characters are not allowed in a database path; remove it",
+            )
 
 
 def database_key(target: str) -> str:
@@ -145,6 +160,7 @@ def check_sqlite_file(path: str) -> None:
     import stat
 
     from salesflow.errors import SalesflowError
+    from salesflow.outfiles import shown_name
 
     try:
         info = os.stat(path)
@@ -165,7 +181,7 @@ def check_sqlite_file(path: str) -> None:
             why = "it is not a SQLite database"
     if why is not None:
         raise SalesflowError(
-            f"cannot open database {path}: {why}",
+            f"cannot open database {shown_name(path)}: {why}",
             hint="give a salesflow database file (or a new name) with --db or SALESFLOW_DB",
         )
 
@@ -191,14 +207,15 @@ def prepare_sqlite_file(path: str) -> bool:
     symlink to nothing is refused: following it would create a file, and folders, somewhere the
     user did not name (a stale link after a move, or a planted one)."""
     from salesflow.errors import SalesflowError
+    from salesflow.outfiles import shown_name
 
     if not os.path.exists(path):
         for part in (Path(path), *Path(path).parents):  # the file, or a folder on its way
             if os.path.islink(part) and not os.path.exists(part):
-                what = "it is" if part == Path(path) else f"{part} is"
+                what = "it is" if part == Path(path) else f"{shown_name(part)} is"
                 raise SalesflowError(
-                    f"cannot create database {path}: {what} a symlink to "
-                    f"{os.readlink(part)}, which does not exist",
+                    f"cannot create database {shown_name(path)}: {what} a symlink to "
+                    f"{shown_name(os.readlink(part))}, which does not exist",
                     hint="create what it points to, point the link elsewhere, or give another "
                     "--db",
                 )
@@ -221,7 +238,7 @@ def prepare_sqlite_file(path: str) -> bool:
         file.chmod(0o600)
     except OSError as exc:
         raise SalesflowError(
-            f"cannot create database {path}: {exc.strerror or exc}",
+            f"cannot create database {shown_name(path)}: {exc.strerror or exc}",
             hint="check the folder exists and is writable, or give another --db",
         ) from None
     return True
