@@ -487,9 +487,8 @@ def test_the_config_file_is_never_an_output(cli, tmp_path):
 # --- `-` is standard output; a trailing slash is a folder ------------------------------------
 
 # every `--out`, and `export ics FILE`: `-` writes the data to stdout, and stdout holds nothing else
-STDOUT_OUTPUTS = sorted(key for key, argv in OUTPUTS.items() if "--out" in argv) + [
-    ("export ics", "file")
-]
+STDOUT_OUTPUTS = [*sorted(key for key, argv in OUTPUTS.items() if "--out" in argv),
+                  ("export ics", "file")]  # fmt: skip
 
 
 @pytest.mark.usefixtures("world")
@@ -580,7 +579,7 @@ def test_a_name_with_a_line_break_is_quoted_in_the_error(cli, dump, world, tmp_p
     rows = dump()
     run = cli(*_argv(key, target, world))
     lines = assert_one_error(run, 1)
-    assert repr(target) in lines[0] and f"folder {repr(target.rsplit('/', 1)[0])}" in lines[0]
+    assert repr(target) in lines[0] and f"folder {target.rsplit('/', 1)[0]!r}" in lines[0]
     assert dump() == rows
 
 

@@ -294,9 +294,9 @@ class AppContext:
 
     def output(self) -> Output:
         """The output for this command."""
-        from salesflow.render.output import Output
-
         import sys
+
+        from salesflow.render.output import Output
 
         stream = sys.stderr if self.on_stdout else None
         return Output(color=self.color, format=self.format, stream=stream)

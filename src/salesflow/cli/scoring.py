@@ -108,7 +108,6 @@ def load(
     replace: Annotated[bool, Opt("--replace", help="Replace all current rules.")] = False,
 ) -> None:
     """Load rules from TOML (all or none)."""
-    from salesflow.errors import InvalidInput
     from salesflow.services.scoring.rules import load_rules, parse_rules
     from salesflow.words import plural
 

@@ -93,7 +93,7 @@ class Database:
 
         if is_read_only_file(self.path):
             raise SalesflowError(
-                f"cannot write database {shown_name(self.path)}: it is read-only",
+                f"cannot write database {shown_name(self.path or '')}: it is read-only",
                 hint="make it writable (chmod u+w) or give another --db",
             )
         bind = self.engine.execution_options(salesflow_write=True)

@@ -216,8 +216,7 @@ def prepare_sqlite_file(path: str) -> bool:
                 raise SalesflowError(
                     f"cannot create database {shown_name(path)}: {what} a symlink to "
                     f"{shown_name(os.readlink(part))}, which does not exist",
-                    hint="create what it points to, point the link elsewhere, or give another "
-                    "--db",
+                    hint="create what it points to, point the link elsewhere, or give another --db",
                 )
     check_sqlite_file(path)
     file = Path(path).resolve()
