@@ -619,3 +619,38 @@ def test_an_input_file_that_cannot_be_read_is_one_error(cli, dump, tmp_path, arg
     if "@NL" in argv:
         assert repr(words["@NL"]) in lines[0]
     assert dump() == rows
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("failure", [KeyboardInterrupt, sqlite3.OperationalError])
+def test_an_interrupted_backup_leaves_nothing_under_the_name(cli, isolated, tmp_path,
+                                                             monkeypatch, failure):  # fmt: skip
+    """The backup was written straight into FILE: Ctrl-C (or a failing disk) half-way left a
+    partial database there. Now it is made beside it and linked into place when complete."""
+    real_connect = sqlite3.connect
+
+    class Source:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def backup(self, dest):
+            real_connect(str(isolated)).backup(dest, pages=1)  # some of it is written
+            raise failure("disk I/O error")
+
+        def close(self):
+            self.conn.close()
+
+    def connect(path, *args, **kwargs):
+        conn = real_connect(path, *args, **kwargs)
+        return Source(conn) if str(path) == str(isolated) else conn
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    target = tmp_path / "copy.db"
+    run = cli("db", "backup", str(target))
+    assert run.exit_code == (130 if failure is KeyboardInterrupt else 1), run.stderr
+    assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".copy.db")] == []
+    monkeypatch.setattr(sqlite3, "connect", real_connect)
+    assert cli("db", "backup", str(target)).exit_code == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".copy.db")] == []
