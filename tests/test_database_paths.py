@@ -232,3 +232,14 @@ def test_a_dangling_symlink_with_an_escape_sequence_is_shown_quoted(cli, tmp_pat
     link.symlink_to("/nowhere/\x1b[2J")
     run = cli("--db", str(link), "lead", "list")
     assert_one_error(run, 1, error="a symlink to '/nowhere/\\x1b[2J', which does not exist")
+
+
+@pytest.mark.parametrize("how", ["option", "env"])
+def test_a_db_name_ending_in_a_slash_is_a_folder_not_a_new_file(cli, tmp_path, how):
+    """`--db nodir/` made a database file called `nodir` (pathlib drops the slash)."""
+    target = f"{tmp_path}/nodir/"
+    args = ("--db", target) if how == "option" else ()
+    env = {"SALESFLOW_DB": target} if how == "env" else None
+    run = cli(*args, "init", env=env)
+    assert_one_error(run, 1, error=f"cannot open database {target}: a name ending in / is a folder")
+    assert not os.path.lexists(tmp_path / "nodir")

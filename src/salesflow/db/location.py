@@ -41,7 +41,17 @@ def resolve_target(option: str | None, *, default_name: str = "salesflow.db") ->
     if option is None and target and not target.isprintable():
         _check_environment_text(target)  # as the command line's words are checked
     if target:
-        return target if is_url(target) else str(Path(target).expanduser())
+        if is_url(target):
+            return target
+        if target.endswith(("/", os.sep)):  # pathlib would drop the slash: `nodir/` a file
+            from salesflow.errors import SalesflowError
+            from salesflow.outfiles import shown_name
+
+            raise SalesflowError(
+                f"cannot open database {shown_name(target)}: a name ending in / is a folder",
+                hint=f"name the file, e.g. --db {shown_name(target)}salesflow.db",
+            )
+        return str(Path(target).expanduser())
     return str(data_dir() / default_name)
 
 
