@@ -243,3 +243,15 @@ def test_a_db_name_ending_in_a_slash_is_a_folder_not_a_new_file(cli, tmp_path, h
     run = cli(*args, "init", env=env)
     assert_one_error(run, 1, error=f"cannot open database {target}: a name ending in / is a folder")
     assert not os.path.lexists(tmp_path / "nodir")
+
+
+@pytest.mark.parametrize("command", [("init",), ("lead", "list"), ("show", "1")])
+def test_an_empty_read_only_file_is_not_made_a_database(cli, tmp_path, command):
+    """As root, a 0444 empty --db was given a schema (and the WAL header) through the mode bits."""
+    target = tmp_path / "empty.db"
+    target.touch()
+    target.chmod(0o444)
+    run = cli("--db", str(target), *command)
+    assert_one_error(run, 1, error=f"cannot write database {target}: it is read-only")
+    assert target.stat().st_size == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml", "empty.db"]

@@ -229,6 +229,11 @@ def prepare_sqlite_file(path: str) -> bool:
                     hint="create what it points to, point the link elsewhere, or give another --db",
                 )
     check_sqlite_file(path)
+    if is_read_only_file(path) and os.path.getsize(path) == 0:  # to be made: written
+        raise SalesflowError(
+            f"cannot write database {shown_name(path)}: it is read-only",
+            hint="make it writable (chmod u+w) or give another --db",
+        )
     file = Path(path).resolve()
     folder = file.parent
     try:
