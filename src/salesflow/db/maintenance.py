@@ -101,8 +101,8 @@ def backup_database(db: Database, target: Path) -> int:
     or its companions, however spelled, nor a folder), and must be a new file. The copy is made
     in a temporary file beside it (0600), fsynced, and only then linked into place: a backup that
     fails or is interrupted leaves nothing behind, never a partial database under the name."""
+    import secrets
     import sqlite3
-    import tempfile
 
     from salesflow.outfiles import check_target, database_files, shown_name
 
@@ -113,11 +113,12 @@ def backup_database(db: Database, target: Path) -> int:
     exists = InvalidInput(f"{shown_name(target)} already exists", hint="pick a new file name")
     if os.path.lexists(target):
         raise exists
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    temp = str(target.parent / f".{target.name}.{secrets.token_hex(4)}.part")
+    try:  # private from its first byte
+        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except OSError as exc:
         raise InvalidInput(f"cannot write {shown_name(target)}: {exc.strerror or exc}") from None
-    os.close(fd)  # mkstemp makes it 0600
+    os.close(fd)
     source = sqlite3.connect(db.path)
     try:
         dest = sqlite3.connect(temp)
