@@ -654,3 +654,15 @@ def test_an_interrupted_backup_leaves_nothing_under_the_name(cli, isolated, tmp_
     assert cli("db", "backup", str(target)).exit_code == 0
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".copy.db")] == []
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("key", sorted(OUTPUTS))
+def test_an_empty_output_name_is_one_error(cli, dump, isolated, world, tmp_path, monkeypatch, key):
+    """`--out ''` was taken as `.` (pathlib), the current folder: "cannot write .: it is a folder"
+    named a file the user never gave."""
+    monkeypatch.chdir(tmp_path)
+    before, rows = sorted(p.name for p in tmp_path.iterdir()), dump()
+    run = cli(*_argv(key, "", world))
+    assert_one_error(run, 1, error="cannot write '': the name is empty")
+    assert dump() == rows and sorted(p.name for p in tmp_path.iterdir()) == before

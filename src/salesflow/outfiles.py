@@ -105,7 +105,7 @@ def shown_name(name: str | Path) -> str:
     it holds a line break, a tab or another control character, which the line would otherwise
     show as a space or a symbol, naming a file that is not there."""
     text = str(name)
-    return text if text.isprintable() else repr(text)
+    return text if text.isprintable() and text else repr(text)
 
 
 def cannot_read(path: str | Path, exc: Exception) -> InvalidInput:
@@ -127,6 +127,8 @@ def check_target(
     With `folder`, the target must be a folder (or not exist yet) rather than a file."""
     typed = typed_text(path)
     given = Path(path).expanduser()
+    if not typed:  # `--out ''`: pathlib would make it `.`, the current folder
+        raise _refuse(typed, "the name is empty", "give a file name")
     if typed == STDOUT:
         why = "standard output is not a folder" if folder else "this command cannot write to " \
               "standard output"  # fmt: skip
