@@ -180,7 +180,7 @@ def test_a_db_that_is_not_a_sqlite_file_is_one_clear_error(cli, tmp_path, kind, 
     error", a text file "file is not a database"; a FIFO would hang the light reader."""
     target = tmp_path / "target"
     why = {"folder": "it is a folder", "fifo": "it is not a regular file",
-           "text": "it is not a SQLite database", "null": "it is not a regular file"}[kind]  # fmt: skip
+           "text": "the file is not a database", "null": "it is not a regular file"}[kind]  # fmt: skip
     if kind == "folder":
         target.mkdir()
     elif kind == "fifo":

@@ -188,7 +188,7 @@ def check_sqlite_file(path: str) -> None:
         except OSError:
             return  # unreadable: SQLite says why
         if head != SQLITE_HEADER:
-            why = "it is not a SQLite database"
+            why = "the file is not a database"
     if why is not None:
         raise SalesflowError(
             f"cannot open database {shown_name(path)}: {why}",
