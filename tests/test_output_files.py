@@ -482,3 +482,187 @@ def test_the_config_file_is_never_an_output(cli, tmp_path):
     assert run.exit_code == 1
     assert run.stderr.startswith("Error: cannot write")
     assert config.read_bytes() == before
+
+
+# --- `-` is standard output; a trailing slash is a folder ------------------------------------
+
+# every `--out`, and `export ics FILE`: `-` writes the data to stdout, and stdout holds nothing else
+STDOUT_OUTPUTS = [*sorted(key for key, argv in OUTPUTS.items() if "--out" in argv),
+                  ("export ics", "file")]  # fmt: skip
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("key", STDOUT_OUTPUTS)
+def test_out_dash_writes_the_data_to_stdout_and_nothing_else(cli, isolated, world, tmp_path,
+                                                             monkeypatch, key):  # fmt: skip
+    """`export json --out -` wrote a file named `-` and said so on stdout."""
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    run = cli(*_argv(key, "-", world))
+    assert run.exit_code == 0, run.stderr
+    assert not (tmp_path / "-").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert "Wrote" not in run.stdout and "Error" not in run.stderr
+    if key[0] in ("export json", "contact export"):
+        assert json.loads(run.stdout)  # parses: the data alone
+    expected_start = {"export csv": "id,", "export ics": "BEGIN:VCALENDAR", "rule export": "[[rules]]",
+                      "report html": "<!DOCTYPE html>", "quote export": "# "}  # fmt: skip
+    assert run.stdout.startswith(expected_start.get(key[0], "{"))
+    assert run.stdout.strip()
+    assert _written_files(isolated) == []  # nothing was written to a file
+
+
+@pytest.mark.usefixtures("world")
+def test_out_dash_with_json_reports_on_stderr(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run = cli("report", "html", "--out", "-", "--json")
+    assert run.exit_code == 0
+    assert run.stdout.startswith("<!DOCTYPE html>") and '"bytes"' not in run.stdout
+    assert json.loads(run.stderr)["path"] == "-"
+
+
+@pytest.mark.usefixtures("world")
+def test_dot_slash_dash_is_a_file_named_dash(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run = cli("export", "json", "--out", "./-")
+    assert run.exit_code == 0, run.stderr
+    assert json.loads((tmp_path / "-").read_text())["salesflow_export"] == 1
+    assert "{" not in run.stdout
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("argv", [
+    ("db", "backup", "-"),
+    ("import", "@IN", "--skip-invalid", "--errors", "-"),
+    ("export", "csv", "--what", "all", "--out", "-"),
+])  # fmt: skip
+def test_dash_where_stdout_cannot_hold_the_output_is_one_error(cli, dump, world, tmp_path,
+                                                               monkeypatch, argv):  # fmt: skip
+    """A SQLite backup, an errors file beside the import's report, a folder of CSVs: refused,
+    nothing written, nothing imported (these used to write a file named `-`)."""
+    monkeypatch.chdir(tmp_path)
+    rows = dump()
+    run = cli(*[str(world) if w == IN else w for w in argv])
+    assert_one_error(run, 1, error="cannot write -: ", hint="./-")
+    assert dump() == rows
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("key", sorted(OUTPUTS))
+def test_a_trailing_slash_means_a_folder_and_is_refused(cli, dump, isolated, world, tmp_path, key):
+    """`--out nodir/` wrote a file named `nodir` (pathlib drops the slash)."""
+    rows = dump()
+    for target in (f"{tmp_path}/nodir/", f"{tmp_path}/file.txt/"):
+        run = cli(*_argv(key, target, world))
+        assert_one_error(run, 1, error=f"cannot write {target}: a name ending in / is a folder")
+        assert dump() == rows
+        assert not (tmp_path / "nodir").exists() and not (tmp_path / "file.txt").exists()
+        _no_part_files(tmp_path)
+
+
+@pytest.mark.usefixtures("world")
+def test_export_csv_all_still_takes_a_folder_with_a_trailing_slash(cli, tmp_path):
+    run = cli("export", "csv", "--what", "all", "--out", f"{tmp_path}/backup/")
+    assert run.exit_code == 0, run.stderr
+    assert (tmp_path / "backup" / "deals.csv").is_file()
+
+
+# --- odd names: quoted in the error line, never a traceback --------------------------------------
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("key", sorted(OUTPUTS))
+def test_a_name_with_a_line_break_is_quoted_in_the_error(cli, dump, world, tmp_path, key):
+    """The line break showed as a space: the error named `a b/x.json`, a file not there."""
+    target = f"{tmp_path}/a\nb/x.json"
+    rows = dump()
+    run = cli(*_argv(key, target, world))
+    lines = assert_one_error(run, 1)
+    assert repr(target) in lines[0] and f"folder {target.rsplit('/', 1)[0]!r}" in lines[0]
+    assert dump() == rows
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("key", sorted(OUTPUTS))
+def test_a_name_too_long_is_one_error(cli, dump, world, tmp_path, key):
+    rows = dump()
+    run = cli(*_argv(key, tmp_path / ("x" * 300 + ".md"), world))
+    assert_one_error(run, 1, error="File name too long")
+    assert dump() == rows
+
+
+@pytest.mark.parametrize("argv", [
+    ("import", "@LONG"),
+    ("import", "@NL"),
+    ("rule", "load", "@LONG"),
+    ("rule", "load", "@DIR"),
+    ("pipeline", "add", "@DIR"),
+    ("cadence", "add", "@NL"),
+])  # fmt: skip
+def test_an_input_file_that_cannot_be_read_is_one_error(cli, dump, tmp_path, argv):
+    """`import NAME_TOO_LONG.csv` was "unexpected OSError"; `rule load DIR` said
+    "[Errno 21] Is a directory: 'DIR'" after the name; a line break showed as a space."""
+    assert cli("init").exit_code == 0
+    folder = tmp_path / "adir"
+    folder.mkdir()
+    words = {"@LONG": str(tmp_path / ("x" * 300 + ".csv")), "@NL": f"{tmp_path}/in\n.csv",
+             "@DIR": str(folder)}  # fmt: skip
+    rows = dump()
+    run = cli(*[words.get(w, w) for w in argv])
+    lines = assert_one_error(run, 1)
+    assert "Errno" not in lines[0]
+    if "@LONG" in argv:
+        assert lines[0].endswith(": File name too long")
+    if "@DIR" in argv:
+        assert lines[0] == f"Error: cannot read {folder}: Is a directory"
+    if "@NL" in argv:
+        assert repr(words["@NL"]) in lines[0]
+    assert dump() == rows
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("failure", [KeyboardInterrupt, sqlite3.OperationalError])
+def test_an_interrupted_backup_leaves_nothing_under_the_name(cli, isolated, tmp_path,
+                                                             monkeypatch, failure):  # fmt: skip
+    """The backup was written straight into FILE: Ctrl-C (or a failing disk) half-way left a
+    partial database there. Now it is made beside it and linked into place when complete."""
+    real_connect = sqlite3.connect
+
+    class Source:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def backup(self, dest):
+            real_connect(str(isolated)).backup(dest, pages=1)  # some of it is written
+            raise failure("disk I/O error")
+
+        def close(self):
+            self.conn.close()
+
+    def connect(path, *args, **kwargs):
+        conn = real_connect(path, *args, **kwargs)
+        return Source(conn) if str(path) == str(isolated) else conn
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    target = tmp_path / "copy.db"
+    run = cli("db", "backup", str(target))
+    assert run.exit_code == (130 if failure is KeyboardInterrupt else 1), run.stderr
+    assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".copy.db")] == []
+    monkeypatch.setattr(sqlite3, "connect", real_connect)
+    assert cli("db", "backup", str(target)).exit_code == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".copy.db")] == []
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("key", sorted(OUTPUTS))
+def test_an_empty_output_name_is_one_error(cli, dump, isolated, world, tmp_path, monkeypatch, key):
+    """`--out ''` was taken as `.` (pathlib), the current folder: "cannot write .: it is a folder"
+    named a file the user never gave."""
+    monkeypatch.chdir(tmp_path)
+    before, rows = sorted(p.name for p in tmp_path.iterdir()), dump()
+    run = cli(*_argv(key, "", world))
+    assert_one_error(run, 1, error="cannot write '': the name is empty")
+    assert dump() == rows and sorted(p.name for p in tmp_path.iterdir()) == before

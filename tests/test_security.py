@@ -106,8 +106,11 @@ def test_a_backup_is_private_from_its_first_byte_too(tmp_path):
     watched_run(tmp_path, db, "lead", "add", "Backed up")
     target = tmp_path / "copy.db"
     seen = watched_run(tmp_path, db, "db", "backup", str(target))
-    opened = [s for s in seen if s[0] == "connect" and s[1] == str(target)]
+    # the copy is made in a temporary file beside it, then linked into place when complete
+    made = (str(target), f"{tmp_path}/.copy.db.")
+    opened = [s for s in seen if s[0] == "connect" and s[1].startswith(made)]
     assert opened and all(s[2] == 0o600 for s in opened), seen
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
 def test_the_code_creates_private_files_with_os_open_and_a_mode():

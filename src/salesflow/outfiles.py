@@ -16,7 +16,11 @@ hold everywhere:
 - An existing file that is not regular (`/dev/null`, a FIFO, a terminal) is written into
   directly: a device node is never replaced by a regular file.
 - A folder, a missing folder, or a regular file without its owner's write bit is refused (the mode
-  bits are checked, so root is refused too: it could rename over anything).
+  bits are checked, so root is refused too: it could rename over anything). A name given with a
+  trailing slash (`nodir/`) means a folder, so it is refused as a file name even when nothing is
+  there yet (pathlib drops the slash: the text as typed is kept by `GivenPath`).
+- `-` as typed means standard output (`STDOUT`); commands that can write there check for it
+  (`is_stdout`) before they get here, and here it is refused (`./-` names a file called `-`).
 
 Errors are `InvalidInput` with one line: `cannot write PATH: reason`.
 """
@@ -34,6 +38,34 @@ from typing import IO, Any
 from salesflow.errors import InvalidInput
 
 FILE_MODE = 0o600
+STDOUT = "-"  # an output path typed as this is standard output, as in git, gh or sqlite-utils
+
+
+class GivenPath(type(Path())):  # type: ignore[misc]  # the concrete PosixPath / WindowsPath
+    """A path from the command line that remembers the text as typed: pathlib turns `nodir/`
+    into `nodir` and `./-` into `-`, and both differences matter for an output file."""
+
+    typed: str | None = None  # None on paths derived from this one (`out / "deals.csv"`)
+
+
+def given_path(text: str) -> Path:
+    """The Path for a command-line word, keeping the word (see `GivenPath`)."""
+    path = GivenPath(text)
+    path.typed = text
+    return path
+
+
+def typed_text(path: str | Path) -> str:
+    """The path as the user typed it (a `GivenPath`'s word, a str as is)."""
+    if isinstance(path, str):
+        return path
+    typed = getattr(path, "typed", None)
+    return typed if isinstance(typed, str) else str(path)
+
+
+def is_stdout(path: str | Path | None) -> bool:
+    """Whether an output path is `-`, standard output (`./-` is a file named `-`)."""
+    return path is not None and typed_text(path) == STDOUT
 
 
 @dataclass(frozen=True)
@@ -68,8 +100,23 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
 
 
-def _refuse(given: Path, reason: str, hint: str | None = None) -> InvalidInput:
-    return InvalidInput(f"cannot write {given}: {reason}", hint=hint)
+def shown_name(name: str | Path) -> str:
+    """A file name for an error line: as it is, or quoted with its escapes (`'a\\nb.csv'`) when
+    it holds a line break, a tab or another control character, which the line would otherwise
+    show as a space or a symbol, naming a file that is not there."""
+    text = str(name)
+    return text if text.isprintable() and text else repr(text)
+
+
+def cannot_read(path: str | Path, exc: Exception) -> InvalidInput:
+    """The one error line for an input file that cannot be read: `cannot read PATH: why`
+    (the OS's words without the errno and the name again)."""
+    why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return InvalidInput(f"cannot read {shown_name(path)}: {why}")
+
+
+def _refuse(given: str | Path, reason: str, hint: str | None = None) -> InvalidInput:
+    return InvalidInput(f"cannot write {shown_name(given)}: {reason}", hint=hint)
 
 
 def check_target(
@@ -78,29 +125,39 @@ def check_target(
     """The file to write for `path` (symlinks followed), or `InvalidInput` saying why not.
 
     With `folder`, the target must be a folder (or not exist yet) rather than a file."""
+    typed = typed_text(path)
     given = Path(path).expanduser()
+    if not typed:  # `--out ''`: pathlib would make it `.`, the current folder
+        raise _refuse(typed, "the name is empty", "give a file name")
+    if typed == STDOUT:
+        why = "standard output is not a folder" if folder else "this command cannot write to " \
+              "standard output"  # fmt: skip
+        raise _refuse(typed, why, "to name a file -, give ./-")
+    if not folder and typed.endswith(("/", os.sep)):
+        raise _refuse(typed, "a name ending in / is a folder, not a file",
+                      "give a file name")  # fmt: skip
     for guarded in protected:
         if same_file(given, guarded.path):
-            raise _refuse(given, f"it is {guarded.what}", "choose another file name")
+            raise _refuse(typed, f"it is {guarded.what}", "choose another file name")
     real = Path(os.path.realpath(given))  # where a new or regular file is put (links followed)
     try:
         info = os.stat(given)
     except FileNotFoundError:
         if not folder and not real.parent.is_dir():
-            raise _refuse(given, f"folder {given.parent} does not exist") from None
+            raise _refuse(typed, f"folder {shown_name(given.parent)} does not exist") from None
         return real
     except OSError as exc:
-        raise _refuse(given, exc.strerror or str(exc)) from None
+        raise _refuse(typed, exc.strerror or str(exc)) from None
     if folder:
         if not stat.S_ISDIR(info.st_mode):
-            raise _refuse(given, "it is not a folder")
+            raise _refuse(typed, "it is not a folder")
         return real
     if stat.S_ISDIR(info.st_mode):
-        raise _refuse(given, "it is a folder", "give a file name")
+        raise _refuse(typed, "it is a folder", "give a file name")
     if not stat.S_ISREG(info.st_mode):
         return given  # a device, a FIFO, /dev/stdout: opened as given, written into
     if not info.st_mode & stat.S_IWUSR:
-        raise _refuse(given, "it is read-only", "make it writable or choose another name")
+        raise _refuse(typed, "it is read-only", "make it writable or choose another name")
     return real
 
 
@@ -112,7 +169,8 @@ class OutputFile:
         self, path: str | Path, protected: Iterable[Protected] = (), *, binary: bool = False
     ) -> None:
         self.given = Path(path).expanduser()
-        self.real = check_target(self.given, protected)
+        self.shown = typed_text(path)  # the name as typed, for the error line
+        self.real = check_target(path, protected)
         self.binary = binary
         self.handle: IO[Any] | None = None
         self.regular = True  # False for a device or a FIFO, written into in place
@@ -172,7 +230,7 @@ class OutputFile:
 
     def error(self, exc: OSError) -> InvalidInput:
         """The one error line for a failed write."""
-        return _refuse(self.given, exc.strerror or str(exc))
+        return _refuse(self.shown, exc.strerror or str(exc))
 
     def __enter__(self) -> IO[Any]:
         return self.open()

@@ -344,7 +344,10 @@ def test_debug_keeps_domain_errors_to_one_line(refused, args, env):
 
 def test_an_unopenable_database_is_one_line(cli, tmp_path):
     run = cli("--db", str(tmp_path), "show", "1")  # a folder, not a database file
-    assert_one_error(run, NOT_FOUND_OR_INVALID, error="database error")
+    # was SQLite's "database error: unable to open database file"; now it says why
+    assert_one_error(
+        run, NOT_FOUND_OR_INVALID, error=f"cannot open database {tmp_path}: it is a folder"
+    )
 
 
 @pytest.mark.parametrize("args", [(), ("lead",), ("task",)])

@@ -117,3 +117,141 @@ def test_a_new_database_in_a_read_only_folder_as_a_normal_user():
         assert list(folder.iterdir()) == []
     finally:
         shutil.rmtree(base)
+
+
+# --- an empty --db, a blank SALESFLOW_DB, a symlink to nothing -------------------------------
+
+
+@pytest.mark.parametrize("option", [["--db", ""], ["--db="], ["--db", "  "]])
+@pytest.mark.parametrize("command", [("init",), ("lead", "add", "X"), ("lead", "list")])
+def test_an_empty_db_option_is_a_usage_error_and_touches_nothing(cli, tmp_path, monkeypatch,
+                                                                option, command):  # fmt: skip
+    """`--db ''` (a script's unset variable) silently used the default database."""
+    monkeypatch.delenv("SALESFLOW_DB")
+    monkeypatch.chdir(tmp_path)
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    run = cli(*option, *command)
+    assert_one_error(run, 2, error="--db must name a database file or URL")
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before  # no default database made
+
+
+@pytest.mark.parametrize("blank", ["", " "])
+def test_a_blank_salesflow_db_counts_as_unset(cli, tmp_path, monkeypatch, blank):
+    monkeypatch.chdir(tmp_path)
+    run = cli("init", env={"SALESFLOW_DB": blank})
+    assert run.exit_code == 0, run.stderr
+    assert (tmp_path / "xdg-data" / "salesflow" / "salesflow.db").is_file()
+
+
+@pytest.mark.parametrize("where", ["file", "folder"])
+@pytest.mark.parametrize("command", [("init",), ("lead", "add", "X"), ("show", "1")])
+def test_a_symlink_to_nothing_is_refused_and_creates_nothing(cli, tmp_path, where, command):
+    """`--db link` with the link dangling created its target and the folders on the way."""
+    gone = tmp_path / "gone" / "deep"
+    link = tmp_path / "link"
+    if where == "file":
+        link.symlink_to(gone / "x.db")
+        db, shown = link, f"{link}: it is a symlink to {gone / 'x.db'}"
+    else:
+        link.symlink_to(gone)
+        db, shown = link / "x.db", f"{link / 'x.db'}: {link} is a symlink to {gone}"
+    run = cli("--db", str(db), *command)
+    assert_one_error(run, 1, error=f"cannot create database {shown}, which does not exist")
+    assert not (tmp_path / "gone").exists()
+    assert link.is_symlink()
+
+
+def test_a_symlink_to_a_database_still_works(cli, tmp_path):
+    real = tmp_path / "real.db"
+    assert cli("--db", str(real), "lead", "add", "Linked", "--value", "5").exit_code == 0
+    link = tmp_path / "link.db"
+    link.symlink_to(real)
+    run = cli("--db", str(link), "show", "1")
+    assert run.exit_code == 0 and "Linked" in run.stdout, run.stderr
+
+
+# --- a --db that is not a database: refused, left as it was ------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "text", "null"])
+@pytest.mark.parametrize("command", [("init",), ("lead", "add", "X"), ("lead", "list")])
+def test_a_db_that_is_not_a_sqlite_file_is_one_clear_error(cli, tmp_path, kind, command):
+    """A folder said "database error: unable to open database file", /dev/null "disk I/O
+    error", a text file "file is not a database"; a FIFO would hang the light reader."""
+    target = tmp_path / "target"
+    why = {"folder": "it is a folder", "fifo": "it is not a regular file",
+           "text": "the file is not a database", "null": "it is not a regular file"}[kind]  # fmt: skip
+    if kind == "folder":
+        target.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "text":
+        target.write_text("my notes\n")
+    else:
+        target = Path("/dev/null")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    run = cli("--db", str(target), *command)
+    assert_one_error(run, 1, error=f"cannot open database {target}: {why}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    if kind == "text":
+        assert target.read_text() == "my notes\n"
+    if kind == "folder":
+        assert list(target.iterdir()) == []
+
+
+def test_a_read_only_database_refuses_writes_even_for_root_and_still_reads(cli, isolated, dump):
+    """As root, `lead add` wrote into a 0444 database (and exports recorded themselves in it)."""
+    assert cli("lead", "add", "Acme", "--value", "5").exit_code == 0
+    isolated.chmod(0o444)
+    try:
+        before = dump()
+        run = cli("lead", "add", "Other")
+        assert_one_error(run, 1, error=f"cannot write database {isolated}: it is read-only")
+        assert cli("show", "1").exit_code == 0
+        assert cli("lead", "list", "--json").json()["deals"][0]["title"] == "Acme"
+        out = isolated.parent / "e.json"
+        assert cli("export", "json", "--out", str(out)).exit_code == 0
+        assert dump() == before  # the export was not recorded in written_files either
+    finally:
+        isolated.chmod(0o600)
+
+
+def test_a_control_character_in_salesflow_db_is_refused_like_in_db(cli, tmp_path, monkeypatch):
+    """`--db $'x\\e[31m.db'` is refused (control character); SALESFLOW_DB made that file."""
+    monkeypatch.chdir(tmp_path)
+    target = str(tmp_path / "x\x1b[31m.db")
+    run = cli("lead", "list", env={"SALESFLOW_DB": target})
+    assert_one_error(run, 1, error="contains the control character U+001B")
+    assert "\x1b" not in run.stderr
+    assert not os.path.lexists(target)
+    assert_one_error(cli("--db", target, "lead", "list"), 1, error="control character U+001B")
+
+
+def test_a_dangling_symlink_with_an_escape_sequence_is_shown_quoted(cli, tmp_path):
+    link = tmp_path / "link.db"
+    link.symlink_to("/nowhere/\x1b[2J")
+    run = cli("--db", str(link), "lead", "list")
+    assert_one_error(run, 1, error="a symlink to '/nowhere/\\x1b[2J', which does not exist")
+
+
+@pytest.mark.parametrize("how", ["option", "env"])
+def test_a_db_name_ending_in_a_slash_is_a_folder_not_a_new_file(cli, tmp_path, how):
+    """`--db nodir/` made a database file called `nodir` (pathlib drops the slash)."""
+    target = f"{tmp_path}/nodir/"
+    args = ("--db", target) if how == "option" else ()
+    env = {"SALESFLOW_DB": target} if how == "env" else None
+    run = cli(*args, "init", env=env)
+    assert_one_error(run, 1, error=f"cannot open database {target}: a name ending in / is a folder")
+    assert not os.path.lexists(tmp_path / "nodir")
+
+
+@pytest.mark.parametrize("command", [("init",), ("lead", "list"), ("show", "1")])
+def test_an_empty_read_only_file_is_not_made_a_database(cli, tmp_path, command):
+    """As root, a 0444 empty --db was given a schema (and the WAL header) through the mode bits."""
+    target = tmp_path / "empty.db"
+    target.touch()
+    target.chmod(0o444)
+    run = cli("--db", str(target), *command)
+    assert_one_error(run, 1, error=f"cannot write database {target}: it is read-only")
+    assert target.stat().st_size == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml", "empty.db"]

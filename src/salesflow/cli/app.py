@@ -165,6 +165,7 @@ class AppContext:
     color: str
     debug: bool
     format: str = "table"  # "json" or "csv" once the command's --json / --csv says so
+    on_stdout: bool = False  # its data went to standard output (`--out -`): messages to stderr
     _db: Database | None = field(default=None, repr=False)
 
     @property
@@ -259,9 +260,14 @@ class AppContext:
         return OutputFile(path, protected, binary=binary)
 
     def check_output(self, path: str | Path, *, folder: bool = False) -> Path:
-        """Refuse an output path before any work is done (see `outfiles.check_target`)."""
-        from salesflow.outfiles import check_target
+        """Refuse an output path before any work is done (see `outfiles.check_target`); `-` is
+        standard output (`writing`)."""
+        from salesflow.outfiles import check_target, is_stdout
 
+        if is_stdout(path) and not folder:
+            from pathlib import Path
+
+            return Path(path)
         return check_target(path, self.protected_files(), folder=folder)
 
     @contextmanager
@@ -270,7 +276,18 @@ class AppContext:
     ) -> Iterator[Any]:
         """A stream onto an output file (see `outfiles`), put in place when the block ends
         without an error; with `what` (the command's name) a file holding customer data is then
-        recorded in `written_files`."""
+        recorded in `written_files`. `-` is standard output: then whatever the command says
+        after the data (`Wrote …`) goes to stderr, so stdout holds the data alone."""
+        from salesflow.outfiles import is_stdout
+
+        if is_stdout(path):
+            import sys
+
+            self.on_stdout = True
+            stream = sys.stdout.buffer if binary else sys.stdout
+            yield stream
+            stream.flush()
+            return
         target = self.output_file(path, binary=binary)
         with target as handle:
             yield handle
@@ -293,9 +310,12 @@ class AppContext:
 
     def output(self) -> Output:
         """The output for this command."""
+        import sys
+
         from salesflow.render.output import Output
 
-        return Output(color=self.color, format=self.format)
+        stream = sys.stderr if self.on_stdout else None
+        return Output(color=self.color, format=self.format, stream=stream)
 
     def close(self) -> None:
         """Release the database."""

@@ -106,8 +106,10 @@ class Converter:
     def __call__(self, value: Any, param: Any, ctx: Any) -> Any:
         if self.kind is str:
             return _text(value)
-        if self.kind is Path:
-            return value if isinstance(value, Path) else Path(_text(value))
+        if self.kind is Path:  # the word as typed is kept: `nodir/` and `./-` mean something
+            from salesflow.outfiles import given_path
+
+            return value if isinstance(value, Path) else given_path(_text(value))
         if self.kind is bool:
             if isinstance(value, bool):
                 return value

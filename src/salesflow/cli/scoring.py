@@ -104,14 +104,15 @@ def load(
     replace: Annotated[bool, Opt("--replace", help="Replace all current rules.")] = False,
 ) -> None:
     """Load rules from TOML (all or none)."""
-    from salesflow.errors import InvalidInput
     from salesflow.services.scoring.rules import load_rules, parse_rules
     from salesflow.words import plural
 
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read {file}: {exc}") from None
+        from salesflow.outfiles import cannot_read
+
+        raise cannot_read(file, exc) from None
     specs = parse_rules(text, str(file))
     app_ctx = state(ctx)
     with app_ctx.write() as session:

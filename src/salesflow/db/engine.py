@@ -89,6 +89,7 @@ class Database:
 
         from salesflow.db.stays import refresh_stays
 
+        self.refuse_read_only()
         bind = self.engine.execution_options(salesflow_write=True)
         with _translated(), Session(bind, expire_on_commit=False) as session:
             try:
@@ -100,6 +101,18 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    def refuse_read_only(self) -> None:
+        """A SQLite file without its owner's write bit is not written, also by root (who
+        could): one clear error rather than SQLite's "attempt to write a readonly database"."""
+        from salesflow.db.location import is_read_only_file
+        from salesflow.outfiles import shown_name
+
+        if is_read_only_file(self.path):
+            raise SalesflowError(
+                f"cannot write database {shown_name(self.path or '')}: it is read-only",
+                hint="make it writable (chmod u+w) or give another --db",
+            )
 
     def dispose(self) -> None:
         """Close pooled connections (tests and long-running callers)."""

@@ -25,11 +25,47 @@ def is_url(target: str) -> bool:
 
 
 def resolve_target(option: str | None, *, default_name: str = "salesflow.db") -> str:
-    """The database the command works on: flag > env > default file."""
-    target = option or os.environ.get("SALESFLOW_DB")
+    """The database the command works on: flag > env > default file.
+
+    An empty (or blank) `--db` is a usage error, not the default database: it is a script's
+    unset variable (`--db "$DB"`), and using the default would change another database. A blank
+    SALESFLOW_DB counts as unset, as an empty variable does for most tools."""
+    if option is not None and not option.strip():
+        from salesflow.errors import UsageProblem
+
+        raise UsageProblem(
+            "--db must name a database file or URL, not an empty text",
+            hint="leave --db out for the default database",
+        )
+    target = option or os.environ.get("SALESFLOW_DB", "").strip() or None
+    if option is None and target and not target.isprintable():
+        _check_environment_text(target)  # as the command line's words are checked
     if target:
-        return target if is_url(target) else str(Path(target).expanduser())
+        if is_url(target):
+            return target
+        if target.endswith(("/", os.sep)):  # pathlib would drop the slash: `nodir/` a file
+            from salesflow.errors import SalesflowError
+            from salesflow.outfiles import shown_name
+
+            raise SalesflowError(
+                f"cannot open database {shown_name(target)}: a name ending in / is a folder",
+                hint=f"name the file, e.g. --db {shown_name(target)}salesflow.db",
+            )
+        return str(Path(target).expanduser())
     return str(data_dir() / default_name)
+
+
+def _check_environment_text(target: str) -> None:
+    """SALESFLOW_DB holding a control character (an escape sequence, a NUL) is refused, as the
+    same text in `--db` is (`cli.errors.check_arguments`): tabs and line breaks pass there too."""
+    for char in target:
+        if char not in "\t\n" and not char.isprintable() and ord(char) < 0xA0:
+            from salesflow.errors import InvalidInput
+
+            raise InvalidInput(
+                f"SALESFLOW_DB {target!a} contains the control character U+{ord(char):04X}",
+                hint="control characters are not allowed in a database path; remove it",
+            )
 
 
 def database_key(target: str) -> str:
@@ -124,12 +160,80 @@ def given_targets(argv: list[str]) -> list[str]:
     return [t for t in found if t]
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_sqlite_file(path: str) -> None:
+    """Refuse, with one clear line, an existing `--db` that is not a SQLite database: a folder,
+    a device or FIFO (SQLite would fail with "disk I/O error", or wait on a FIFO for ever), or a
+    file of something else (left exactly as it is). An empty file is a new database."""
+    import stat
+
+    from salesflow.errors import SalesflowError
+    from salesflow.outfiles import shown_name
+
+    try:
+        info = os.stat(path)
+    except OSError:
+        return  # missing (created later) or unreachable: creating it says why
+    why = None
+    if stat.S_ISDIR(info.st_mode):
+        why = "it is a folder"
+    elif not stat.S_ISREG(info.st_mode):
+        why = "it is not a regular file"
+    elif info.st_size:
+        try:
+            with open(path, "rb") as file:
+                head = file.read(len(SQLITE_HEADER))
+        except OSError:
+            return  # unreadable: SQLite says why
+        if head != SQLITE_HEADER:
+            why = "the file is not a database"
+    if why is not None:
+        raise SalesflowError(
+            f"cannot open database {shown_name(path)}: {why}",
+            hint="give a salesflow database file (or a new name) with --db or SALESFLOW_DB",
+        )
+
+
+def is_read_only_file(path: str | None) -> bool:
+    """A database file without its owner's write bit: a write command refuses it, also for
+    root (who could write anyway), as an output file is refused."""
+    import stat
+
+    if path is None:
+        return False
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and not info.st_mode & stat.S_IWUSR
+
+
 def prepare_sqlite_file(path: str) -> bool:
     """Make the folder (0700) and an empty file (0600) if missing; True when newly made.
 
-    A folder or file that cannot be made is one clear error (`cannot create database …`)."""
+    A folder or file that cannot be made is one clear error (`cannot create database …`). A
+    symlink to nothing is refused: following it would create a file, and folders, somewhere the
+    user did not name (a stale link after a move, or a planted one)."""
     from salesflow.errors import SalesflowError
+    from salesflow.outfiles import shown_name
 
+    if not os.path.exists(path):
+        for part in (Path(path), *Path(path).parents):  # the file, or a folder on its way
+            if os.path.islink(part) and not os.path.exists(part):
+                what = "it is" if part == Path(path) else f"{shown_name(part)} is"
+                raise SalesflowError(
+                    f"cannot create database {shown_name(path)}: {what} a symlink to "
+                    f"{shown_name(os.readlink(part))}, which does not exist",
+                    hint="create what it points to, point the link elsewhere, or give another --db",
+                )
+    check_sqlite_file(path)
+    if is_read_only_file(path) and os.path.getsize(path) == 0:  # to be made: written
+        raise SalesflowError(
+            f"cannot write database {shown_name(path)}: it is read-only",
+            hint="make it writable (chmod u+w) or give another --db",
+        )
     file = Path(path).resolve()
     folder = file.parent
     try:
@@ -148,7 +252,7 @@ def prepare_sqlite_file(path: str) -> bool:
         file.chmod(0o600)
     except OSError as exc:
         raise SalesflowError(
-            f"cannot create database {path}: {exc.strerror or exc}",
+            f"cannot create database {shown_name(path)}: {exc.strerror or exc}",
             hint="check the folder exists and is writable, or give another --db",
         ) from None
     return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -97,33 +98,60 @@ def backup_database(db: Database, target: Path) -> int:
     """A consistent copy of a live SQLite database via the online backup API; returns pages.
 
     The target is checked as every output file is (`outfiles.check_target`: never the database
-    or its companions, however spelled, nor a folder), and must be a new file."""
+    or its companions, however spelled, nor a folder), and must be a new file. The copy is made
+    in a temporary file beside it (0600), fsynced, and only then linked into place: a backup that
+    fails or is interrupted leaves nothing behind, never a partial database under the name."""
+    import secrets
     import sqlite3
 
-    from salesflow.outfiles import check_target, database_files
+    from salesflow.outfiles import check_target, database_files, shown_name
 
     if not db.is_sqlite or db.path is None:
         raise SalesflowError("db backup copies SQLite files", hint="for PostgreSQL use pg_dump")
     target = target.expanduser()
     check_target(target, database_files(db.path))
+    exists = InvalidInput(f"{shown_name(target)} already exists", hint="pick a new file name")
     if os.path.lexists(target):
-        raise InvalidInput(f"{target} already exists", hint="pick a new file name")
-    try:
-        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        raise exists
+    temp = str(target.parent / f".{target.name}.{secrets.token_hex(4)}.part")
+    try:  # private from its first byte
+        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except OSError as exc:
-        raise InvalidInput(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise InvalidInput(f"cannot write {shown_name(target)}: {exc.strerror or exc}") from None
     os.close(fd)
     source = sqlite3.connect(db.path)
-    dest = sqlite3.connect(target)
     try:
-        with dest:
-            source.backup(dest)
-        pages = int(dest.execute("PRAGMA page_count").fetchone()[0])
+        dest = sqlite3.connect(temp)
+        try:
+            with dest:
+                source.backup(dest)
+            pages = int(dest.execute("PRAGMA page_count").fetchone()[0])
+        finally:
+            dest.close()
+        _fsync(temp)
+        try:
+            os.link(temp, target)  # never over a file that appeared meanwhile
+        except FileExistsError:
+            raise exists from None
+        except OSError:  # a file system without hard links
+            if os.path.lexists(target):
+                raise exists from None
+            os.rename(temp, target)
     except sqlite3.Error as exc:
-        dest.close()
-        target.unlink(missing_ok=True)
         raise SalesflowError(f"backup failed: {exc}") from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {shown_name(target)}: {exc.strerror or exc}") from None
     finally:
         source.close()
-    dest.close()
+        for leftover in (temp, temp + "-journal", temp + "-wal", temp + "-shm"):
+            with suppress(OSError):
+                os.unlink(leftover)
     return pages
+
+
+def _fsync(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -159,9 +159,11 @@ def _head() -> str:
 def _open_sqlite(path: str) -> Reader | None:
     import sqlite3
 
+    from salesflow.db.location import busy_timeout_ms, check_sqlite_file
+
+    check_sqlite_file(path)
     if not os.path.isfile(path) or os.path.getsize(path) == 0:
         return None
-    from salesflow.db.location import busy_timeout_ms
 
     timeout = busy_timeout_ms()
     with _translated():

@@ -71,6 +71,7 @@ def _migrate(db: Database, revision: str, direction: str) -> None:
     from alembic import command
     from alembic.util.exc import CommandError
 
+    db.refuse_read_only()
     config = alembic_config(db)
     with db.engine.connect() as conn:
         raw = conn.connection.dbapi_connection if db.is_sqlite else None

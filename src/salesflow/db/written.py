@@ -41,10 +41,12 @@ def record_written_file(
 
 
 def _record_sqlite(file: str, values: tuple[str, str, datetime, str]) -> bool:
-    from salesflow.db.location import busy_timeout_ms
+    from salesflow.db.location import busy_timeout_ms, is_read_only_file
     from salesflow.db.reader import _sqlite_value
 
     path, what, at, by = values
+    if is_read_only_file(file):  # root could write it anyway: skipped like for everyone
+        return False
     try:
         connection = sqlite3.connect(file, timeout=busy_timeout_ms() / 1000, isolation_level=None)
     except sqlite3.Error:

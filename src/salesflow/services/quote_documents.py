@@ -68,11 +68,13 @@ def _fields(quote: QuoteView) -> dict[str, Any]:
 
 
 def render_quote(quote: QuoteView, out: Path) -> str:
-    """The document text for `out`'s format (by suffix)."""
+    """The document text for `out`'s format (by suffix; Markdown for `-`, standard output)."""
     from jinja2 import StrictUndefined, TemplateError
     from jinja2.sandbox import SandboxedEnvironment
 
-    name = FORMATS.get(out.suffix.lower())
+    from salesflow.outfiles import is_stdout
+
+    name = FORMATS.get(".md" if is_stdout(out) else out.suffix.lower())
     if name is None:
         raise InvalidInput(f"cannot tell the format of {out.name}", hint="use a .md or .html file")
     html = name.startswith("quote.html")

@@ -125,7 +125,9 @@ def install_pipeline_file(path: Path, *, make_default: bool, session: Session) -
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read {path}: {exc}") from None
+        from salesflow.outfiles import cannot_read
+
+        raise cannot_read(path, exc) from None
     spec = parse_pipeline(text, str(path))
     existing = session.exec(select(Pipeline).where(Pipeline.key == spec.name)).first()
     if existing is not None:

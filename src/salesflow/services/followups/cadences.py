@@ -80,7 +80,9 @@ def add_cadence(path: Path, *, session: Session) -> CadenceView:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read {path}: {exc}") from None
+        from salesflow.outfiles import cannot_read
+
+        raise cannot_read(path, exc) from None
     spec = parse_cadence(text, str(path))
     if session.exec(select(Cadence.id).where(Cadence.name == spec.name)).first() is not None:
         raise InvalidInput(

@@ -53,15 +53,26 @@ __all__ = [
 
 def expand_paths(paths: list[Path]) -> list[Path]:
     """Files as given; a folder stands for the CSV and JSON files in it."""
+    import os
+    import stat
+
+    from salesflow.outfiles import shown_name
+
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            mode = None
+        except OSError as exc:  # a name too long, a loop of links, a folder it may not enter
+            raise InvalidInput(f"cannot read {shown_name(path)}: {exc.strerror or exc}") from None
+        if mode is not None and stat.S_ISDIR(mode):
             found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json"))
             if not found:
                 raise InvalidInput(f"{path} holds no .csv or .json files")
             files.extend(found)
-        elif not path.exists():
-            raise InvalidInput(f"no file {path}")
+        elif mode is None:
+            raise InvalidInput(f"no file {shown_name(path)}")
         else:
             files.append(path)
     return files
