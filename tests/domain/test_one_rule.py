@@ -107,7 +107,6 @@ def test_a_light_read_sees_one_snapshot_while_another_process_writes(cli, isolat
         assert reader.scalar("SELECT title FROM deals") == "Changed meanwhile"
 
 
-
 # (what `lead add` is given, what an import row says, whether they are one person); {c} is the
 # company, so that each case has addresses of its own
 PEOPLE = [

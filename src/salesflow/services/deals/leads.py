@@ -291,4 +291,3 @@ def edit_deal(
 
         mark_deal(session.connection(), deal.id)
     return Edited(deal.id, deal.title)
-

@@ -331,4 +331,3 @@ class _Demo(Parties, WorkingHours):
         ):
             insert_rows(self.conn, model, chunk)
         self.rows = ChunkRows()
-

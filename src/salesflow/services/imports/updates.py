@@ -66,4 +66,3 @@ def update_record(writer: ImportWriter, model: Any, row_id: int, values: dict[st
     if given:
         writer.flush()
         writer.conn.execute(update(model).where(model.id == row_id).values(**given))
-
