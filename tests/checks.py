@@ -1,7 +1,13 @@
 """Assertions and known-good inputs that tests in several folders share: the contract's error
-shape (`assert_one_error`), its exit codes, and a pipeline file every check accepts."""
+shape (`assert_one_error`), its exit codes, a pipeline file every check accepts, and whether a
+test can drop root (`can_run_as_nobody`)."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 NOT_FOUND_OR_INVALID = 1
 USAGE = 2
@@ -47,3 +53,14 @@ name = "Signed"
 key = "lost"
 name = "Dropped"
 """
+
+
+def can_run_as_nobody() -> bool:
+    """Whether a test can run salesflow as the unprivileged user `nobody` (root and setpriv)."""
+    if os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists():
+        return False
+    probe = subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", ""],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    return probe.returncode == 0

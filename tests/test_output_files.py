@@ -16,7 +16,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from checks import assert_one_error
+from checks import assert_one_error, can_run_as_nobody
 
 IN = "@IN"  # the import's input file
 OUT = "@OUT"  # the output slot
@@ -408,20 +408,7 @@ def test_an_export_csv_round_trips_apostrophes_before_formulas():
         assert not neutralised(text).startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
-def _can_run_as_nobody() -> bool:
-    import subprocess
-    import sys
-
-    if os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists():
-        return False
-    probe = subprocess.run(
-        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", ""],
-        capture_output=True, check=False,
-    )  # fmt: skip
-    return probe.returncode == 0
-
-
-@pytest.mark.skipif(not _can_run_as_nobody(), reason="needs root and setpriv to run as nobody")
+@pytest.mark.skipif(not can_run_as_nobody(), reason="needs root and setpriv to run as nobody")
 @pytest.mark.usefixtures("world")
 def test_as_a_normal_user_dev_null_works_and_a_read_only_database_still_exports(isolated):
     """R12, R14: as nobody, `export csv --out /dev/null` said "Permission denied" (the temporary

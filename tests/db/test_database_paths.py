@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from checks import assert_one_error
+from checks import assert_one_error, can_run_as_nobody
 
 ODD_NAMES = ["q?mode=ro.db", "pct%41.db", "hash#x.db", "sp ace.db"]
 
@@ -78,17 +78,7 @@ def test_a_database_under_a_file_is_one_clear_error(cli, tmp_path):
     assert_one_error(run, 1, error=f"cannot create database {blocker / 'new.db'}: Not a directory")
 
 
-def _can_run_as_nobody() -> bool:
-    if os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists():
-        return False
-    probe = subprocess.run(
-        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", ""],
-        capture_output=True, check=False,
-    )  # fmt: skip
-    return probe.returncode == 0
-
-
-@pytest.mark.skipif(not _can_run_as_nobody(), reason="needs root, setpriv, and a Python that "
+@pytest.mark.skipif(not can_run_as_nobody(), reason="needs root, setpriv, and a Python that "
                     "user nobody can run (this one lives where nobody cannot read)")  # fmt: skip
 def test_a_new_database_in_a_read_only_folder_as_a_normal_user():
     """R09: as nobody, `--db RO_DIR/new.db lead add X` was "unexpected PermissionError"."""
