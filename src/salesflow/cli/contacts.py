@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesflow.cli.app import JsonFlag, choose_format, group, state
+from salesflow.cli.app import JsonFlag, choose_format, group
+from salesflow.cli.context import state
 
 if TYPE_CHECKING:
     from salesflow.render.output import Output

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import group, state
+from salesflow.cli.app import group
+from salesflow.cli.context import state
 
 export_app = group("export", "Export data for other programs.")
 Opt = typer.Option
