@@ -515,6 +515,30 @@ def test_dot_slash_dash_is_a_file_named_dash(cli, tmp_path, monkeypatch):
     assert run.exit_code == 0, run.stderr
     assert json.loads((tmp_path / "-").read_text())["salesflow_export"] == 1
     assert "{" not in run.stdout
+    assert "to ./-." in run.stdout  # the name as typed: `-` alone would mean stdout
+    (tmp_path / "-").unlink()
+    run = cli("export", "ics", "./-", "--all")
+    assert run.exit_code == 0, run.stderr
+    assert (tmp_path / "-").read_text().startswith("BEGIN:VCALENDAR")
+    assert "BEGIN:VCALENDAR" not in run.stdout
+
+
+def test_a_backup_to_a_long_name_fits_its_temporary_file(cli, tmp_path):
+    """The temporary copy's name must not grow with the target's (SQLite adds `-journal`)."""
+    target = tmp_path / ("b" * 235 + ".db")
+    run = cli("db", "backup", str(target))
+    assert run.exit_code == 0, run.stderr
+    assert target.is_file()
+    _no_part_files(tmp_path)
+
+
+@pytest.mark.usefixtures("world")
+def test_a_home_folder_name_ending_in_a_slash_is_a_folder_for_backup_too(cli, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    run = cli("db", "backup", "~/bk/", env={"HOME": str(home)})
+    assert_one_error(run, 1, error="cannot write ~/bk/: a name ending in / is a folder")
+    assert list(home.iterdir()) == []
 
 
 @pytest.mark.usefixtures("world")

@@ -132,7 +132,8 @@ def check_target(
     if typed == STDOUT:
         why = "standard output is not a folder" if folder else "this command cannot write to " \
               "standard output"  # fmt: skip
-        raise _refuse(typed, why, "to name a file -, give ./-")
+        raise _refuse(typed, why, "to name a folder -, give ./-" if folder else
+                      "to name a file -, give ./-")  # fmt: skip
     if not folder and typed.endswith(("/", os.sep)):
         raise _refuse(typed, "a name ending in / is a folder, not a file",
                       "give a file name")  # fmt: skip

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import JsonFlag, group, state
+from salesflow.cli.app import JsonFlag, group
+from salesflow.cli.context import state
 
 cadence_app = group("cadence", "Cadences: timed sequences of calls, emails and tasks on a deal.")
 DealArg = Annotated[str, typer.Argument(help="Deal id (42, #42) or a piece of its title/company.")]

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesflow.cli.app import JsonFlag, choose_format, group, state
+from salesflow.cli.app import JsonFlag, choose_format, group
+from salesflow.cli.context import state
+from salesflow.outfiles import typed_text
 
 if TYPE_CHECKING:
     from salesflow.render.output import Output
@@ -55,7 +57,7 @@ def export_(
     printer = app_ctx.output()
     printer.emit(
         json=lambda: {"contact_id": data["contact"]["id"], "written": str(out)},
-        table=lambda: printer.line(f"Wrote {data['contact']['name']}'s data to {out}."),
+        table=lambda: printer.line(f"Wrote {data['contact']['name']}'s data to {typed_text(out)}."),
     )
 
 

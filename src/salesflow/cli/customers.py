@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, app, group, state
+from salesflow.cli.app import CsvFlag, JsonFlag, app, group
+from salesflow.cli.context import state
 
 Opt = typer.Option
 customer_app = group("customer", "Customers after the win.")

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import JsonFlag, group, state
+from salesflow.cli.app import JsonFlag, group
+from salesflow.cli.context import state
 
 db_app = group("db", "Database maintenance.")
 

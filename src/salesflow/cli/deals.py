@@ -12,9 +12,9 @@ from salesflow.cli.app import (
     currency_option,
     parse_day,
     parse_money_option,
-    state,
     validated,
 )
+from salesflow.cli.context import state
 
 if TYPE_CHECKING:
     from salesflow.services.deals.moves import Moved

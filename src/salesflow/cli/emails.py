@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import JsonFlag, group, state
+from salesflow.cli.app import JsonFlag, group
+from salesflow.cli.context import state
 
 email_app = group("email", "Emails to a deal's contact from templates.")
 

@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import group, state
+from salesflow.cli.app import group
+from salesflow.cli.context import state
+from salesflow.outfiles import typed_text
 
 export_app = group("export", "Export data for other programs.")
 Opt = typer.Option
@@ -28,6 +30,7 @@ def ics(
 
     from salesflow.clock import now_utc
     from salesflow.errors import UsageProblem
+    from salesflow.outfiles import is_stdout
     from salesflow.render.ics import calendar_bytes
     from salesflow.services.followups.lists import calendar_tasks
     from salesflow.words import noun
@@ -35,7 +38,7 @@ def ics(
     if owner and all_:
         raise UsageProblem("--owner and --all exclude each other")
     app_ctx = state(ctx)
-    to_stdout = str(file) == "-"
+    to_stdout = is_stdout(file)  # `./-` is a file named `-`
     if not to_stdout:
         app_ctx.check_output(file)  # before anything is opened or created
     who = None if all_ else (owner or app_ctx.actor)
@@ -87,7 +90,7 @@ def json_(ctx: typer.Context, what: What = "all", out: OutFile = None) -> None:
         }
         count = write_json(stream, head, sections)
     if out:
-        app_ctx.output().line(f"Wrote {plural(count, 'record')} ({wanted}) to {out}.")
+        app_ctx.output().line(f"Wrote {plural(count, 'record')} ({wanted}) to {typed_text(out)}.")
 
 
 @export_app.command("csv")
@@ -126,11 +129,12 @@ def csv_(ctx: typer.Context, what: What = "deals", out: OutFile = None) -> None:
                 with app_ctx.writing(file, what="export csv") as stream:
                     n = write_csv(stream, columns, exports.csv_rows(table, session=session))
                 written.append(plural(n, *exports.NOUNS[table]))
-        app_ctx.output().line(f"Wrote {', '.join(written)} to {out}/.")
+        app_ctx.output().line(f"Wrote {', '.join(written)} to {typed_text(out).rstrip('/')}/.")
         return
     target = app_ctx.writing(out, what="export csv") if out else nullcontext(sys.stdout)
     with target as stream, app_ctx.read() as session:  # the target is checked first
         count = write_csv(stream, exports.CSV_COLUMNS[wanted],
                           exports.csv_rows(wanted, session=session))  # fmt: skip
     if out:
-        app_ctx.output().line(f"Wrote {plural(count, *exports.NOUNS[wanted])} to {out}.")
+        what = plural(count, *exports.NOUNS[wanted])
+        app_ctx.output().line(f"Wrote {what} to {typed_text(out)}.")

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import JsonFlag, app, state
+from salesflow.cli.app import JsonFlag, app
+from salesflow.cli.context import state
 
 
 @app.command()

@@ -13,9 +13,9 @@ from salesflow.cli.app import (
     group,
     parse_day,
     parse_money_option,
-    state,
     validated,
 )
+from salesflow.cli.context import state
 
 lead_app = group("lead", "Add and list leads (deals).")
 

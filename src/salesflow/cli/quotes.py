@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, currency_option, group, parse_money_option, state
+from salesflow.cli.app import CsvFlag, JsonFlag, currency_option, group, parse_money_option
+from salesflow.cli.context import state
 
 Opt = typer.Option
 product_app = group("product", "The product catalogue.")

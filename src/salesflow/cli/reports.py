@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, app, group, parse_day, state
+from salesflow.cli.app import CsvFlag, JsonFlag, app, group, parse_day
+from salesflow.cli.context import state
 
 if TYPE_CHECKING:
     from salesflow.services.reports.scope import ReportScope

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, app, group, state
+from salesflow.cli.app import CsvFlag, JsonFlag, app, group
+from salesflow.cli.context import state
 
 rule_app = group("rule", "Lead-scoring rules (fit and engagement).")
 Opt = typer.Option

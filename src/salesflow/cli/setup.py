@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import app, state
+from salesflow.cli.app import app
+from salesflow.cli.context import state
 
 
 @app.command()

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, app, group, parse_day, state, validated
+from salesflow.cli.app import CsvFlag, JsonFlag, app, group, parse_day, validated
+from salesflow.cli.context import state
 
 task_app = group("task", "Follow-ups on deals.")
 Opt = typer.Option

@@ -108,12 +108,13 @@ def backup_database(db: Database, target: Path) -> int:
 
     if not db.is_sqlite or db.path is None:
         raise SalesflowError("db backup copies SQLite files", hint="for PostgreSQL use pg_dump")
+    check_target(target, database_files(db.path))  # as typed: `~/bk/` is a folder
     target = target.expanduser()
-    check_target(target, database_files(db.path))
     exists = InvalidInput(f"{shown_name(target)} already exists", hint="pick a new file name")
     if os.path.lexists(target):
         raise exists
-    temp = str(target.parent / f".{target.name}.{secrets.token_hex(4)}.part")
+    # a short name of its own: SQLite adds `-journal`, and a long target must still fit
+    temp = str(target.parent / f".salesflow-{secrets.token_hex(4)}.part")
     try:  # private from its first byte
         fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except OSError as exc:
