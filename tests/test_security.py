@@ -107,7 +107,7 @@ def test_a_backup_is_private_from_its_first_byte_too(tmp_path):
     target = tmp_path / "copy.db"
     seen = watched_run(tmp_path, db, "db", "backup", str(target))
     # the copy is made in a temporary file beside it, then linked into place when complete
-    made = (str(target), f"{tmp_path}/.copy.db.")
+    made = (str(target), f"{tmp_path}/.salesflow-")
     opened = [s for s in seen if s[0] == "connect" and s[1].startswith(made)]
     assert opened and all(s[2] == 0o600 for s in opened), seen
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
