@@ -46,6 +46,11 @@ class InvalidMove(SalesflowError):
     """A stage move the pipeline does not allow (closed deal, failed gate)."""
 
 
+class GateRefused(InvalidMove):
+    """A forward move a stage's gate refuses; `--force` (the board: a confirmed "force")
+    overrides it, and the override is recorded."""
+
+
 class ConcurrentEdit(SalesflowError):
     """Someone else changed the record between our read and our write."""
 

@@ -4,8 +4,6 @@ the option parsers commands share (the per-invocation context is `cli/context.py
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
-from decimal import Decimal
 from importlib import import_module
 from typing import Annotated, Any
 
@@ -13,6 +11,13 @@ import typer
 from typer.core import TyperGroup
 
 from salesflow.cli.context import AppContext
+from salesflow.parsing.typed import (  # the options' parsers, shared with the board's forms
+    currency_option,
+    parse_day,
+    parse_moment,
+    parse_money_option,
+    validated,
+)
 
 
 class SalesflowGroup(TyperGroup):
@@ -203,55 +208,3 @@ JsonFlag = Annotated[
 CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV.", callback=choose_format)]
 
 
-def parse_day(text: str | None) -> date | None:
-    """A date option as the contract reads dates (ISO, today, +3d, fri, eom …)."""
-    if text is None:
-        return None
-    from salesflow.clock import today
-    from salesflow.config import load_config
-    from salesflow.parsing.dates import parse_date
-
-    return parse_date(text, today=today(), date_order=load_config().date_order)
-
-
-def parse_moment(text: str | None) -> datetime | None:
-    """A date-time option (ISO with a time, or any date form meaning local midnight) as UTC."""
-    if text is None:
-        return None
-    from salesflow.clock import to_utc, today
-    from salesflow.config import load_config
-    from salesflow.parsing.dates import parse_datetime
-
-    return to_utc(parse_datetime(text, today=today(), date_order=load_config().date_order))
-
-
-def parse_money_option(text: str | None) -> Decimal | None:
-    """A money option in major units (`12000`, `12,000.50`, `12.5k`)."""
-    if text is None:
-        return None
-    from salesflow.parsing.money import parse_amount
-
-    return parse_amount(text)
-
-
-def currency_option(text: str | None) -> str:
-    """An ISO 4217 code from the option, else the config's currency."""
-    from salesflow.config import load_config
-    from salesflow.parsing.money import check_currency
-
-    return check_currency(text if text else load_config().currency)
-
-
-def validated(model: Any, **values: Any) -> Any:
-    """Build a validation model, turning pydantic's errors into one clear line."""
-    from pydantic import ValidationError
-
-    from salesflow.errors import InvalidInput
-
-    try:
-        return model(**values)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        name = ".".join(str(p) for p in first["loc"]).replace("_", "-")
-        message = first["msg"].removeprefix("Value error, ")
-        raise InvalidInput(f"{name}: {message}" if name else message) from None

@@ -58,32 +58,16 @@ def add(
     json: JsonFlag = False,
 ) -> None:
     """Add a lead: company, contact and a deal in the pipeline's first stage. Prints its id."""
-    from salesflow.models.schemas import LeadCreate
-    from salesflow.parsing.money import to_minor
     from salesflow.render.deals import deal_json, warn_repeat
-    from salesflow.services.deals.leads import add_lead
+    from salesflow.services.deals.leads import add_lead, typed_lead
 
     app_ctx = state(ctx)
-    code = currency_option(currency)
-    amount = parse_money_option(value)
-    lead = validated(
-        LeadCreate,
-        title=name,
-        company=company,
-        contact=contact,
-        email=email,
-        phone=phone,
-        job_title=title,
-        source=source,
-        value_minor=to_minor(amount, code) if amount is not None else 0,
-        currency=code,
-        owner=owner or app_ctx.actor,
-        close_by=parse_day(close_by),
-        created_on=parse_day(created),
-        industry=industry,
-        employees=employees,
+    lead = typed_lead(
+        name=name, company=company, contact=contact, email=email, phone=phone, job_title=title,
+        source=source, value=value, currency=currency, owner=owner or app_ctx.actor,
+        close_by=close_by, created=created, industry=industry, employees=employees,
         country=country,
-    )
+    )  # fmt: skip
     with app_ctx.write() as session:
         added = add_lead(lead, pipeline=pipeline, actor=app_ctx.actor, session=session,
                          upsell_of=upsell_of)  # fmt: skip

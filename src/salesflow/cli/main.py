@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 # top-level command or group → the module in salesflow.cli that registers it
 COMMAND_MODULES: dict[str, str] = {
     "log": "activities",
+    "board": "board",
     "agenda": "agenda",
     "stale": "agenda",
     "cadence": "cadences",

@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 
+# The PostgreSQL channel every committed write notifies (`NOTIFY`), so a live board sees it at
+# once; on SQLite the board watches `PRAGMA data_version` instead.
+CHANGES_CHANNEL = "salesflow_changes"
+
+
 class Database:
     """One open database: its engine, what kind it is, and its sessions."""
 
@@ -97,6 +102,8 @@ class Database:
                 session.flush()
                 if session.in_transaction():  # it wrote or read something
                     refresh_stays(session.connection())
+                    if not self.is_sqlite:  # a live board LISTENs; delivered on commit only
+                        session.connection().exec_driver_sql("NOTIFY " + CHANGES_CHANNEL)
                 session.commit()
             except BaseException:
                 session.rollback()

@@ -88,6 +88,14 @@ def compose(*parts: LiteralString) -> LiteralString:
     return "".join(parts)
 
 
+def in_list(prefix: str, values: list[Any]) -> tuple[LiteralString, dict[str, Any]]:
+    """` IN (:d0, :d1, …)` and its parameters: only generated parameter names go into the
+    text, the values travel as parameters."""
+    names = [f"{prefix}{i}" for i in range(len(values))]
+    placeholders: LiteralString = ", ".join(f":{n}" for n in names)  # names we made, no input
+    return compose(" IN (", placeholders, ")"), dict(zip(names, values, strict=True))
+
+
 def _sqlite_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")

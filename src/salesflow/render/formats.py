@@ -19,6 +19,15 @@ def money_screen(minor: int, currency: str) -> str:
     return f"{amount:,} {currency}"
 
 
+def money_short(minor: int, currency: str) -> str:
+    """Money where space is short (the board's cards): as `money_screen`, without a zero
+    fraction (`157,500 USD`, but `1,250.50 USD`)."""
+    amount = from_minor(minor, currency)
+    if amount == amount.to_integral_value():
+        return f"{int(amount):,} {currency}"
+    return f"{amount:,} {currency}"
+
+
 def when_json(moment: datetime | None) -> str | None:
     """A stored UTC timestamp as ISO 8601 UTC."""
     return None if moment is None else moment.replace(microsecond=0).isoformat() + "Z"

@@ -75,9 +75,15 @@ class Output:
     """Where a command's results go, and in which form."""
 
     def __init__(
-        self, *, color: str = "auto", stream: TextIO | None = None, format: str = "table"
+        self,
+        *,
+        color: str = "auto",
+        stream: TextIO | None = None,
+        format: str = "table",
+        width: int | None = None,
     ) -> None:
         self.stream = stream or sys.stdout
+        self.width = width  # the console's width (None: the terminal's), e.g. the board's pane
         self.format = format  # "table", "json" or "csv": chosen once, by the command line
         self.color = color
         tty = hasattr(self.stream, "isatty") and self.stream.isatty()
@@ -101,6 +107,7 @@ class Output:
                 force_terminal=self.color == "always" or None,
                 highlight=False,
                 soft_wrap=False,
+                width=self.width,
             )
         return self._console
 
@@ -238,11 +245,18 @@ def safe_cell(value: Any) -> Any:
     return neutralised(value) if isinstance(value, str) else value
 
 
-def error(message: str, hint: str | None = None) -> None:
-    """The one-line error of the contract, and a hint line where one helps."""
-    sys.stderr.write(f"Error: {printable(message, cell=True)}\n")
+def error_lines(message: str, hint: str | None = None) -> list[str]:
+    """The one-line error of the contract, and a hint line where one helps (the board shows
+    the same lines as the command line)."""
+    lines = [f"Error: {printable(message, cell=True)}"]
     if hint:
-        sys.stderr.write(f"Hint: {printable(hint, cell=True)}\n")
+        lines.append(f"Hint: {printable(hint, cell=True)}")
+    return lines
+
+
+def error(message: str, hint: str | None = None) -> None:
+    """The contract's error lines, on stderr."""
+    sys.stderr.write("".join(line + "\n" for line in error_lines(message, hint)))
 
 
 def warning(message: str) -> None:

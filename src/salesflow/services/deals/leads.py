@@ -68,6 +68,29 @@ class Edited:
     title: str
 
 
+def typed_lead(
+    *,
+    name: str,
+    owner: str,
+    value: str | None = None,
+    currency: str | None = None,
+    close_by: str | None = None,
+    created: str | None = None,
+    **facts: Any,
+) -> LeadCreate:
+    """A lead as typed (`lead add`'s options, the board's new-lead form): money, currency and
+    dates parsed the contract's way, then validated; `facts` are the other fields as given."""
+    from salesflow.parsing.typed import currency_option, parse_day, parse_money_option, validated
+
+    code = currency_option(currency)
+    amount = parse_money_option(value)
+    return validated(  # type: ignore[no-any-return]
+        LeadCreate, title=name, value_minor=to_minor(amount, code) if amount is not None else 0,
+        currency=code, owner=owner, close_by=parse_day(close_by), created_on=parse_day(created),
+        **facts,
+    )  # fmt: skip
+
+
 def add_lead(
     lead: LeadCreate,
     *,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from salesflow.clock import now_utc, to_local, today
 from salesflow.config import load_config
 from salesflow.domain.deals import OUTCOMES, DealStatus, StageKind
-from salesflow.errors import InvalidInput, InvalidMove
+from salesflow.errors import GateRefused, InvalidInput, InvalidMove
 from salesflow.models import CloseOutcome, Deal, Stage, StageMove
 from salesflow.parsing.money import to_minor
 from salesflow.services.deals.leads import resolve_deal
@@ -122,7 +122,7 @@ def advance_deal(
             hint = "`--force` overrides the gate (the override is recorded)"
             if "score " in failures[0]:  # a score gate (on the way or at the target) comes first
                 hint = f"`salesflow score {deal.id} --explain` shows what would lift it; {hint}"
-            raise InvalidMove(f"cannot enter {target.name}: {'; '.join(failures)}", hint=hint)
+            raise GateRefused(f"cannot enter {target.name}: {'; '.join(failures)}", hint=hint)
         forced = bool(failures)
         if forced and not note:
             note = "gate overridden: " + "; ".join(failures)

@@ -25,17 +25,32 @@ from salesflow.services.followups.views import RottingDeal, Stale, StaleDeal
 _ROT_STAGES = "SELECT id, key, rot_days FROM stages WHERE kind = 'open' AND rot_days IS NOT NULL"
 _OF_PIPELINE = " AND pipeline_id = :pipeline_id"
 
-# Open deals of one stage with their last touch (the later of last move and last activity).
-_TOUCHED = """
-SELECT t.id, t.title, t.owner, t.company_id,
-       CASE WHEN t.acted IS NOT NULL AND t.acted > t.moved THEN t.acted ELSE t.moved END AS touch
-FROM (
-  SELECT d.id, d.title, d.owner, d.company_id,
+# A deal's last move and last activity (columns `moved` and `acted` of a row over `d`), and
+# its last touch: the later of the two (over `t`, a row holding them).
+MOVED_ACTED: LiteralString = """
          (SELECT max(m.at) FROM stage_moves m WHERE m.deal_id = d.id) AS moved,
-         (SELECT max(a.at) FROM activities a WHERE a.deal_id = d.id) AS acted
+         (SELECT max(a.at) FROM activities a WHERE a.deal_id = d.id) AS acted"""
+LAST_TOUCH: LiteralString = (
+    "CASE WHEN t.acted IS NOT NULL AND t.acted > t.moved THEN t.acted ELSE t.moved END"
+)
+# Whether deal `d` has a next step: an open follow-up.
+HAS_NEXT_STEP: LiteralString = (
+    "EXISTS (SELECT 1 FROM follow_ups f WHERE f.deal_id = d.id AND f.done_at IS NULL)"
+)
+
+# Open deals of one stage with their last touch.
+_TOUCHED = compose(
+    "\nSELECT t.id, t.title, t.owner, t.company_id, ",
+    LAST_TOUCH,
+    """ AS touch
+FROM (
+  SELECT d.id, d.title, d.owner, d.company_id,""",
+    MOVED_ACTED,
+    """
   FROM deals d
   WHERE d.status = 'open' AND d.stage_id = :stage_id
-"""
+""",
+)
 _DEAL_OWNER = " AND lower(d.owner) = :owner"
 _COUNT = "SELECT count(*) FROM rotting"
 _LIMIT = " LIMIT :limit"
@@ -44,17 +59,15 @@ SELECT r.id, r.title, r.owner, c.name, r.touch FROM rotting r
 LEFT JOIN companies c ON c.id = r.company_id
 ORDER BY r.touch, r.id
 """
-_NO_STEP = """
-FROM deals d
-WHERE d.status = 'open'
-  AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.deal_id = d.id AND f.done_at IS NULL)
-"""
-_NO_STEP_LIST = """
+_NO_STEP = compose("\nFROM deals d\nWHERE d.status = 'open' AND NOT ", HAS_NEXT_STEP, "\n")
+_NO_STEP_LIST = compose(
+    """
 SELECT d.id, d.title, c.name, s.key, d.owner
 FROM deals d JOIN stages s ON s.id = d.stage_id LEFT JOIN companies c ON c.id = d.company_id
-WHERE d.status = 'open'
-  AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.deal_id = d.id AND f.done_at IS NULL)
-"""
+WHERE d.status = 'open' AND NOT """,
+    HAS_NEXT_STEP,
+    "\n",
+)
 
 
 def _rot_stages(reader: Reader, pipeline_id: int | None) -> list[tuple[int, str, int]]:
@@ -75,11 +88,14 @@ def _rotting(owner: str | None, then: LiteralString) -> LiteralString:
     )
 
 
+def rot_threshold(rot_days: int) -> datetime:
+    """A deal of a stage with `rot_days` rots when last touched before this moment: local
+    midnight `rot_days` days ago, as UTC (so more than `rot_days` whole days have passed)."""
+    return start_of_day_utc(today() - timedelta(days=rot_days))
+
+
 def _stage_params(stage_id: int, rot_days: int, owner: str | None) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "stage_id": stage_id,
-        "threshold": start_of_day_utc(today() - timedelta(days=rot_days)),
-    }
+    params: dict[str, Any] = {"stage_id": stage_id, "threshold": rot_threshold(rot_days)}
     if owner:
         params["owner"] = owner
     return params

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, LiteralString
 
 from salesflow.clock import now_utc
-from salesflow.db.reader import Reader, compose
+from salesflow.db.reader import Reader, compose, in_list
 from salesflow.domain.deals import DealStatus
 from salesflow.services.scoring.rules import NUMBER_FIELDS, RuleSpec, list_rules
 from salesflow.words import plural
@@ -167,14 +167,6 @@ SELECT d.id, d.title, d.status, d.value_minor, d.currency, d.source, d.owner, d.
 )
 
 
-def _in_list(prefix: str, values: list[Any]) -> tuple[LiteralString, dict[str, Any]]:
-    """` IN (:d0, :d1, …)` and its parameters: only generated parameter names go into the
-    text, the values travel as parameters."""
-    names = [f"{prefix}{i}" for i in range(len(values))]
-    placeholders: LiteralString = ", ".join(f":{n}" for n in names)  # names we made, no input
-    return compose(" IN (", placeholders, ")"), dict(zip(names, values, strict=True))
-
-
 def deal_facts(reader: Reader, deal_ids: list[int] | None, open_only: bool) -> list[dict[str, Any]]:
     """The facts fit rules look at, one dict per deal (`title` is the deal's, `title_` the
     contact's; `fit_view` turns it into what the rules see)."""
@@ -185,7 +177,7 @@ def deal_facts(reader: Reader, deal_ids: list[int] | None, open_only: bool) -> l
     if deal_ids is not None and len(deal_ids) <= _IN_LIMIT:
         if not deal_ids:
             return []
-        listed, params = _in_list("d", deal_ids)
+        listed, params = in_list("d", deal_ids)
         sql = compose(sql, " AND d.id", listed)
     if open_only:
         sql = compose(sql, " AND d.status = 'open'")
@@ -236,7 +228,7 @@ def deal_events(
     found: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     if not kinds:
         return found
-    in_kinds, kind_params = _in_list("k", kinds)
+    in_kinds, kind_params = in_list("k", kinds)
     sql = compose("SELECT deal_id, type, at FROM activities WHERE type", in_kinds,
                   " AND at <= :now")  # fmt: skip
     params: dict[str, Any] = {"now": now, **kind_params}
@@ -247,7 +239,7 @@ def deal_events(
     if deal_ids is not None and len(deal_ids) <= _IN_LIMIT:
         if not deal_ids:
             return found
-        listed, ids = _in_list("d", deal_ids)
+        listed, ids = in_list("d", deal_ids)
         sql = compose(sql, " AND deal_id", listed)
         params |= ids
     for deal_id, kind, at in reader.rows(sql, **params):

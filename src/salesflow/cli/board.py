@@ -1,0 +1,51 @@
+"""`board`: the live, keyboard-first pipeline board in the terminal (Textual, imported only
+here)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesflow.cli.app import app
+from salesflow.cli.context import state
+
+Opt = typer.Option
+
+
+@app.command()
+def board(
+    ctx: typer.Context,
+    pipeline: Annotated[
+        str | None, Opt("--pipeline", help="Pipeline (default: the default).")
+    ] = None,
+    owner: Annotated[str | None, Opt("--owner", help="This rep's deals (default: yours).")] = None,
+    all_: Annotated[bool, Opt("--all", help="Everyone's deals.")] = False,
+) -> None:
+    """The pipeline as a live board: move deals with the keyboard (`?` shows the keys)."""
+    import sys
+
+    from salesflow.errors import SalesflowError, UsageProblem
+
+    if owner and all_:
+        raise UsageProblem("--owner and --all exclude each other")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise SalesflowError(
+            "the board needs a terminal (standard input and output are not one)",
+            hint="for scripts: `salesflow lead list --json`, `salesflow funnel --json`",
+        )
+    from salesflow.services.board.actions import BoardActions
+    from salesflow.services.board.live import ChangeWatcher
+    from salesflow.services.board.view import BoardScope, board_head
+
+    app_ctx = state(ctx)
+    database = app_ctx.database()  # created and migrated, as any command would
+    scope = BoardScope(pipeline=pipeline, owner=None if all_ else (owner or app_ctx.actor))
+    with app_ctx.reader() as reader:
+        board_head(scope, reader=reader)  # an unknown pipeline is refused before the screen opens
+    from salesflow.render.board.app import BoardApp, BoardSource
+
+    source = BoardSource(target=database.target, scope=scope,
+                         actions=BoardActions(database, app_ctx.actor),
+                         watcher=ChangeWatcher(database.target))  # fmt: skip
+    BoardApp(source).run()

@@ -1,0 +1,452 @@
+"""The board screen: a column per open stage, won and lost this month at the right, a `/`
+filter, and a key for every action (the key map is part of the contract).
+
+Selection is a column and a card in it; moving past the cards on screen reads the next page of
+that column. After any change (ours, or another process's) the board is reread and the same
+deal stays selected wherever it is now.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from salesflow.errors import GateRefused, SalesflowError
+from salesflow.render.board.column import NO_NEXT_STEP, ROTTING, DealColumn
+from salesflow.render.board.forms import Field, FormScreen, QuestionScreen
+from salesflow.render.formats import money_screen
+
+if TYPE_CHECKING:
+    from salesflow.render.board.app import BoardApp
+    from salesflow.services.board.view import BoardCard, BoardHead
+
+
+def _fuzzy(query: str, entries: list[Any]) -> set[int]:
+    """Deal ids whose title, company or contact match `query` (rapidfuzz, typo-tolerant)."""
+    from rapidfuzz import fuzz, process, utils
+
+    query = query.strip()
+    if not query:
+        return {e.deal_id for e in entries}
+    if len(query) < 3:  # too short for a fuzzy score to mean anything: a plain substring
+        low = query.casefold()
+        return {e.deal_id for e in entries if low in e.text.casefold()}
+    found = process.extract(query, [e.text for e in entries], scorer=fuzz.partial_ratio,
+                            processor=utils.default_process, score_cutoff=80, limit=None)  # fmt: skip
+    return {entries[index].deal_id for _, _, index in found}
+
+
+class BoardScreen(Screen[None]):
+    """The pipeline board."""
+
+    AUTO_FOCUS = None  # keys go to the board; the filter box takes focus only on `/`
+    DEFAULT_CSS = """
+    #head { height: 1; background: $primary; color: $text; padding: 0 1; }
+    #filter { display: none; }
+    #filter.-on { display: block; }
+    #outcomes { width: 26; padding: 0 1; }
+    """
+    BINDINGS = [  # noqa: RUF012 (Textual's own class attribute)
+        Binding("left,h", "column(-1)", "Column", show=False),
+        Binding("right,l", "column(1)", "Column", show=False),
+        Binding("up,k", "card(-1)", "Card", show=False),
+        Binding("down,j", "card(1)", "Card", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("greater_than_sign", "advance", "Advance", key_display=">"),
+        Binding("less_than_sign", "back", "Back", key_display="<"),
+        Binding("w", "won", "Won"),
+        Binding("x", "lost", "Lost"),
+        Binding("t", "follow_up", "Follow-up"),
+        Binding("d", "finish", "Done"),
+        Binding("a", "activity", "Log"),
+        Binding("e", "edit", "Edit"),
+        Binding("n", "new_lead", "New lead"),
+        Binding("enter", "card_screen", "Card"),
+        Binding("g", "morning", "Morning"),
+        Binding("slash", "filter", "Find", key_display="/"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("r", "app.refresh", "Refresh"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.head: BoardHead | None = None
+        self.at = 0  # the current column
+        self.matches: dict[int, list[int]] | None = None  # the filter's deal ids per stage
+        self.query_text = ""
+
+    @property
+    def source(self) -> Any:
+        app: BoardApp = self.app  # type: ignore[assignment]
+        return app.source
+
+    def compose(self) -> ComposeResult:
+        from salesflow.services.board.view import board_head
+
+        with self.source.reader() as reader:
+            self.head = board_head(self.source.scope, reader=reader)
+        yield Static(self._title(), id="head")
+        box = Input(placeholder="find: title, company or contact (Enter keeps, Esc clears)",
+                    id="filter")  # fmt: skip
+        box.can_focus = False  # until `/`: keys go to the board
+        yield box
+        with Horizontal(id="columns"):
+            for n, column in enumerate(self.head.columns):
+                yield DealColumn(column, self.head.currency, n)
+            yield Static(self._outcomes(), id="outcomes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.load_pages)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.load_pages)
+
+    # --- what is on screen ----------------------------------------------------------------
+
+    @property
+    def columns(self) -> list[DealColumn]:
+        return list(self.query(DealColumn))
+
+    @property
+    def column(self) -> DealColumn | None:
+        cols = self.columns
+        return cols[self.at] if 0 <= self.at < len(cols) else None
+
+    @property
+    def selected(self) -> BoardCard | None:
+        col = self.column
+        return col.selected_card if col is not None else None
+
+    def _title(self) -> Text:
+        head = self.head
+        assert head is not None
+        whose = f"{head.owner}'s deals" if head.owner else "everyone's deals"
+        text = Text(f"salesflow · {head.pipeline} · {whose} · {head.currency}", style="bold")
+        if self.matches is not None:
+            text.append(f" · find: {self.query_text}", style="italic")
+        text.append(f"   {ROTTING} rotting  {NO_NEXT_STEP} no next step")
+        return text
+
+    def _outcomes(self) -> Text:
+        from salesflow.services.board.view import period_label
+
+        head = self.head
+        assert head is not None
+        text = Text(f"This month\n{period_label(head)}\n\n", style="bold")
+        text.append(f"Won {head.won.count}\n", style="bold green")
+        text.append(money_screen(head.won.value_minor, head.currency) + "\n\n")
+        text.append(f"Lost {head.lost.count}\n", style="bold red")
+        text.append(money_screen(head.lost.value_minor, head.currency) + "\n")
+        if head.left_out:
+            others = ", ".join(f"{n} {c}" for c, n in head.left_out.items())
+            text.append(f"\nNot in the sums: {others}", style="dim")
+        return text
+
+    def load_pages(self) -> None:
+        """Read the cards each column shows, keeping each window around its selection."""
+        cols = self.columns
+        if not cols or self.head is None:
+            return
+        from salesflow.services.board.view import column_page
+
+        with self.source.reader() as reader:
+            for col in cols:
+                only = None if self.matches is None else self.matches.get(col.column.stage_id, [])
+                total = col.column.deals if only is None else len(only)
+                offset = min(col.first, max(0, total - col.fits))
+                if col.selected is not None:
+                    if col.selected < offset:
+                        offset = col.selected
+                    elif col.selected >= offset + col.fits:
+                        offset = col.selected - col.fits + 1
+                col.filtered = only is not None
+                cards = column_page(self.head, col.column, offset=offset, limit=col.fits,
+                                    reader=reader, only=only)  # fmt: skip
+                col.show(col.column, cards, offset, total)
+                col.set_class(col.index == self.at, "-current")
+        if self.column is not None and self.column.selected is None and self.column.total:
+            self.column.selected = self.column.first
+            self.column.refresh()
+
+    def reload(self, follow: int | None = None) -> None:
+        """Reread the heads and the cards; keep `follow` (default: the selected deal)
+        selected wherever it is now."""
+        from salesflow.services.board.view import board_head, position_of, search_entries
+
+        keep = follow if follow is not None else (self.selected.deal_id if self.selected else None)
+        with self.source.reader() as reader:
+            self.head = head = board_head(self.source.scope, reader=reader)
+            if self.matches is not None:
+                self._match(search_entries(head, reader=reader))
+            where = position_of(head, keep, reader=reader) if keep is not None else None
+        cols = self.columns
+        if [c.column.stage_id for c in cols] != [c.stage_id for c in head.columns]:
+            self.app.notify("The pipeline's stages changed: reopen the board to see them.",
+                            severity="warning")  # fmt: skip
+            return
+        for col, column in zip(cols, head.columns, strict=True):
+            col.column = column
+        if where is not None:
+            index, rank = where
+            if self.matches is not None and keep is not None:
+                ids = self.matches.get(head.columns[index].stage_id, [])
+                rank = ids.index(keep) if keep in ids else 0
+            self.at = index
+            cols[index].selected = rank
+        self.query_one("#head", Static).update(self._title())
+        self.query_one("#outcomes", Static).update(self._outcomes())
+        self.load_pages()
+
+    # --- moving the selection -------------------------------------------------------------
+
+    def action_column(self, by: int) -> None:
+        cols = self.columns
+        if not cols:
+            return
+        old = self.column
+        row = (old.selected - old.first) if old and old.selected is not None else 0
+        self.at = max(0, min(len(cols) - 1, self.at + by))
+        new = cols[self.at]
+        if new.total:
+            new.selected = min(new.total - 1, new.first + max(0, row))
+        self.load_pages()
+
+    def action_card(self, by: int) -> None:
+        col = self.column
+        if col is None or not col.total:
+            return
+        current = col.selected if col.selected is not None else col.first
+        col.selected = max(0, min(col.total - 1, current + by))
+        self.load_pages()
+
+    def action_page(self, by: int) -> None:
+        col = self.column
+        if col is not None:
+            self.action_card(by * col.fits)
+
+    def on_deal_column_clicked(self, message: DealColumn.Clicked) -> None:
+        self.at = message.column.index
+        message.column.selected = message.index
+        self.load_pages()
+
+    def on_deal_column_scrolled(self, message: DealColumn.Scrolled) -> None:
+        col = message.column
+        col.first = max(0, min(max(0, col.total - col.fits), col.first + message.by))
+        if col.selected is not None and not (col.first <= col.selected < col.first + col.fits):
+            col.selected = col.first if message.by > 0 else col.first + col.fits - 1
+        self.load_pages()
+
+    # --- the filter -----------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("-on")
+        box.can_focus = True
+        box.focus()
+
+    def _match(self, entries: list[Any]) -> None:
+        wanted = _fuzzy(self.query_text, entries)
+        matches: dict[int, list[int]] = {}
+        for entry in entries:  # in column order
+            if entry.deal_id in wanted:
+                matches.setdefault(entry.stage_id, []).append(entry.deal_id)
+        self.matches = matches
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "filter":
+            return
+        from salesflow.services.board.view import search_entries
+
+        self.query_text = event.value
+        assert self.head is not None
+        with self.source.reader() as reader:
+            self._match(search_entries(self.head, reader=reader))
+        for col in self.columns:
+            col.first, col.selected = 0, None
+        self.query_one("#head", Static).update(self._title())
+        self.load_pages()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "filter":
+            return
+        event.input.remove_class("-on")
+        event.input.can_focus = False
+        self.set_focus(None)
+        first = next((n for n, c in enumerate(self.columns) if c.total), None)
+        if first is not None:
+            self.at = first
+            self.columns[first].selected = 0
+        self.load_pages()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.remove_class("-on")
+        box.can_focus = False
+        box.value = ""
+        self.set_focus(None)
+        self.matches, self.query_text = None, ""
+        self.reload()
+
+    # --- actions --------------------------------------------------------------------------
+
+    def _deal(self) -> BoardCard | None:
+        card = self.selected
+        if card is None:
+            self.app.notify("No deal selected.", severity="warning")
+        return card
+
+    @property
+    def _app(self) -> BoardApp:
+        return self.app  # type: ignore[return-value]
+
+    def _form(self, title: str, fields: list[Field], job: Any, follow: int | None = None) -> None:
+        """A form whose values go to `job(values) -> line`; refused, the form stays open."""
+        screen: FormScreen
+
+        def submit(values: dict[str, str]) -> None:
+            def done(result: Any) -> None:
+                line = result[1] if isinstance(result, tuple) else result
+                if isinstance(result, tuple):
+                    self.reload(follow=result[0])
+                screen.dismiss(line)
+
+            def refused(exc: SalesflowError) -> None:
+                from salesflow.render.output import error_lines
+
+                screen.refused(error_lines(exc.message, exc.hint))
+
+            self._app.write(lambda: job(values), done, refused)
+
+        screen = FormScreen(title, fields, submit)
+        self.app.push_screen(screen, self._said)
+
+    def _said(self, line: str | None) -> None:
+        if line:
+            self.app.notify(line)
+
+    def action_advance(self) -> None:
+        card = self._deal()
+        if card is not None:
+            self._move(card.deal_id, to=None)
+
+    def action_back(self) -> None:
+        card = self._deal()
+        if card is None or self.head is None:
+            return
+        if self.at == 0:
+            self.app.notify(f"#{card.deal_id} is in the first stage already.", severity="warning")
+            return
+        self._move(card.deal_id, to=self.head.columns[self.at - 1].key)
+
+    def _move(self, deal_id: int, *, to: str | None, force: bool = False) -> None:
+        actions = self.source.actions
+
+        def refused(exc: SalesflowError) -> None:
+            if isinstance(exc, GateRefused) and not force:
+                from salesflow.render.output import error_lines
+
+                question = "\n".join([*error_lines(exc.message, exc.hint), "",
+                                      "Force it past the gate? (the override is recorded)"])  # fmt: skip
+                self.app.push_screen(QuestionScreen("A gate refuses this move", question),
+                                     lambda yes: self._move(deal_id, to=to, force=True) if yes else None)  # fmt: skip
+                return
+            self._app.show_error(exc)
+
+        self._app.write(lambda: actions.advance(deal_id, to=to, force=force),
+                        self.app.notify, refused)  # fmt: skip
+
+    def action_won(self) -> None:
+        from salesflow.parsing.money import money_text
+
+        card = self._deal()
+        if card is None:
+            return
+        amount = money_text(card.value_minor, card.currency)
+        self._form(f"Won #{card.deal_id} {card.title}",
+                   [Field("amount", f"Amount ({card.currency})", amount)],
+                   lambda v: self.source.actions.win(card.deal_id, v["amount"]))  # fmt: skip
+
+    def action_lost(self) -> None:
+        from salesflow.config import load_config
+
+        card = self._deal()
+        if card is None:
+            return
+        reasons = tuple(load_config().lost_reasons)
+        self._form(f"Lost #{card.deal_id} {card.title}", [
+            Field("reason", f"Reason: {', '.join(reasons)}", choices=reasons),
+            Field("competitor", "Competitor (optional)"),
+            Field("note", "Note (optional)"),
+        ], lambda v: self.source.actions.lose(card.deal_id, v["reason"], v["competitor"], v["note"]))  # fmt: skip
+
+    def action_follow_up(self) -> None:
+        card = self._deal()
+        if card is None:
+            return
+        self._form(f"Follow-up on #{card.deal_id} {card.title}", [
+            Field("text", "What to do"),
+            Field("due", "Due (2026-12-01, tomorrow, +3d, fri, eow …)", "tomorrow"),
+        ], lambda v: self.source.actions.add_follow_up(card.deal_id, v["text"], v["due"]))  # fmt: skip
+
+    def action_finish(self) -> None:
+        card = self._deal()
+        if card is None:
+            return
+        task = self.source.actions.next_follow_up(card.deal_id)
+        if task is None:
+            self.app.notify(f"#{card.deal_id} has no open follow-up.", severity="warning")
+            return
+        self._app.finish_follow_up(task.task_id)
+
+    def action_activity(self) -> None:
+        from salesflow.domain.inputs import ACTIVITY_TYPES
+
+        card = self._deal()
+        if card is None:
+            return
+        kinds = tuple(ACTIVITY_TYPES)
+        self._form(f"Log on #{card.deal_id} {card.title}", [
+            Field("kind", "Type (call, email, meeting, demo, note …)", "call", choices=kinds),
+            Field("summary", "What happened"),
+        ], lambda v: self.source.actions.log(card.deal_id, v["kind"], v["summary"]))  # fmt: skip
+
+    def action_edit(self) -> None:
+        from salesflow.parsing.money import money_text
+
+        card = self._deal()
+        if card is None:
+            return
+        close = card.close_by.isoformat() if card.close_by else ""
+        self._form(f"Edit #{card.deal_id} {card.title}", [
+            Field("value", f"Value ({card.currency})", money_text(card.value_minor, card.currency)),
+            Field("owner", "Owner", card.owner),
+            Field("close_by", "Expected close (2026-12-31, eom, +30d …)", close),
+        ], lambda v: self.source.actions.edit(card.deal_id, value=v["value"], owner=v["owner"],
+                                              close_by=v["close_by"]))  # fmt: skip
+
+    def action_new_lead(self) -> None:
+        pipeline = self.head.pipeline if self.head else None
+        self._form("New lead", [
+            Field("name", "Name (the deal's title)"),
+            Field("company", "Company (optional: the name)"),
+            Field("value", "Value (optional: 12000, 12.5k)"),
+            Field("close_by", "Expected close (optional)"),
+        ], lambda v: self.source.actions.add_lead(v["name"], company=v["company"], value=v["value"],
+                                                  close_by=v["close_by"], pipeline=pipeline))  # fmt: skip
+
+    def action_card_screen(self) -> None:
+        card = self._deal()
+        if card is not None:
+            self._app.open_card(card.deal_id)
+
+    def action_morning(self) -> None:
+        self._app.open_morning()

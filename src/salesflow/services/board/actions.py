@@ -1,0 +1,138 @@
+"""What the board's keys do to the database: the same services as the commands, with the same
+rules (gates, playbooks, history and the audit trail as the acting user), each in one
+transaction. Text from the board's forms is read by the same parsers as the command line's
+options (`parsing.typed`), so a wrong date or amount fails with the CLI's own words.
+
+Each method returns the line the board shows when it worked; a refusal is the service's
+`SalesflowError`, with nothing changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from salesflow.db.engine import Database
+
+
+@dataclass(frozen=True)
+class NextFollowUp:
+    """A deal's next open follow-up: what `d` on the board finishes."""
+
+    task_id: int
+    text: str
+    due: str
+
+
+def _blank(text: str | None) -> str | None:
+    """A form field left empty means "not given", as an option left out does."""
+    if text is None or not text.strip():
+        return None
+    return text.strip()
+
+
+class BoardActions:
+    """The board's writes on one database, as one acting user."""
+
+    def __init__(self, database: Database, actor: str) -> None:
+        self.database = database
+        self.actor = actor
+
+    def advance(self, deal_id: int, *, to: str | None = None, force: bool = False) -> str:
+        """`advance` (to the next open stage, or to `to`; a back move is a regression). A gate
+        that refuses raises `GateRefused`; `force` overrides it, recorded as the CLI does."""
+        from salesflow.services.deals.moves import advance_deal
+
+        with self.database.write() as session:
+            moved = advance_deal(str(deal_id), to=to, note=None, force=force, actor=self.actor,
+                                 session=session)  # fmt: skip
+        return f"#{moved.deal_id} {moved.title} → {moved.stage_name}"
+
+    def win(self, deal_id: int, amount: str | None) -> str:
+        """`won` with the amount as typed (empty: the deal's value)."""
+        from salesflow.parsing.typed import parse_money_option
+        from salesflow.services.deals.moves import win_deal
+
+        value = parse_money_option(_blank(amount))
+        with self.database.write() as session:
+            moved = win_deal(str(deal_id), amount=value, on=None, note=None, actor=self.actor,
+                             session=session)  # fmt: skip
+        return f"Won #{moved.deal_id} {moved.title}. Nice."
+
+    def lose(self, deal_id: int, reason: str, competitor: str | None, note: str | None) -> str:
+        """`lost` with a reason from the configured list."""
+        from salesflow.services.deals.moves import lose_deal
+
+        with self.database.write() as session:
+            moved = lose_deal(str(deal_id), reason=reason, competitor=_blank(competitor),
+                              note=_blank(note), actor=self.actor, session=session)  # fmt: skip
+        return f"Lost #{moved.deal_id} {moved.title} ({moved.reason})."
+
+    def add_follow_up(self, deal_id: int, text: str, due: str) -> str:
+        """`task add` with a natural due date (tomorrow, +3d, fri …), owned by the acting user."""
+        from salesflow.models.schemas import FollowUpCreate
+        from salesflow.parsing.typed import parse_day, validated
+        from salesflow.services.followups.tasks import add_task
+
+        task = validated(FollowUpCreate, text=text, due=parse_day(_blank(due) or ""),
+                         owner=self.actor)  # fmt: skip
+        with self.database.write() as session:
+            row = add_task(str(deal_id), task, actor=self.actor, session=session)
+        return f"Follow-up {row.id} on deal #{row.deal_id}, due {row.due}."
+
+    def next_follow_up(self, deal_id: int) -> NextFollowUp | None:
+        """The deal's open follow-up due first, if any."""
+        from salesflow.db.reader import open_reader
+
+        with open_reader(self.database.target) as reader:
+            assert reader is not None
+            found = reader.row(
+                "SELECT id, text, due FROM follow_ups WHERE deal_id = :deal AND done_at IS NULL"
+                " ORDER BY due, id LIMIT 1",
+                deal=deal_id,
+            )
+        return None if found is None else NextFollowUp(int(found[0]), str(found[1]), str(found[2]))
+
+    def finish_follow_up(self, task_id: int) -> str:
+        """`task done` (a repeating follow-up schedules its next)."""
+        from salesflow.services.followups.tasks import finish_tasks
+
+        with self.database.write() as session:
+            ((row, following),) = finish_tasks([task_id], actor=self.actor, session=session)
+        then = f"; next due {following.due}" if following is not None else ""
+        return f"Done: {row.text}{then}."
+
+    def log(self, deal_id: int, kind: str, summary: str) -> str:
+        """`log` an activity, now."""
+        from salesflow.services.deals.activities import log_activity
+
+        with self.database.write() as session:
+            activity = log_activity(str(deal_id), kind, summary, at=None, outcome=None,
+                                    actor=self.actor, session=session)  # fmt: skip
+        return f"Logged {activity.type} on deal #{activity.deal_id}."
+
+    def edit(self, deal_id: int, *, value: str, owner: str, close_by: str) -> str:
+        """`edit` value, owner and close date; a field left as it was is not changed."""
+        from salesflow.models.schemas import DealEdit
+        from salesflow.parsing.typed import parse_day, parse_money_option, validated
+        from salesflow.services.deals.leads import edit_deal
+
+        changes = validated(DealEdit, value=parse_money_option(_blank(value)),
+                            owner=_blank(owner), close_by=parse_day(_blank(close_by)))  # fmt: skip
+        with self.database.write() as session:
+            edited = edit_deal(str(deal_id), changes, actor=self.actor, session=session)
+        return f"Updated #{edited.id} {edited.title}."
+
+    def add_lead(
+        self, name: str, *, company: str, value: str, close_by: str, pipeline: str | None
+    ) -> tuple[int, str]:
+        """`lead add` (owned by the acting user): the new deal's id and the line to show."""
+        from salesflow.services.deals.leads import add_lead, typed_lead
+
+        lead = typed_lead(name=name, company=_blank(company), value=_blank(value),
+                          close_by=_blank(close_by), owner=self.actor)  # fmt: skip
+        with self.database.write() as session:
+            added = add_lead(lead, pipeline=pipeline, actor=self.actor, session=session)
+        again = " (a deal of that name is open already)" if added.repeats is not None else ""
+        return added.id, f"Added lead #{added.id} {name.strip()}{again}."
