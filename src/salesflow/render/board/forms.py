@@ -112,7 +112,7 @@ class QuestionScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(self.title_text, classes="title")
-            yield Static(self.text)
+            yield Static(self.text, id="question")
             yield Static("y: yes · n: no", classes="help")
 
     def action_answer(self, yes: bool) -> None:

@@ -1,0 +1,402 @@
+"""Every key of the board, driven by Textual's pilot, with the database checked afterwards: the
+same services (and rules) as the commands."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from boardkit import board_app, drive, settle, small_pipeline, type_text
+from factories import Sales
+
+
+@pytest.fixture
+def board_db(isolated: Path, set_now: Any) -> tuple[Path, dict[str, int]]:
+    sales = Sales(isolated, set_now)
+    return isolated, small_pipeline(sales)
+
+
+def one(db: Path, sql: str, *args: Any) -> Any:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, args).fetchone()
+    finally:
+        conn.close()
+
+
+def stage_of(db: Path, deal: int) -> str:
+    return one(db, "SELECT s.key FROM deals d JOIN stages s ON s.id = d.stage_id WHERE d.id = ?",
+               deal)[0]  # fmt: skip
+
+
+def test_board_shows_columns_heads_and_marks(board_db: tuple[Path, dict[str, int]]) -> None:
+    db, ids = board_db
+    app = board_app(db, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        board = app.board
+        heads = [(c.column.key, c.column.deals, c.column.value_minor) for c in board.columns]
+        assert heads[:2] == [("prospect", 3, 2_500_000), ("contacted", 1, 2_000_000)]
+        # ordered by close date, undated last: Acme (10 Dec), Globex (20 Dec), Initech
+        assert [c.deal_id for c in board.columns[0].cards] == [ids["acme"], ids["globex"],
+                                                              ids["initech"]]  # fmt: skip
+        assert ids["hooli"] not in [c.deal_id for col in board.columns for c in col.cards]
+        assert board.selected.deal_id == ids["acme"]
+
+    drive(app, scenario)
+
+
+def test_arrows_and_hjkl_move_the_selection(board_db: tuple[Path, dict[str, int]]) -> None:
+    db, ids = board_db
+    app = board_app(db, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        board = app.board
+        await pilot.press("j", "down")
+        assert board.selected.deal_id == ids["initech"]
+        await pilot.press("k")
+        assert board.selected.deal_id == ids["globex"]
+        await pilot.press("l")
+        assert (board.at, board.selected.deal_id) == (1, ids["umbrella"])
+        await pilot.press("left")
+        assert board.at == 0
+
+    drive(app, scenario)
+
+
+def test_advance_and_back_are_recorded_as_the_acting_user(
+    board_db: tuple[Path, dict[str, int]],
+) -> None:
+    db, ids = board_db
+    app = board_app(db, owner="ana", actor="ana")
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        assert stage_of(db, ids["acme"]) == "contacted"
+        # the selection follows the deal into its new column
+        assert (app.board.at, app.board.selected.deal_id) == (1, ids["acme"])
+        await pilot.press("less_than_sign")
+        await settle(pilot)
+        assert stage_of(db, ids["acme"]) == "prospect"
+
+    drive(app, scenario)
+    moves = one(db, "SELECT count(*), sum(regression), min(by) FROM stage_moves WHERE deal_id = ?"
+                " AND from_stage_id IS NOT NULL", ids["acme"])  # fmt: skip
+    assert moves == (2, 1, "ana")
+    # the playbook of Connected fired (and was closed again on the way back)
+    assert one(db, "SELECT count(*) FROM follow_ups WHERE deal_id = ? AND text = ?",
+               ids["acme"], "Follow up on first touch")[0] == 1  # fmt: skip
+
+
+def test_a_gate_asks_before_it_is_forced(board_db: tuple[Path, dict[str, int]]) -> None:
+    db, ids = board_db
+    app = board_app(db, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("l")  # Umbrella, in Connected: Qualified has a score gate
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "QuestionScreen"
+        text = str(app.screen.query_one("#question").render())
+        assert "Error: cannot enter Qualified: score" in text
+        await pilot.press("n")
+        await settle(pilot)
+        assert stage_of(db, ids["umbrella"]) == "contacted"
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert stage_of(db, ids["umbrella"]) == "qualified"
+
+    drive(app, scenario)
+    assert one(db, "SELECT forced FROM stage_moves WHERE deal_id = ? ORDER BY id DESC LIMIT 1",
+               ids["umbrella"])[0] == 1  # fmt: skip
+
+
+def test_won_with_the_amount_prefilled(board_db: tuple[Path, dict[str, int]]) -> None:
+    db, ids = board_db
+    app = board_app(db, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("w")
+        await pilot.pause()
+        field = app.screen.query_one("#field-amount")
+        assert field.value == "12000.00"
+        field.value = "11500"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "BoardScreen"
+
+    drive(app, scenario)
+    assert one(db, "SELECT status FROM deals WHERE id = ?", ids["acme"])[0] == "won"
+    assert one(db, "SELECT amount_minor, by FROM close_outcomes WHERE deal_id = ?",
+               ids["acme"]) == (1_150_000, "ana")  # fmt: skip
+
+
+def test_lost_with_reason_competitor_and_note(board_db: tuple[Path, dict[str, int]]) -> None:
+    db, ids = board_db
+    app = board_app(db, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("x")
+        await pilot.pause()
+        await type_text(pilot, "price")
+        await pilot.press("enter")
+        await type_text(pilot, "Initrode")
+        await pilot.press("enter")
+        await type_text(pilot, "too dear")
+        await pilot.press("enter")
+        await settle(pilot)
+
+    drive(app, scenario)
+    assert one(db, "SELECT reason, competitor, note FROM close_outcomes WHERE deal_id = ?",
+               ids["acme"]) == ("price", "Initrode", "too dear")  # fmt: skip
+
+
+def test_follow_up_added_then_finished(board_db: tuple[Path, dict[str, int]]) -> None:
+    db, ids = board_db
+    app = board_app(db, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("j", "j")  # Initech
+        await pilot.press("t")
+        await pilot.pause()
+        await type_text(pilot, "Call the CFO")
+        await pilot.press("enter")
+        app.screen.query_one("#field-due").value = "fri"
+        await pilot.press("enter")
+        await settle(pilot)
+        due = one(db, "SELECT due, owner FROM follow_ups WHERE deal_id = ? AND text = ?",
+                  ids["initech"], "Call the CFO")  # fmt: skip
+        assert due == ("2026-11-27", "ana")  # the frozen clock is a Friday
+        await pilot.press("d")  # finishes the deal's next open follow-up (due first)
+        await settle(pilot)
+
+    drive(app, scenario)
+    # the playbook follow-up of Research was due first (+2d is 29 Nov; Call the CFO today)
+    done = one(db, "SELECT text FROM follow_ups WHERE deal_id = ? AND done_at IS NOT NULL",
+               ids["initech"])  # fmt: skip
+    assert done == ("Call the CFO",)
+
+
+def test_log_an_activity(board_db: tuple[Path, dict[str, int]]) -> None:
+    db, ids = board_db
+    app = board_app(db, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("enter")  # type: call (prefilled)
+        await type_text(pilot, "Spoke to Ann")
+        await pilot.press("enter")
+        await settle(pilot)
+
+    drive(app, scenario)
+    assert one(db, "SELECT type, summary, by FROM activities WHERE deal_id = ?",
+               ids["acme"]) == ("call", "Spoke to Ann", "ana")  # fmt: skip
+
+
+def test_edit_value_owner_and_close_date(board_db: tuple[Path, dict[str, int]]) -> None:
+    db, ids = board_db
+    app = board_app(db, owner=None)
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#field-value").value = "15k"
+        app.screen.query_one("#field-owner").value = "ben"
+        app.screen.query_one("#field-close_by").value = "2026-12-31"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    drive(app, scenario)
+    assert one(db, "SELECT value_minor, owner, close_by FROM deals WHERE id = ?",
+               ids["acme"]) == (1_500_000, "ben", "2026-12-31")  # fmt: skip
+    assert one(db, "SELECT count(*) FROM deal_changes WHERE deal_id = ?", ids["acme"])[0] == 3
+
+
+def test_new_lead_lands_in_the_first_column_selected(
+    board_db: tuple[Path, dict[str, int]],
+) -> None:
+    db, _ = board_db
+    app = board_app(db, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("n")
+        await pilot.pause()
+        await type_text(pilot, "Stark deal")
+        await pilot.press("enter")
+        await type_text(pilot, "Stark")
+        await pilot.press("enter", "enter", "enter")
+        await settle(pilot)
+        made = one(db, "SELECT id, owner FROM deals WHERE title = 'Stark deal'")
+        assert made[1] == "ana"
+        assert (app.board.at, app.board.selected.deal_id) == (0, made[0])
+
+    drive(app, scenario)
+
+
+@pytest.mark.parametrize(
+    ("key", "fill", "expected"),
+    [
+        ("w", {"amount": "-5"}, "Error: "),
+        ("x", {"reason": "bored"}, "Error: unknown lost reason 'bored'"),
+        ("t", {"text": "Call", "due": "31 Febtober"}, "Error: "),
+        ("e", {"close_by": "2026-02-30"}, "Error: "),
+        ("a", {"kind": "smoke signal", "summary": "hi"}, "Error: unknown activity type"),
+    ],
+)
+def test_bad_input_shows_the_cli_error_and_changes_nothing(
+    board_db: tuple[Path, dict[str, int]], dump: Any, cli: Any, key: str, fill: dict[str, str],
+    expected: str,
+) -> None:
+    db, ids = board_db
+    before = dump()
+    app = board_app(db, owner="ana")
+    shown: list[str] = []
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press(key)
+        await pilot.pause()
+        for name, value in fill.items():
+            app.screen.query_one(f"#field-{name}").value = value
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "FormScreen"  # still open, with the error
+        shown.append(str(app.screen.query_one("#error").render()))
+
+    drive(app, scenario)
+    assert shown[0].startswith(expected)
+    assert dump() == before
+    # the same words as the command line's
+    command = {
+        "w": ["won", str(ids["acme"]), "--amount", fill.get("amount", "")],
+        "x": ["lost", str(ids["acme"]), "--reason", fill.get("reason", "")],
+        "t": ["task", "add", str(ids["acme"]), "Call", "--due", fill.get("due", "")],
+        "e": ["edit", str(ids["acme"]), "--close-by", fill.get("close_by", "")],
+        "a": ["log", str(ids["acme"]), fill.get("kind", ""), "hi"],
+    }[key]
+    result = cli(*command)
+    assert result.exit_code != 0
+    assert result.stderr.splitlines()[0] == shown[0].splitlines()[0]
+
+
+def test_enter_opens_the_card_and_g_the_morning_list(
+    board_db: tuple[Path, dict[str, int]],
+) -> None:
+    db, ids = board_db
+    app = board_app(db, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DealCardScreen"
+        card = str(app.screen.query_one("#card").render())
+        assert f"#{ids['acme']} Acme rollout" in card and "Research the account" in card
+        await pilot.press("escape", "g")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "MorningScreen"
+        tasks = app.screen.tasks
+        assert tasks == [] or all(t.owner == "ana" for t in tasks)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "BoardScreen"
+
+    drive(app, scenario)
+
+
+def test_morning_list_finishes_the_highlighted_follow_up(
+    board_db: tuple[Path, dict[str, int]], set_now: Any,
+) -> None:
+    db, _ = board_db
+    set_now("2026-11-30T09:00")  # the Research playbook follow-ups (+2d) are due now
+    app = board_app(db, owner="ana")
+    finished: list[int] = []
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("g")
+        await pilot.pause()
+        morning = app.screen
+        assert len(morning.tasks) == 4
+        first = morning.tasks[0].id
+        finished.append(first)
+        await pilot.press("d")
+        await settle(pilot)
+        assert len(app.screen.tasks) == 3
+        assert first not in [t.id for t in app.screen.tasks]
+
+    drive(app, scenario)
+    assert one(db, "SELECT done_at IS NOT NULL, closed_as FROM follow_ups WHERE id = ?",
+               finished[0]) == (1, "done")  # fmt: skip
+
+
+def test_slash_filters_fuzzily_enter_keeps_escape_clears(
+    board_db: tuple[Path, dict[str, int]],
+) -> None:
+    db, ids = board_db
+    app = board_app(db, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        board = app.board
+        await pilot.press("slash")
+        await type_text(pilot, "globx")  # a typo still finds Globex
+        await pilot.pause()
+        shown = [c.deal_id for col in board.columns for c in col.cards]
+        assert shown == [ids["globex"]]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert board.selected.deal_id == ids["globex"]
+        await pilot.press("j")  # keys go to the board again, the filter kept
+        assert [c.deal_id for col in board.columns for c in col.cards] == [ids["globex"]]
+        await pilot.press("slash")
+        await type_text(pilot, "ann lee")  # the contact's name
+        await pilot.pause()
+        assert ids["acme"] in [c.deal_id for col in board.columns for c in col.cards]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len([c for col in board.columns for c in col.cards]) == 4
+
+    drive(app, scenario)
+
+
+def test_help_palette_refresh_and_quit(board_db: tuple[Path, dict[str, int]]) -> None:
+    db, _ = board_db
+    app = board_app(db, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.query("HelpPanel")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPalette"
+        await type_text(pilot, "Won")
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("r", "q")
+        await pilot.pause()
+
+    drive(app, scenario)
+    assert app.return_code == 0
+
+
+def test_mouse_click_selects_a_card(board_db: tuple[Path, dict[str, int]]) -> None:
+    db, ids = board_db
+    app = board_app(db, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        column = app.board.columns[0]
+        from salesflow.render.board.column import CARD_LINES, HEAD_LINES
+
+        await pilot.click(column, offset=(3, HEAD_LINES + CARD_LINES + 1))
+        await pilot.pause()
+        assert app.board.selected.deal_id == ids["globex"]
+
+    drive(app, scenario)
