@@ -17,13 +17,12 @@ def board_app(target: str | Path, *, owner: str | None = None, actor: str = "ana
     from salesflow.db.engine import Database
     from salesflow.render.board.app import BoardApp, BoardSource
     from salesflow.services.board.actions import BoardActions
-    from salesflow.services.board.live import ChangeWatcher
     from salesflow.services.board.view import BoardScope
 
     target = str(target)
     source = BoardSource(target=target, scope=BoardScope(pipeline=pipeline, owner=owner),
                          actions=BoardActions(Database(target), actor),
-                         watcher=ChangeWatcher(target) if watch else None)  # fmt: skip
+                         live=watch)  # fmt: skip
     return BoardApp(source)
 
 

@@ -35,7 +35,6 @@ def board(
             hint="for scripts: `salesflow lead list --json`, `salesflow funnel --json`",
         )
     from salesflow.services.board.actions import BoardActions
-    from salesflow.services.board.live import ChangeWatcher
     from salesflow.services.board.view import BoardScope, board_head
 
     app_ctx = state(ctx)
@@ -46,6 +45,5 @@ def board(
     from salesflow.render.board.app import BoardApp, BoardSource
 
     source = BoardSource(target=database.target, scope=scope,
-                         actions=BoardActions(database, app_ctx.actor),
-                         watcher=ChangeWatcher(database.target))  # fmt: skip
+                         actions=BoardActions(database, app_ctx.actor))  # fmt: skip
     BoardApp(source).run()

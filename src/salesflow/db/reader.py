@@ -158,6 +158,75 @@ def open_reader(target: str) -> Iterator[Reader | None]:
         opened.connection.close()
 
 
+class LastingReader:
+    """One light connection kept open for a long-running screen (the board): each `snapshot()`
+    is a fresh read transaction on it, and `version()` tells whether anything was committed.
+
+    On SQLite that is `PRAGMA data_version`, with one guard: a connection of this process that
+    closes while no other is reading may checkpoint and delete the WAL, after which an older
+    connection of the same process no longer sees other processes' commits. So the WAL file's
+    identity is checked too, and the connection is opened anew when it changed."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self._generation = 0
+        self._wal: tuple[int, ...] | None = None
+        self.reader = self._open()
+
+    def _open(self) -> Reader:
+        from salesflow.db.location import is_url
+
+        opened = None
+        if is_url(self.target):
+            if self.target.startswith("postgresql"):
+                opened = _open_postgresql(self.target)
+        else:
+            self._wal = self._wal_id()
+            opened = _open_sqlite(self.target)
+        if opened is None or _revision(opened) != _head():
+            raise SalesflowError("the database is not ready", hint="run `salesflow db status`")
+        with _translated():
+            opened.connection.rollback()
+        return opened
+
+    def _wal_id(self) -> tuple[int, ...]:
+        try:
+            found = os.stat(self.target + "-wal")
+        except OSError:
+            return ()
+        return (found.st_dev, found.st_ino)
+
+    def _fresh(self) -> None:
+        """Reopen when the WAL file was replaced under the connection (see the class)."""
+        if self.reader.is_sqlite and self._wal_id() != self._wal:
+            old, self.reader = self.reader, self._open()
+            old.connection.close()
+            self._generation += 1
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Reader]:
+        """A Reader seeing one snapshot of the database, taken now."""
+        self._fresh()
+        if self.reader.is_sqlite:
+            with _translated():
+                self.reader.connection.execute("BEGIN")
+        try:
+            yield self.reader
+        finally:
+            with _translated():
+                self.reader.connection.rollback()
+
+    def version(self) -> tuple[int, int]:
+        """Different after every commit of another connection (SQLite: `data_version`)."""
+        self._fresh()
+        with _translated():
+            found = self.reader.connection.execute("PRAGMA data_version").fetchone()
+        return self._generation, int(found[0])
+
+    def close(self) -> None:
+        self.reader.connection.close()
+
+
 def _head() -> str:
     from salesflow.db.schema import HEAD_REVISION
 

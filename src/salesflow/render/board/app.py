@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App, SystemCommand
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from textual.screen import Screen
 
-    from salesflow.db.reader import Reader
+    from salesflow.db.reader import LastingReader, Reader
     from salesflow.services.board.actions import BoardActions
     from salesflow.services.board.live import ChangeWatcher
     from salesflow.services.board.view import BoardScope
@@ -38,22 +38,39 @@ BUSY_RETRIES = 3
 @dataclass
 class BoardSource:
     """Where the board reads and writes: the database target, the scope, the writes as the
-    acting user, and the change watcher."""
+    acting user, and whether to watch for changes."""
 
     target: str
     scope: BoardScope
     actions: BoardActions
-    watcher: ChangeWatcher | None = None
+    live: bool = True
+    _lasting: LastingReader | None = field(default=None, repr=False)
+    watcher: ChangeWatcher | None = field(default=None, repr=False)
+
+    def open(self) -> None:
+        """Open the lasting read connection (and the watcher on it)."""
+        from salesflow.db.reader import LastingReader
+        from salesflow.services.board.live import ChangeWatcher
+
+        if self._lasting is None:
+            self._lasting = LastingReader(self.target)
+            if self.live:
+                self.watcher = ChangeWatcher(self.target, self._lasting)
 
     @contextmanager
     def reader(self) -> Iterator[Reader]:
         """A fresh snapshot of the database (it is migrated already: the command opened it)."""
-        from salesflow.db.reader import open_reader
-
-        with open_reader(self.target) as reader:
-            if reader is None:
-                raise SalesflowError("the database is not ready", hint="run `salesflow db status`")
+        self.open()
+        assert self._lasting is not None
+        with self._lasting.snapshot() as reader:
             yield reader
+
+    def close(self) -> None:
+        if self.watcher is not None:
+            self.watcher.close()
+        if self._lasting is not None:
+            self._lasting.close()
+            self._lasting = None
 
 
 class BoardApp(App[None]):
@@ -74,6 +91,7 @@ class BoardApp(App[None]):
     def on_mount(self) -> None:
         from salesflow.render.board.board_screen import BoardScreen
 
+        self.source.open()
         self.push_screen(BoardScreen())
         if self.source.watcher is not None:
             self.set_interval(LIVE_EVERY, self.check_live)
@@ -199,5 +217,4 @@ class BoardApp(App[None]):
         yield from super().get_system_commands(screen)
 
     def on_unmount(self) -> None:
-        if self.source.watcher is not None:
-            self.source.watcher.close()
+        self.source.close()

@@ -401,7 +401,10 @@ class BoardScreen(Screen[None]):
         card = self._deal()
         if card is None:
             return
-        task = self.source.actions.next_follow_up(card.deal_id)
+        from salesflow.services.board.view import next_follow_up
+
+        with self.source.reader() as reader:
+            task = next_follow_up(card.deal_id, reader=reader)
         if task is None:
             self.app.notify(f"#{card.deal_id} has no open follow-up.", severity="warning")
             return

@@ -9,20 +9,10 @@ Each method returns the line the board shows when it worked; a refusal is the se
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from salesflow.db.engine import Database
-
-
-@dataclass(frozen=True)
-class NextFollowUp:
-    """A deal's next open follow-up: what `d` on the board finishes."""
-
-    task_id: int
-    text: str
-    due: str
 
 
 def _blank(text: str | None) -> str | None:
@@ -80,19 +70,6 @@ class BoardActions:
         with self.database.write() as session:
             row = add_task(str(deal_id), task, actor=self.actor, session=session)
         return f"Follow-up {row.id} on deal #{row.deal_id}, due {row.due}."
-
-    def next_follow_up(self, deal_id: int) -> NextFollowUp | None:
-        """The deal's open follow-up due first, if any."""
-        from salesflow.db.reader import open_reader
-
-        with open_reader(self.database.target) as reader:
-            assert reader is not None
-            found = reader.row(
-                "SELECT id, text, due FROM follow_ups WHERE deal_id = :deal AND done_at IS NULL"
-                " ORDER BY due, id LIMIT 1",
-                deal=deal_id,
-            )
-        return None if found is None else NextFollowUp(int(found[0]), str(found[1]), str(found[2]))
 
     def finish_follow_up(self, task_id: int) -> str:
         """`task done` (a repeating follow-up schedules its next)."""

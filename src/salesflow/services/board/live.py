@@ -1,7 +1,7 @@
 """Whether the database changed since the board last looked: cheap enough to ask twice a second.
 
-- SQLite: `PRAGMA data_version` on a connection of our own changes whenever another connection
-  commits (another salesflow, a script, an import, or the board's own writes).
+- SQLite: `PRAGMA data_version` on the board's lasting read connection changes whenever another
+  connection commits (another salesflow, a script, an import, or the board's own writes).
 - PostgreSQL: every write of ours ends with `NOTIFY salesflow_changes` (`db/engine.py`); a
   thread LISTENs on its own connection and raises a flag.
 """
@@ -9,18 +9,21 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING
 
 from salesflow.db.location import is_url
+
+if TYPE_CHECKING:
+    from salesflow.db.reader import LastingReader
 
 
 class ChangeWatcher:
     """`changed()` is True once after each change made since the last call."""
 
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, lasting: LastingReader) -> None:
         self.target = target
-        self._sqlite: Any = None
-        self._version: int | None = None
+        self._sqlite: LastingReader | None = None
+        self._version: tuple[int, int] | None = None
         self._flag = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -28,14 +31,8 @@ class ChangeWatcher:
             self._thread = threading.Thread(target=self._listen, name="board-listen", daemon=True)
             self._thread.start()
         else:
-            import sqlite3
-
-            self._sqlite = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
-            self._sqlite.execute("PRAGMA query_only = ON")
-            self._version = self._data_version()
-
-    def _data_version(self) -> int:
-        return int(self._sqlite.execute("PRAGMA data_version").fetchone()[0])
+            self._sqlite = lasting
+            self._version = lasting.version()
 
     def _listen(self) -> None:
         import re
@@ -60,7 +57,7 @@ class ChangeWatcher:
         """Whether anything was committed since the last call."""
         if self._sqlite is not None:
             try:
-                now = self._data_version()
+                now = self._sqlite.version()
             except Exception:  # the file is busy or gone for a moment: ask again next time
                 return False
             if now != self._version:
@@ -75,8 +72,6 @@ class ChangeWatcher:
     def close(self) -> None:
         """Stop watching (the listening thread ends within half a second)."""
         self._stop.set()
-        if self._sqlite is not None:
-            self._sqlite.close()
-            self._sqlite = None
+        self._sqlite = None
         if self._thread is not None:
             self._thread.join(timeout=2)

@@ -254,6 +254,25 @@ def position_of(
     return index, int(rank)
 
 
+@dataclass(frozen=True)
+class NextFollowUp:
+    """A deal's next open follow-up: what `d` on the board finishes."""
+
+    task_id: int
+    text: str
+    due: date | None
+
+
+def next_follow_up(deal_id: int, *, reader: Reader) -> NextFollowUp | None:
+    """The deal's open follow-up due first, if any."""
+    found = reader.row(
+        "SELECT id, text, due FROM follow_ups WHERE deal_id = :deal AND done_at IS NULL"
+        " ORDER BY due, id LIMIT 1",
+        deal=deal_id,
+    )
+    return None if found is None else NextFollowUp(int(found[0]), str(found[1]), as_date(found[2]))
+
+
 def period_label(head: BoardHead) -> str:
     """`since 1 Dec`: the period the won and lost sums cover."""
     return f"since {head.period_start:%-d %b}"
@@ -264,9 +283,11 @@ __all__ = [
     "BoardColumn",
     "BoardHead",
     "BoardScope",
+    "NextFollowUp",
     "SearchEntry",
     "board_head",
     "column_page",
+    "next_follow_up",
     "period_label",
     "position_of",
     "search_entries",
