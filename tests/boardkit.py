@@ -34,7 +34,9 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
 
 
-def drive(app: Any, scenario: Callable[[Any], Awaitable[None]], size: tuple[int, int] = SIZE) -> None:
+def drive(
+    app: Any, scenario: Callable[[Any], Awaitable[None]], size: tuple[int, int] = SIZE
+) -> None:
     """Run `scenario(pilot)` on the app with Textual's pilot."""
 
     async def run() -> None:

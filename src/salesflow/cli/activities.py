@@ -32,7 +32,7 @@ def log(
     json: JsonFlag = False,
 ) -> None:
     """Log an activity or engagement event on a deal."""
-    from salesflow.cli.app import parse_moment
+    from salesflow.parsing.typed import parse_moment
     from salesflow.render.formats import when_json
     from salesflow.services.deals.activities import log_activity
 

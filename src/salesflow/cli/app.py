@@ -11,13 +11,6 @@ import typer
 from typer.core import TyperGroup
 
 from salesflow.cli.context import AppContext
-from salesflow.parsing.typed import (  # the options' parsers, shared with the board's forms
-    currency_option,
-    parse_day,
-    parse_moment,
-    parse_money_option,
-    validated,
-)
 
 
 class SalesflowGroup(TyperGroup):

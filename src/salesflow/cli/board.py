@@ -29,11 +29,6 @@ def board(
 
     if owner and all_:
         raise UsageProblem("--owner and --all exclude each other")
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise SalesflowError(
-            "the board needs a terminal (standard input and output are not one)",
-            hint="for scripts: `salesflow lead list --json`, `salesflow funnel --json`",
-        )
     from salesflow.services.board.actions import BoardActions
     from salesflow.services.board.view import BoardScope, board_head
 
@@ -42,6 +37,11 @@ def board(
     scope = BoardScope(pipeline=pipeline, owner=None if all_ else (owner or app_ctx.actor))
     with app_ctx.reader() as reader:
         board_head(scope, reader=reader)  # an unknown pipeline is refused before the screen opens
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise SalesflowError(
+            "the board needs a terminal (standard input and output are not one)",
+            hint="for scripts: `salesflow lead list --json`, `salesflow funnel --json`",
+        )
     from salesflow.render.board.app import BoardApp, BoardSource
 
     source = BoardSource(target=database.target, scope=scope,

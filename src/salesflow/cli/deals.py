@@ -6,15 +6,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salesflow.cli.app import (
-    JsonFlag,
-    app,
-    currency_option,
-    parse_day,
-    parse_money_option,
-    validated,
-)
+from salesflow.cli.app import JsonFlag, app
 from salesflow.cli.context import state
+from salesflow.parsing.typed import currency_option, parse_day, parse_money_option, validated
 
 if TYPE_CHECKING:
     from salesflow.services.deals.moves import Moved

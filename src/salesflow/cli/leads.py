@@ -9,11 +9,7 @@ import typer
 from salesflow.cli.app import (
     CsvFlag,
     JsonFlag,
-    currency_option,
     group,
-    parse_day,
-    parse_money_option,
-    validated,
 )
 from salesflow.cli.context import state
 

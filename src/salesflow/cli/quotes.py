@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, currency_option, group, parse_money_option
+from salesflow.cli.app import CsvFlag, JsonFlag, group
 from salesflow.cli.context import state
+from salesflow.parsing.typed import currency_option, parse_money_option
 
 Opt = typer.Option
 product_app = group("product", "The product catalogue.")

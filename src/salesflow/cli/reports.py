@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, app, group, parse_day
+from salesflow.cli.app import CsvFlag, JsonFlag, app, group
 from salesflow.cli.context import state
+from salesflow.parsing.typed import parse_day
 
 if TYPE_CHECKING:
     from salesflow.services.reports.scope import ReportScope

@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from salesflow.cli.app import CsvFlag, JsonFlag, app, group, parse_day, validated
+from salesflow.cli.app import CsvFlag, JsonFlag, app, group
 from salesflow.cli.context import state
+from salesflow.parsing.typed import parse_day, validated
 
 task_app = group("task", "Follow-ups on deals.")
 Opt = typer.Option

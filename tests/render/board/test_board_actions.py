@@ -250,7 +250,11 @@ def test_new_lead_lands_in_the_first_column_selected(
     ],
 )
 def test_bad_input_shows_the_cli_error_and_changes_nothing(
-    board_db: tuple[Path, dict[str, int]], dump: Any, cli: Any, key: str, fill: dict[str, str],
+    board_db: tuple[Path, dict[str, int]],
+    dump: Any,
+    cli: Any,
+    key: str,
+    fill: dict[str, str],
     expected: str,
 ) -> None:
     db, ids = board_db
@@ -309,7 +313,8 @@ def test_enter_opens_the_card_and_g_the_morning_list(
 
 
 def test_morning_list_finishes_the_highlighted_follow_up(
-    board_db: tuple[Path, dict[str, int]], set_now: Any,
+    board_db: tuple[Path, dict[str, int]],
+    set_now: Any,
 ) -> None:
     db, _ = board_db
     set_now("2026-11-30T09:00")  # the Research playbook follow-ups (+2d) are due now

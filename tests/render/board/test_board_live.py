@@ -22,7 +22,9 @@ async def _wait_for(pilot: Any, seen: Any, within: float = 2.0) -> float:
         await pilot.pause(0.05)
         if seen():
             return time.monotonic() - start
-    raise AssertionError(f"the board did not show the change within {within} s: {pilot.app.board.head}, {_cards(pilot.app)}")
+    raise AssertionError(
+        f"the board did not show the change within {within} s: {pilot.app.board.head}, {_cards(pilot.app)}"
+    )
 
 
 def _cards(app: Any) -> list[tuple[int, int]]:
@@ -40,7 +42,9 @@ def _live_scenario(target: str, ids: dict[str, int], env: dict[str, str]) -> Non
         assert done.returncode == 0, done.stderr
         await _wait_for(pilot, lambda: (1, ids["acme"]) in _cards(app))
         assert app.board.selected.deal_id == ids["globex"]  # the selection stayed
-        done = run_salesflow("lead", "add", "Wayne deal", "--value", "900", "--owner", "ana", env=env)
+        done = run_salesflow(
+            "lead", "add", "Wayne deal", "--value", "900", "--owner", "ana", env=env
+        )
         assert done.returncode == 0, done.stderr
         new = int(done.stdout.strip())
         await _wait_for(pilot, lambda: (0, new) in _cards(app))

@@ -96,12 +96,16 @@ class DealColumn(Widget):
         width = max(8, self.size.width - 2)
         col = self.column
         head = Text(_clip(col.name, width), style="bold")
-        count = f"{self.total:,} of {col.deals:,} match" if self.filtered else f"{col.deals:,} deals"
+        count = (
+            f"{self.total:,} of {col.deals:,} match" if self.filtered else f"{col.deals:,} deals"
+        )
         lines: list[RenderableType] = [
             head,
             Text(_clip(f"{count} · {money_short(col.value_minor, self.currency)}", width)),
-            Text(_clip(f"weighted {money_short(col.weighted_minor, self.currency)}", width),
-                 style="dim"),  # fmt: skip
+            Text(
+                _clip(f"weighted {money_short(col.weighted_minor, self.currency)}", width),
+                style="dim",
+            ),  # fmt: skip
             Text("─" * width, style="dim"),
         ]
         for n, card in enumerate(self.cards[: self.fits]):
@@ -115,7 +119,9 @@ class DealColumn(Widget):
 
     def _card(self, card: BoardCard, selected: bool, width: int) -> list[Text]:
         marks = (ROTTING if card.rotting else "") + ("" if card.has_next_step else NO_NEXT_STEP)
-        title = Text(_clip(f"{'▶ ' if selected else ''}#{card.deal_id} {card.title}", width - len(marks) - 1))
+        title = Text(
+            _clip(f"{'▶ ' if selected else ''}#{card.deal_id} {card.title}", width - len(marks) - 1)
+        )
         if marks:
             title.append(" " + marks, style="bold red" if card.rotting else "bold yellow")
         title.stylize("bold")

@@ -62,14 +62,18 @@ class FormScreen(ModalScreen[str | None]):
             yield Label(self.title_text, classes="title")
             for spec in self.fields:
                 yield Label(spec.label)
-                suggester = SuggestFromList(spec.choices, case_sensitive=False) if spec.choices else None
+                suggester = (
+                    SuggestFromList(spec.choices, case_sensitive=False) if spec.choices else None
+                )
                 yield Input(value=spec.value, placeholder=spec.placeholder, id=f"field-{spec.name}",
                             suggester=suggester)  # fmt: skip
             yield Static("", id="error", classes="error")
             yield Static("Enter: next field, and submit on the last · Esc: cancel", classes="help")
 
     def values(self) -> dict[str, str]:
-        return {spec.name: self.query_one(f"#field-{spec.name}", Input).value for spec in self.fields}
+        return {
+            spec.name: self.query_one(f"#field-{spec.name}", Input).value for spec in self.fields
+        }
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         ids = [f"field-{spec.name}" for spec in self.fields]

@@ -136,8 +136,12 @@ def board_head(scope: BoardScope, *, reader: Reader) -> BoardHead:
     rot = dict(reader.rows(_STAGE_EXTRA, pipeline=resolved.pipeline.id))
     columns = [
         BoardColumn(
-            stage_id=s.id, key=s.key, name=s.name, probability_bp=s.probability_bp,
-            rot_days=rot.get(s.id), deals=int(deals.get(s.id, 0)),
+            stage_id=s.id,
+            key=s.key,
+            name=s.name,
+            probability_bp=s.probability_bp,
+            rot_days=rot.get(s.id),
+            deals=int(deals.get(s.id, 0)),
             value_minor=in_currency.get(s.id, (0, 0))[1],
             weighted_minor=weighted_minor({s.id: in_currency.get(s.id, (0, 0))}, resolved.stages),
         )  # fmt: skip
@@ -196,7 +200,19 @@ def _cards(rows: list[tuple[Any, ...]], column: BoardColumn, *, reader: Reader) 
     threshold = rot_threshold(column.rot_days) if column.rot_days else None
     day = today()
     cards = []
-    for deal_id, title, company, contact, value, currency, owner, close_by, stage_id, step, *rest in rows:
+    for (
+        deal_id,
+        title,
+        company,
+        contact,
+        value,
+        currency,
+        owner,
+        close_by,
+        stage_id,
+        step,
+        *rest,
+    ) in rows:
         touch = as_datetime(rest[-1])
         idle = (day - to_local(touch).date()).days if touch else 0
         score = scores.get(int(deal_id))
@@ -229,9 +245,7 @@ def search_entries(head: BoardHead, *, reader: Reader) -> list[SearchEntry]:
     ]
 
 
-def position_of(
-    head: BoardHead, deal_id: int, *, reader: Reader
-) -> tuple[int, int] | None:
+def position_of(head: BoardHead, deal_id: int, *, reader: Reader) -> tuple[int, int] | None:
     """Where a deal is on the board: (column index, rank in the column), or None when it is not
     on it (closed, another pipeline or another owner's)."""
     owner_sql, params = _owner_params(BoardScope(owner=head.owner), head.pipeline_id)

@@ -1,0 +1,85 @@
+"""`salesflow board` on the command line: refusals before the screen opens, and the real
+thing in a real terminal (tmux): keys in, the screen and the database checked."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from checks import NOT_FOUND_OR_INVALID, USAGE, assert_one_error
+from conftest import run_salesflow
+
+
+def test_board_needs_a_terminal(isolated: Path) -> None:
+    done = run_salesflow("board")
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: the board needs a terminal")
+    assert "Traceback" not in done.stderr
+
+
+def test_an_unknown_pipeline_is_refused_before_the_screen_opens(cli: Any) -> None:
+    result = cli("board", "--pipeline", "nope")
+    assert_one_error(result, NOT_FOUND_OR_INVALID, error="no pipeline 'nope'")
+
+
+def test_owner_and_all_exclude_each_other(cli: Any) -> None:
+    result = cli("board", "--owner", "ana", "--all")
+    assert_one_error(result, USAGE, error="--owner and --all exclude each other")
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+def _wait_screen(session: str, wanted: str, within: float = 20.0) -> str:
+    start = time.monotonic()
+    screen = ""
+    while time.monotonic() - start < within:
+        screen = _tmux("capture-pane", "-p", "-t", session)
+        if wanted in screen:
+            return screen
+        time.sleep(0.1)
+    raise AssertionError(f"{wanted!r} not on screen within {within} s:\n{screen}")
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux (apt-get install tmux)")
+def test_board_in_a_real_terminal(isolated: Path, tmp_path: Path) -> None:
+    for title, company in [("Acme rollout", "Acme"), ("Globex pilot", "Globex")]:
+        assert run_salesflow("lead", "add", title, "--company", company, "--value", "9000").returncode == 0
+    session = f"board-{os.getpid()}"
+    env = {k: os.environ[k] for k in ("SALESFLOW_DB", "SALESFLOW_CONFIG", "SALESFLOW_NOW",
+                                      "SALESFLOW_USER", "XDG_CACHE_HOME", "XDG_DATA_HOME")}  # fmt: skip
+    command = " ".join([*(f"{k}={v!s}" for k, v in env.items()), "TERM=xterm-256color",
+                        sys.executable, "-m", "salesflow", "board"])  # fmt: skip
+    _tmux("new-session", "-d", "-s", session, "-x", "150", "-y", "40", command)
+    try:
+        screen = _wait_screen(session, "#1 Acme rollout")
+        assert "Research" in screen and "Connected" in screen and "2 deals" in screen
+        _tmux("send-keys", "-t", session, ">")
+        screen = _wait_screen(session, "1 deals")  # Research is down to one
+        lines = [line for line in screen.splitlines() if "#1 Acme rollout" in line]
+        assert lines and lines[0].index("#1 Acme") > lines[0].index("▕")  # now in Connected
+        conn = sqlite3.connect(isolated)
+        stage = conn.execute("SELECT s.key FROM deals d JOIN stages s ON s.id = d.stage_id"
+                             " WHERE d.id = 1").fetchone()[0]  # fmt: skip
+        conn.close()
+        assert stage == "contacted"
+        _tmux("send-keys", "-t", session, "q")
+        start = time.monotonic()
+        while time.monotonic() - start < 10:
+            if session not in subprocess.run(["tmux", "ls"], capture_output=True, text=True).stdout:
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the board did not quit on q")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    # the terminal is left usable and no lock is held: a write goes through at once
+    assert run_salesflow("advance", "2", env={"SALESFLOW_BUSY_TIMEOUT_MS": "100"}).returncode == 0
