@@ -21,7 +21,7 @@ def board_app(target: str | Path, *, owner: str | None = None, actor: str = "ana
 
     target = str(target)
     source = BoardSource(target=target, scope=BoardScope(pipeline=pipeline, owner=owner),
-                         actions=BoardActions(Database(target), actor),
+                         actions=BoardActions(lambda: Database(target), actor),
                          live=watch)  # fmt: skip
     return BoardApp(source)
 

@@ -33,10 +33,9 @@ def board(
     from salesflow.services.board.view import BoardScope, board_head
 
     app_ctx = state(ctx)
-    database = app_ctx.database()  # created and migrated, as any command would
     scope = BoardScope(pipeline=pipeline, owner=None if all_ else (owner or app_ctx.actor))
-    with app_ctx.reader() as reader:
-        board_head(scope, reader=reader)  # an unknown pipeline is refused before the screen opens
+    with app_ctx.reader() as reader:  # light; a new database is created and migrated first
+        head = board_head(scope, reader=reader)  # an unknown pipeline is refused here
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise SalesflowError(
             "the board needs a terminal (standard input and output are not one)",
@@ -44,6 +43,6 @@ def board(
         )
     from salesflow.render.board.app import BoardApp, BoardSource
 
-    source = BoardSource(target=database.target, scope=scope,
-                         actions=BoardActions(database, app_ctx.actor))  # fmt: skip
+    source = BoardSource(target=app_ctx.target, scope=scope,
+                         actions=BoardActions(app_ctx.database, app_ctx.actor), first_head=head)  # fmt: skip
     BoardApp(source).run()

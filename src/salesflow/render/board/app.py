@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from salesflow.db.reader import LastingReader, Reader
     from salesflow.services.board.actions import BoardActions
     from salesflow.services.board.live import ChangeWatcher
-    from salesflow.services.board.view import BoardScope
+    from salesflow.services.board.view import BoardHead, BoardScope
 
 T = TypeVar("T")
 LIVE_EVERY = 0.5  # seconds between "did the database change?" (the issue asks for ≤ 2 s)
@@ -44,6 +44,7 @@ class BoardSource:
     scope: BoardScope
     actions: BoardActions
     live: bool = True
+    first_head: BoardHead | None = None  # the head the command read already (it is not reread)
     _lasting: LastingReader | None = field(default=None, repr=False)
     watcher: ChangeWatcher | None = field(default=None, repr=False)
 
@@ -164,6 +165,8 @@ class BoardApp(App[None]):
 
     def _finish(self, then: Callable[[Any], None], result: Any) -> None:
         self.writing = False
+        if self.source.watcher is not None:
+            self.source.watcher.changed()  # our own write: reread once, here, not again
         self.action_refresh()
         then(result)
 

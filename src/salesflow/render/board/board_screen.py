@@ -91,8 +91,10 @@ class BoardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         from salesflow.services.board.view import board_head
 
-        with self.source.reader() as reader:
-            self.head = board_head(self.source.scope, reader=reader)
+        self.head, self.source.first_head = self.source.first_head, None
+        if self.head is None:
+            with self.source.reader() as reader:
+                self.head = board_head(self.source.scope, reader=reader)
         yield Static(self._title(), id="head")
         box = Input(placeholder="find: title, company or contact (Enter keeps, Esc clears)",
                     id="filter")  # fmt: skip
@@ -156,23 +158,26 @@ class BoardScreen(Screen[None]):
         cols = self.columns
         if not cols or self.head is None:
             return
-        from salesflow.services.board.view import column_page
+        from salesflow.services.board.view import PageWanted, board_pages
 
+        wanted = []
+        for col in cols:
+            only = None if self.matches is None else self.matches.get(col.column.stage_id, [])
+            total = col.column.deals if only is None else len(only)
+            offset = min(col.first, max(0, total - col.fits))
+            if col.selected is not None:
+                if col.selected < offset:
+                    offset = col.selected
+                elif col.selected >= offset + col.fits:
+                    offset = col.selected - col.fits + 1
+            col.filtered = only is not None
+            wanted.append(PageWanted(col.column, offset, col.fits, only))
         with self.source.reader() as reader:
-            for col in cols:
-                only = None if self.matches is None else self.matches.get(col.column.stage_id, [])
-                total = col.column.deals if only is None else len(only)
-                offset = min(col.first, max(0, total - col.fits))
-                if col.selected is not None:
-                    if col.selected < offset:
-                        offset = col.selected
-                    elif col.selected >= offset + col.fits:
-                        offset = col.selected - col.fits + 1
-                col.filtered = only is not None
-                cards = column_page(self.head, col.column, offset=offset, limit=col.fits,
-                                    reader=reader, only=only)  # fmt: skip
-                col.show(col.column, cards, offset, total)
-                col.set_class(col.index == self.at, "-current")
+            pages = board_pages(self.head, wanted, reader=reader)
+        for col, page, cards in zip(cols, wanted, pages, strict=True):
+            total = col.column.deals if page.only is None else len(page.only)
+            col.show(col.column, cards, page.offset, total)
+            col.set_class(col.index == self.at, "-current")
         if self.column is not None and self.column.selected is None and self.column.total:
             self.column.selected = self.column.first
             self.column.refresh()

@@ -9,6 +9,7 @@ Each method returns the line the board shows when it worked; a refusal is the se
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,9 +26,16 @@ def _blank(text: str | None) -> str | None:
 class BoardActions:
     """The board's writes on one database, as one acting user."""
 
-    def __init__(self, database: Database, actor: str) -> None:
-        self.database = database
+    def __init__(self, database: Callable[[], Database], actor: str) -> None:
+        self._open = database  # opened at the first write: the ORM is not paid for before paint
+        self._database: Database | None = None
         self.actor = actor
+
+    @property
+    def database(self) -> Database:
+        if self._database is None:
+            self._database = self._open()
+        return self._database
 
     def advance(self, deal_id: int, *, to: str | None = None, force: bool = False) -> str:
         """`advance` (to the next open stage, or to `to`; a back move is a regression). A gate

@@ -2,7 +2,7 @@
 
 The heads of the columns (deals, value and weighted value per open stage in the report
 currency) and the won and lost of this period come from the same queries as the funnel and the
-reports (`queries/`). Cards are read one column page at a time (`column_page`), ordered by
+reports (`queries/`). Cards are read one column page at a time (`board_pages`), ordered by
 expected close date (soonest first, undated last, then id), so a column of 20,000 deals costs
 the rows on screen, never the whole table. Rotting and "no next step" use the rules of `stale`.
 """
@@ -94,7 +94,9 @@ WHERE d.status = 'open'""",
 )
 _CARDS = compose("SELECT t.*, ", LAST_TOUCH, " AS touch FROM (", _CARD_ROWS)
 _OF_STAGE = " AND d.pipeline_id = :pipeline AND d.stage_id = :stage"
-_PAGE = " LIMIT :limit OFFSET :offset) t"
+# The deal ids of one page of a column (`_ORDER` and the LIMIT follow).
+_PAGE_IDS = """SELECT d.id FROM deals d
+WHERE d.status = 'open' AND d.pipeline_id = :pipeline AND d.stage_id = :stage"""
 _SEARCH = """
 SELECT d.id, d.stage_id, d.title, COALESCE(c.name, ''), COALESCE(ct.name, '')
 FROM deals d
@@ -166,53 +168,51 @@ def _owner_params(scope: BoardScope, pipeline_id: int) -> tuple[LiteralString, d
     return filters.owner(where), params
 
 
-def column_page(
-    head: BoardHead,
-    column: BoardColumn,
-    *,
-    offset: int,
-    limit: int,
-    reader: Reader,
-    only: list[int] | None = None,
-) -> list[BoardCard]:
-    """`limit` cards of a column from `offset` in the column's order; with `only` (a filter's
-    matches, already in order) the cards of those deal ids instead."""
-    owner_sql, params = _owner_params(BoardScope(owner=head.owner), head.pipeline_id)
-    params["stage"] = column.stage_id
-    if only is not None:
-        ids = only[offset : offset + limit]
-        if not ids:
-            return []
-        listed, marks = in_list("i", ids)
-        sql = compose(_CARDS, _OF_STAGE, " AND d.id", listed, _ORDER, ") t")
-        params.update(marks)
-    else:
-        sql = compose(_CARDS, _OF_STAGE, owner_sql, _ORDER, _PAGE)
-        params.update(limit=limit, offset=offset)
-    rows = reader.rows(sql, **params)
-    return _cards(rows, column, reader=reader)
+@dataclass(frozen=True)
+class PageWanted:
+    """The cards one column shows: `limit` from `offset` in the column's order, or (`only`: a
+    filter's matches, already in order) those deal ids from `offset`."""
+
+    column: BoardColumn
+    offset: int
+    limit: int
+    only: list[int] | None = None
 
 
-def _cards(rows: list[tuple[Any, ...]], column: BoardColumn, *, reader: Reader) -> list[BoardCard]:
+def board_pages(
+    head: BoardHead, wanted: list[PageWanted], *, reader: Reader
+) -> list[list[BoardCard]]:
+    """The cards of each wanted page: the page's deal ids first (an index walk of the stage),
+    then the card facts of those rows only, and the scores of all of them in one pass."""
     from salesflow.services.scoring.scores import score_deals
 
-    scores = score_deals(reader=reader, deal_ids=[int(r[0]) for r in rows]) if rows else {}
+    owner_sql, base = _owner_params(BoardScope(owner=head.owner), head.pipeline_id)
+    pages = []
+    for page in wanted:
+        params = {**base, "stage": page.column.stage_id}
+        if page.only is not None:
+            ids = page.only[page.offset : page.offset + page.limit]
+            if not ids:
+                pages.append([])
+                continue
+            listed, marks = in_list("i", ids)
+            sql = compose(_CARDS, _OF_STAGE, " AND d.id", listed, _ORDER, ") t")
+            params.update(marks)
+        else:
+            sql = compose(_CARDS, " AND d.id IN (", _PAGE_IDS, owner_sql, _ORDER,
+                          " LIMIT :limit OFFSET :offset)", _ORDER, ") t")  # fmt: skip
+            params.update(limit=page.limit, offset=page.offset)
+        pages.append(reader.rows(sql, **params))
+    every = [int(row[0]) for rows in pages for row in rows]
+    scores = score_deals(reader=reader, deal_ids=every) if every else {}
+    return [_cards(rows, page.column, scores) for rows, page in zip(pages, wanted, strict=True)]
+
+
+def _cards(rows: list[tuple[Any, ...]], column: BoardColumn, scores: dict[int, Any]) -> list[BoardCard]:
     threshold = rot_threshold(column.rot_days) if column.rot_days else None
     day = today()
     cards = []
-    for (
-        deal_id,
-        title,
-        company,
-        contact,
-        value,
-        currency,
-        owner,
-        close_by,
-        stage_id,
-        step,
-        *rest,
-    ) in rows:
+    for deal_id, title, company, contact, value, currency, owner, close_by, stage_id, step, *rest in rows:  # fmt: skip
         touch = as_datetime(rest[-1])
         idle = (day - to_local(touch).date()).days if touch else 0
         score = scores.get(int(deal_id))
@@ -300,7 +300,8 @@ __all__ = [
     "NextFollowUp",
     "SearchEntry",
     "board_head",
-    "column_page",
+    "PageWanted",
+    "board_pages",
     "next_follow_up",
     "period_label",
     "position_of",
