@@ -53,6 +53,7 @@ PAINT_TARGET_RATIO = 2.0
 MOVE_TARGET_MS = 50.0
 MEM_TARGET_MIB = 150.0
 HEAD = " salesflow · "
+FLOOR_KEY = "z"  # bound to nothing on the board
 
 
 def say(text: str) -> None:
@@ -253,6 +254,7 @@ async def pilot_moves(db: str, presses: int) -> dict[str, object]:
                          actions=BoardActions(database, "ana"), watcher=None)  # fmt: skip
     app = BoardApp(source)
     times: list[float] = []
+    floor: list[float] = []
     notes: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -289,11 +291,20 @@ async def pilot_moves(db: str, presses: int) -> dict[str, object]:
                 shot = app.export_screenshot()
                 if f"#{card.deal_id}" not in shot:
                     notes.append(f"press 1: #{card.deal_id} not on the screenshot")
+        # the pilot's own floor: an unbound key, timed the same way (press and pause each wait
+        # for "idle" in steps of 20 ms: textual._wait.wait_for_idle)
+        for _ in range(presses):
+            start = time.perf_counter()
+            await pilot.press(FLOOR_KEY)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            floor.append(time.perf_counter() - start)
     database.dispose()
     import resource
 
     return {
         "times": times,
+        "floor": floor,
         "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "stages": f"{first_key} → {second_key}",
         "notes": notes,
@@ -341,6 +352,7 @@ def table(size: int, paint: Paint, move: dict[str, object], runs: int) -> list[s
     times = [t * 1000 for t in move["times"]]  # type: ignore[union-attr]
     med = statistics.median(times)
     rss = float(move["maxrss_mib"])  # type: ignore[arg-type]
+    floor = statistics.median(t * 1000 for t in move["floor"])  # type: ignore[union-attr]
     paint_ok = sf <= PAINT_TARGET_S and ratio <= PAINT_TARGET_RATIO
     return [
         "| row | salesflow median | peer median | ratio | target | PASS/MISS |",
@@ -354,6 +366,8 @@ def table(size: int, paint: Paint, move: dict[str, object], runs: int) -> list[s
         f"| {hwm:.0f} MiB | – | – | ≤ {MEM_TARGET_MIB:g} MiB | {verdict(hwm <= MEM_TARGET_MIB)} |",
         f"| move: `>` ({move['stages']}) to the redrawn column, pilot, median of {len(times)} "
         f"| {med:.1f} ms | – | – | ≤ {MOVE_TARGET_MS:g} ms | {verdict(med <= MOVE_TARGET_MS)} |",
+        f"| move-floor: an unbound key (`{FLOOR_KEY}`) timed the same way: the pilot's own waits; "
+        f"move minus this: {med - floor:.1f} ms | {floor:.1f} ms | – | – | none (reference) | – |",
         f"| move-mem: the pilot process's peak RSS, {size:,} deals | {rss:.0f} MiB | – | – "
         f"| ≤ {MEM_TARGET_MIB:g} MiB | {verdict(rss <= MEM_TARGET_MIB)} |",
     ]
@@ -387,7 +401,11 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     bench = run.Bench(argparse.Namespace(quick=False, runs=None))
     db = bench.demo_db(args.size)
-    env = bench.env
+    env = dict(bench.env)
+    # this checkout's code, whatever the venv's editable install points at (another worktree)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+    where = subprocess.run([str(bench.python), "-c", "import salesflow; print(salesflow.__file__)"],
+                           env=env, capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
     with sqlite3.connect(db) as conn:
         open_deals = conn.execute("SELECT count(*) FROM deals WHERE status = 'open'").fetchone()[0]
     conn.close()
@@ -401,6 +419,7 @@ def main() -> None:
         f"# salesflow board: {args.size:,} deals ({open_deals:,} open)",
         "",
         *machine(bench.python),
+        f"- salesflow imported from {run.rel(Path(where).parent.parent)} (PYTHONPATH)",
         f"- load average (1, 5, 15 min) at start {' '.join(f'{x:.2f}' for x in load_start)}, "
         f"at end {' '.join(f'{x:.2f}' for x in load_end)}",
         "",
@@ -414,7 +433,7 @@ def main() -> None:
         *(f"Note: {n}" for n in move["notes"]),  # type: ignore[union-attr]
         "",
         "Commands (cwd: the repository; env: TZ=UTC SALESFLOW_NOW=" + run.NOW
-        + " SALESFLOW_USER=ana SALESFLOW_PAGER=0 SALESFLOW_CONFIG=<missing file>):",
+        + " SALESFLOW_USER=ana SALESFLOW_PAGER=0 SALESFLOW_CONFIG=<missing file> PYTHONPATH=src):",
         "",
         f"    tmux new-session -d -x {SIZE[0]} -y {SIZE[1]} -- {' '.join(map(run.rel, board))}",
         f"    tmux new-session -d -x {SIZE[0]} -y {SIZE[1]} -- {run.rel(peer[0])} -c "
