@@ -251,7 +251,7 @@ async def pilot_moves(db: str, presses: int) -> dict[str, object]:
 
     database = Database(db)
     source = BoardSource(target=db, scope=BoardScope(owner=None),
-                         actions=BoardActions(database, "ana"), watcher=None)  # fmt: skip
+                         actions=BoardActions(lambda: database, "ana"), live=False)  # fmt: skip
     app = BoardApp(source)
     times: list[float] = []
     floor: list[float] = []
