@@ -134,9 +134,12 @@ class BoardApp(App[None]):
         job: Callable[[], T],
         done: Callable[[T], None],
         refused: Callable[[SalesflowError], None] | None = None,
+        *,
+        refresh: Callable[[], None] | None = None,
     ) -> None:
         """Run a write in a worker thread; a busy database is retried (with a notice), a
-        refusal goes to `refused` (default: an error notice), success to `done`."""
+        refusal goes to `refused` (default: an error notice), success to `done` after the
+        screen is reread (`refresh`: only what the write changed; default: everything)."""
         if self.writing:
             self.notify("Still saving the last change…", severity="warning")
             return
@@ -158,16 +161,24 @@ class BoardApp(App[None]):
                     self.call_from_thread(self._finish, failed, exc)
                     return
                 else:
-                    self.call_from_thread(self._finish, done, result)
+                    self.call_from_thread(self._finish, done, result, refresh)
                     return
 
         self.run_worker(work, thread=True, group="write", exit_on_error=False)
 
-    def _finish(self, then: Callable[[Any], None], result: Any) -> None:
+    def _finish(
+        self, then: Callable[[Any], None], result: Any, refresh: Callable[[], None] | None = None
+    ) -> None:
         self.writing = False
         if self.source.watcher is not None:
             self.source.watcher.changed()  # our own write: reread once, here, not again
-        self.action_refresh()
+        if refresh is None or result is None or isinstance(result, SalesflowError):
+            self.action_refresh()
+        else:
+            try:
+                refresh()
+            except SalesflowError as exc:
+                self.show_error(exc)
         then(result)
 
     def show_error(self, exc: SalesflowError) -> None:

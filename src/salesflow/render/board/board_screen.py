@@ -153,11 +153,14 @@ class BoardScreen(Screen[None]):
             text.append(f"\nNot in the sums: {others}", style="dim")
         return text
 
-    def load_pages(self) -> None:
-        """Read the cards each column shows, keeping each window around its selection."""
+    def load_pages(self, only_columns: set[int] | None = None) -> None:
+        """Read the cards each column shows (or only the columns given by index, and the
+        current one), keeping each window around its selection."""
         cols = self.columns
         if not cols or self.head is None:
             return
+        if only_columns is not None:
+            cols = [c for c in cols if c.index in only_columns or c.index == self.at]
         from salesflow.services.board.view import PageWanted, board_pages
 
         wanted = []
@@ -177,14 +180,17 @@ class BoardScreen(Screen[None]):
         for col, page, cards in zip(cols, wanted, pages, strict=True):
             total = col.column.deals if page.only is None else len(page.only)
             col.show(col.column, cards, page.offset, total)
+        for col in self.columns:
             col.set_class(col.index == self.at, "-current")
         if self.column is not None and self.column.selected is None and self.column.total:
             self.column.selected = self.column.first
             self.column.refresh()
 
-    def reload(self, follow: int | None = None) -> None:
+    def reload(self, follow: int | None = None, *, moved: bool = False) -> None:
         """Reread the heads and the cards; keep `follow` (default: the selected deal)
-        selected wherever it is now."""
+        selected wherever it is now. `moved`: only the selected deal moved (our own move), so
+        only its old and new columns are read again."""
+        was = self.at
         from salesflow.services.board.view import board_head, position_of, search_entries
 
         keep = follow if follow is not None else (self.selected.deal_id if self.selected else None)
@@ -209,7 +215,7 @@ class BoardScreen(Screen[None]):
             cols[index].selected = rank
         self.query_one("#head", Static).update(self._title())
         self.query_one("#outcomes", Static).update(self._outcomes())
-        self.load_pages()
+        self.load_pages({was, self.at} if moved else None)
 
     # --- moving the selection -------------------------------------------------------------
 
@@ -367,7 +373,7 @@ class BoardScreen(Screen[None]):
             self._app.show_error(exc)
 
         self._app.write(lambda: actions.advance(deal_id, to=to, force=force),
-                        self.app.notify, refused)  # fmt: skip
+                        self.app.notify, refused, refresh=lambda: self.reload(moved=True))  # fmt: skip
 
     def action_won(self) -> None:
         from salesflow.parsing.money import money_text
