@@ -195,7 +195,9 @@ class BoardScreen(Screen[None]):
 
         keep = follow if follow is not None else (self.selected.deal_id if self.selected else None)
         with self.source.reader() as reader:
-            self.head = head = board_head(self.source.scope, reader=reader)
+            # a stage move changes no won or lost: those sums are kept
+            kept = self.head if moved else None
+            self.head = head = board_head(self.source.scope, reader=reader, outcomes_of=kept)
             if self.matches is not None:
                 self._match(search_entries(head, reader=reader))
             where = position_of(head, keep, reader=reader) if keep is not None else None

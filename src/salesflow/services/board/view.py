@@ -126,8 +126,11 @@ class BoardScope:
         return owner_key(self.owner)
 
 
-def board_head(scope: BoardScope, *, reader: Reader) -> BoardHead:
-    """The columns with their heads, and won and lost since the start of this month."""
+def board_head(
+    scope: BoardScope, *, reader: Reader, outcomes_of: BoardHead | None = None
+) -> BoardHead:
+    """The columns with their heads, and won and lost since the start of this month (taken
+    from `outcomes_of` instead when the caller knows they did not change: a stage move)."""
     from salesflow.services.reports.kpis import weighted_minor
 
     resolved = resolve(report_scope(pipeline=scope.pipeline, owner=scope.owner), reader=reader)
@@ -150,9 +153,12 @@ def board_head(scope: BoardScope, *, reader: Reader) -> BoardHead:
         for s in resolved.open_stages
     ]
     start = period_start(today(), "month")
-    month = Where(pipeline=where.pipeline, currency=where.currency, owner=where.owner,
-                  since=start, until=today())  # fmt: skip
-    won, lost = won_lost(month, reader=reader)
+    if outcomes_of is not None and outcomes_of.period_start == start:
+        won, lost = outcomes_of.won, outcomes_of.lost
+    else:
+        month = Where(pipeline=where.pipeline, currency=where.currency, owner=where.owner,
+                      since=start, until=today())  # fmt: skip
+        won, lost = won_lost(month, reader=reader)
     return BoardHead(
         pipeline=resolved.pipeline.key, pipeline_id=resolved.pipeline.id,
         currency=resolved.currency, owner=scope.owner, columns=columns, period_start=start,
