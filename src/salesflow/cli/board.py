@@ -43,6 +43,10 @@ def board(
         )
     from salesflow.render.board.app import BoardApp, BoardSource
 
-    source = BoardSource(target=app_ctx.target, scope=scope,
-                         actions=BoardActions(app_ctx.database, app_ctx.actor), first_head=head)  # fmt: skip
+    source = BoardSource(
+        target=app_ctx.target,
+        scope=scope,
+        actions=BoardActions(app_ctx.database, app_ctx.actor),
+        first_head=head,
+    )
     BoardApp(source).run()

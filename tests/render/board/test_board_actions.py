@@ -405,3 +405,33 @@ def test_mouse_click_selects_a_card(board_db: tuple[Path, dict[str, int]]) -> No
         assert app.board.selected.deal_id == ids["globex"]
 
     drive(app, scenario)
+
+
+def test_a_title_with_markup_is_shown_as_typed(isolated: Path, set_now: Any) -> None:
+    sales = Sales(isolated, set_now)
+    deal = sales.lead("[bold]Evil[/] deal [", company="[red]Co", value="100")
+    sales.task(deal, "[link=x]call[/link]", sales_today())
+    app = board_app(isolated, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        assert app.board.selected.deal_id == deal
+        await pilot.press("w")
+        await pilot.pause()
+        assert "[bold]Evil[/] deal [" in str(app.screen.query_one(".title").render())
+        await pilot.press("escape", "g")
+        await pilot.pause()
+        assert app.screen.tasks[0].text == "[link=x]call[/link]"
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        assert "[bold]Evil[/] deal [" in str(app.screen.query_one("#card").render())
+        await pilot.press("escape", "greater_than_sign")
+        await settle(pilot)  # the notice names the deal: plain text, not markup
+
+    drive(app, scenario)
+    assert stage_of(isolated, deal) == "contacted"
+
+
+def sales_today() -> Any:
+    from datetime import date
+
+    return date(2026, 11, 27)

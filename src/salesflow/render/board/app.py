@@ -23,6 +23,7 @@ from salesflow.render.output import error_lines
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
     from salesflow.db.reader import LastingReader, Reader
@@ -122,8 +123,9 @@ class BoardApp(App[None]):
             elif isinstance(self.screen, MorningScreen):
                 self.screen.show(self.morning())
         except DatabaseBusy:
-            self.notify("The database is busy; the board will refresh in a moment.",
-                        severity="warning")  # fmt: skip
+            self.notify(
+                "The database is busy; the board will refresh in a moment.", severity="warning"
+            )
         except SalesflowError as exc:
             self.show_error(exc)
 
@@ -154,8 +156,11 @@ class BoardApp(App[None]):
                     if attempt + 1 == BUSY_RETRIES:
                         self.call_from_thread(self._finish, failed, exc)
                         return
-                    self.call_from_thread(self.notify, "The database is busy (another salesflow "
-                                          "is writing): trying again…", severity="warning")  # fmt: skip
+                    self.call_from_thread(
+                        self.notify,
+                        "The database is busy (another salesflow is writing): trying again…",
+                        severity="warning",
+                    )
                     time.sleep(1.0)
                 except SalesflowError as exc:
                     self.call_from_thread(self._finish, failed, exc)
@@ -180,6 +185,18 @@ class BoardApp(App[None]):
             except SalesflowError as exc:
                 self.show_error(exc)
         then(result)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Textual's notice, but plain text by default: a deal's title may hold `[`."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def show_error(self, exc: SalesflowError) -> None:
         """The command line's `Error:` (and `Hint:`) lines, as a notice."""
@@ -226,8 +243,11 @@ class BoardApp(App[None]):
         for binding in screen.BINDINGS:
             if isinstance(binding, Binding) and binding.show and binding.description:
                 action = binding.action
-                yield SystemCommand(binding.description, f"key {binding.key_display or binding.key}",
-                                    lambda a=action, s=screen: s.run_action(a))  # fmt: skip
+                yield SystemCommand(
+                    binding.description,
+                    f"key {binding.key_display or binding.key}",
+                    lambda a=action, s=screen: s.run_action(a),
+                )
         yield from super().get_system_commands(screen)
 
     def on_unmount(self) -> None:

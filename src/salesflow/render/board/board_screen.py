@@ -18,28 +18,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from salesflow.errors import GateRefused, SalesflowError
-from salesflow.render.board.column import NO_NEXT_STEP, ROTTING, DealColumn
+from salesflow.render.board import dialogs
+from salesflow.render.board.column import DealColumn
 from salesflow.render.board.forms import Field, FormScreen, QuestionScreen
-from salesflow.render.formats import money_screen
+from salesflow.render.board.heads import outcomes_text, title_line
 
 if TYPE_CHECKING:
     from salesflow.render.board.app import BoardApp
     from salesflow.services.board.view import BoardCard, BoardHead
-
-
-def _fuzzy(query: str, entries: list[Any]) -> set[int]:
-    """Deal ids whose title, company or contact match `query` (rapidfuzz, typo-tolerant)."""
-    from rapidfuzz import fuzz, process, utils
-
-    query = query.strip()
-    if not query:
-        return {e.deal_id for e in entries}
-    if len(query) < 3:  # too short for a fuzzy score to mean anything: a plain substring
-        low = query.casefold()
-        return {e.deal_id for e in entries if low in e.text.casefold()}
-    found = process.extract(query, [e.text for e in entries], scorer=fuzz.partial_ratio,
-                            processor=utils.default_process, score_cutoff=80, limit=None)  # fmt: skip
-    return {entries[index].deal_id for _, _, index in found}
 
 
 class BoardScreen(Screen[None]):
@@ -96,8 +82,9 @@ class BoardScreen(Screen[None]):
             with self.source.reader() as reader:
                 self.head = board_head(self.source.scope, reader=reader)
         yield Static(self._title(), id="head")
-        box = Input(placeholder="find: title, company or contact (Enter keeps, Esc clears)",
-                    id="filter")  # fmt: skip
+        box = Input(
+            placeholder="find: title, company or contact (Enter keeps, Esc clears)", id="filter"
+        )
         box.can_focus = False  # until `/`: keys go to the board
         yield box
         with Horizontal(id="columns"):
@@ -129,29 +116,12 @@ class BoardScreen(Screen[None]):
         return col.selected_card if col is not None else None
 
     def _title(self) -> Text:
-        head = self.head
-        assert head is not None
-        whose = f"{head.owner}'s deals" if head.owner else "everyone's deals"
-        text = Text(f"salesflow · {head.pipeline} · {whose} · {head.currency}", style="bold")
-        if self.matches is not None:
-            text.append(f" · find: {self.query_text}", style="italic")
-        text.append(f"   {ROTTING} rotting  {NO_NEXT_STEP} no next step")
-        return text
+        assert self.head is not None
+        return title_line(self.head, self.query_text if self.matches is not None else None)
 
     def _outcomes(self) -> Text:
-        from salesflow.services.board.view import period_label
-
-        head = self.head
-        assert head is not None
-        text = Text(f"This month\n{period_label(head)}\n\n", style="bold")
-        text.append(f"Won {head.won.count}\n", style="bold green")
-        text.append(money_screen(head.won.value_minor, head.currency) + "\n\n")
-        text.append(f"Lost {head.lost.count}\n", style="bold red")
-        text.append(money_screen(head.lost.value_minor, head.currency) + "\n")
-        if head.left_out:
-            others = ", ".join(f"{n} {c}" for c, n in head.left_out.items())
-            text.append(f"\nNot in the sums: {others}", style="dim")
-        return text
+        assert self.head is not None
+        return outcomes_text(self.head)
 
     def load_pages(self, only_columns: set[int] | None = None) -> None:
         """Read the cards each column shows (or only the columns given by index, and the
@@ -203,8 +173,9 @@ class BoardScreen(Screen[None]):
             where = position_of(head, keep, reader=reader) if keep is not None else None
         cols = self.columns
         if [c.column.stage_id for c in cols] != [c.stage_id for c in head.columns]:
-            self.app.notify("The pipeline's stages changed: reopen the board to see them.",
-                            severity="warning")  # fmt: skip
+            self.app.notify(
+                "The pipeline's stages changed: reopen the board to see them.", severity="warning"
+            )
             return
         for col, column in zip(cols, head.columns, strict=True):
             col.column = column
@@ -267,12 +238,9 @@ class BoardScreen(Screen[None]):
         box.focus()
 
     def _match(self, entries: list[Any]) -> None:
-        wanted = _fuzzy(self.query_text, entries)
-        matches: dict[int, list[int]] = {}
-        for entry in entries:  # in column order
-            if entry.deal_id in wanted:
-                matches.setdefault(entry.stage_id, []).append(entry.deal_id)
-        self.matches = matches
+        from salesflow.services.board.find import matching
+
+        self.matches = matching(self.query_text, entries)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "filter":
@@ -367,48 +335,42 @@ class BoardScreen(Screen[None]):
             if isinstance(exc, GateRefused) and not force:
                 from salesflow.render.output import error_lines
 
-                question = "\n".join([*error_lines(exc.message, exc.hint), "",
-                                      "Force it past the gate? (the override is recorded)"])  # fmt: skip
-                self.app.push_screen(QuestionScreen("A gate refuses this move", question),
-                                     lambda yes: self._move(deal_id, to=to, force=True) if yes else None)  # fmt: skip
+                question = "\n".join(
+                    [
+                        *error_lines(exc.message, exc.hint),
+                        "",
+                        "Force it past the gate? (the override is recorded)",
+                    ]
+                )
+                self.app.push_screen(
+                    QuestionScreen("A gate refuses this move", question),
+                    lambda yes: self._move(deal_id, to=to, force=True) if yes else None,
+                )
                 return
             self._app.show_error(exc)
 
-        self._app.write(lambda: actions.advance(deal_id, to=to, force=force),
-                        self.app.notify, refused, refresh=lambda: self.reload(moved=True))  # fmt: skip
+        self._app.write(
+            lambda: actions.advance(deal_id, to=to, force=force),
+            self.app.notify,
+            refused,
+            refresh=lambda: self.reload(moved=True),
+        )
+
+    def _dialog(self, make: Any) -> None:
+        """The form `make(card, actions)` describes, for the selected deal."""
+        card = self._deal()
+        if card is not None:
+            dialog = make(card, self.source.actions)
+            self._form(dialog.title, dialog.fields, dialog.job)
 
     def action_won(self) -> None:
-        from salesflow.parsing.money import money_text
-
-        card = self._deal()
-        if card is None:
-            return
-        amount = money_text(card.value_minor, card.currency)
-        self._form(f"Won #{card.deal_id} {card.title}",
-                   [Field("amount", f"Amount ({card.currency})", amount)],
-                   lambda v: self.source.actions.win(card.deal_id, v["amount"]))  # fmt: skip
+        self._dialog(dialogs.won)
 
     def action_lost(self) -> None:
-        from salesflow.config import load_config
-
-        card = self._deal()
-        if card is None:
-            return
-        reasons = tuple(load_config().lost_reasons)
-        self._form(f"Lost #{card.deal_id} {card.title}", [
-            Field("reason", f"Reason: {', '.join(reasons)}", choices=reasons),
-            Field("competitor", "Competitor (optional)"),
-            Field("note", "Note (optional)"),
-        ], lambda v: self.source.actions.lose(card.deal_id, v["reason"], v["competitor"], v["note"]))  # fmt: skip
+        self._dialog(dialogs.lost)
 
     def action_follow_up(self) -> None:
-        card = self._deal()
-        if card is None:
-            return
-        self._form(f"Follow-up on #{card.deal_id} {card.title}", [
-            Field("text", "What to do"),
-            Field("due", "Due (2026-12-01, tomorrow, +3d, fri, eow …)", "tomorrow"),
-        ], lambda v: self.source.actions.add_follow_up(card.deal_id, v["text"], v["due"]))  # fmt: skip
+        self._dialog(dialogs.follow_up)
 
     def action_finish(self) -> None:
         card = self._deal()
@@ -424,40 +386,15 @@ class BoardScreen(Screen[None]):
         self._app.finish_follow_up(task.task_id)
 
     def action_activity(self) -> None:
-        from salesflow.domain.inputs import ACTIVITY_TYPES
-
-        card = self._deal()
-        if card is None:
-            return
-        kinds = tuple(ACTIVITY_TYPES)
-        self._form(f"Log on #{card.deal_id} {card.title}", [
-            Field("kind", "Type (call, email, meeting, demo, note …)", "call", choices=kinds),
-            Field("summary", "What happened"),
-        ], lambda v: self.source.actions.log(card.deal_id, v["kind"], v["summary"]))  # fmt: skip
+        self._dialog(dialogs.activity)
 
     def action_edit(self) -> None:
-        from salesflow.parsing.money import money_text
-
-        card = self._deal()
-        if card is None:
-            return
-        close = card.close_by.isoformat() if card.close_by else ""
-        self._form(f"Edit #{card.deal_id} {card.title}", [
-            Field("value", f"Value ({card.currency})", money_text(card.value_minor, card.currency)),
-            Field("owner", "Owner", card.owner),
-            Field("close_by", "Expected close (2026-12-31, eom, +30d …)", close),
-        ], lambda v: self.source.actions.edit(card.deal_id, value=v["value"], owner=v["owner"],
-                                              close_by=v["close_by"]))  # fmt: skip
+        self._dialog(dialogs.edit)
 
     def action_new_lead(self) -> None:
         pipeline = self.head.pipeline if self.head else None
-        self._form("New lead", [
-            Field("name", "Name (the deal's title)"),
-            Field("company", "Company (optional: the name)"),
-            Field("value", "Value (optional: 12000, 12.5k)"),
-            Field("close_by", "Expected close (optional)"),
-        ], lambda v: self.source.actions.add_lead(v["name"], company=v["company"], value=v["value"],
-                                                  close_by=v["close_by"], pipeline=pipeline))  # fmt: skip
+        dialog = dialogs.new_lead(pipeline, self.source.actions)
+        self._form(dialog.title, dialog.fields, dialog.job)
 
     def action_card_screen(self) -> None:
         card = self._deal()

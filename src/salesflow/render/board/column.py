@@ -105,7 +105,7 @@ class DealColumn(Widget):
             Text(
                 _clip(f"weighted {money_short(col.weighted_minor, self.currency)}", width),
                 style="dim",
-            ),  # fmt: skip
+            ),
             Text("─" * width, style="dim"),
         ]
         for n, card in enumerate(self.cards[: self.fits]):
@@ -131,8 +131,12 @@ class DealColumn(Widget):
             money.append(f"by {card.close_by:%d %b}")
         if card.rotting:
             money.append(f"idle {card.idle_days}d")
-        lines = [title, Text(_clip(card.company or "–", width), style="dim"),
-                 Text(_clip(" · ".join(who), width)), Text(_clip(" · ".join(money), width))]  # fmt: skip
+        lines = [
+            title,
+            Text(_clip(card.company or "–", width), style="dim"),
+            Text(_clip(" · ".join(who), width)),
+            Text(_clip(" · ".join(money), width)),
+        ]
         if selected:
             for line in lines:
                 line.stylize("reverse")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -59,14 +60,18 @@ class FormScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.title_text, classes="title")
+            yield Label(Text(self.title_text), classes="title")
             for spec in self.fields:
-                yield Label(spec.label)
+                yield Label(Text(spec.label))
                 suggester = (
                     SuggestFromList(spec.choices, case_sensitive=False) if spec.choices else None
                 )
-                yield Input(value=spec.value, placeholder=spec.placeholder, id=f"field-{spec.name}",
-                            suggester=suggester)  # fmt: skip
+                yield Input(
+                    value=spec.value,
+                    placeholder=spec.placeholder,
+                    id=f"field-{spec.name}",
+                    suggester=suggester,
+                )
             yield Static("", id="error", classes="error")
             yield Static("Enter: next field, and submit on the last · Esc: cancel", classes="help")
 
@@ -93,7 +98,7 @@ class FormScreen(ModalScreen[str | None]):
     def refused(self, lines: list[str]) -> None:
         """The action was refused: its error lines, the form still open."""
         self.busy = False
-        self.query_one("#error", Static).update("\n".join(lines))
+        self.query_one("#error", Static).update(Text("\n".join(lines)))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -115,8 +120,8 @@ class QuestionScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.title_text, classes="title")
-            yield Static(self.text, id="question")
+            yield Label(Text(self.title_text), classes="title")
+            yield Static(Text(self.text), id="question")
             yield Static("y: yes · n: no", classes="help")
 
     def action_answer(self, yes: bool) -> None:

@@ -43,8 +43,9 @@ class BoardActions:
         from salesflow.services.deals.moves import advance_deal
 
         with self.database.write() as session:
-            moved = advance_deal(str(deal_id), to=to, note=None, force=force, actor=self.actor,
-                                 session=session)  # fmt: skip
+            moved = advance_deal(
+                str(deal_id), to=to, note=None, force=force, actor=self.actor, session=session
+            )
         return f"#{moved.deal_id} {moved.title} → {moved.stage_name}"
 
     def win(self, deal_id: int, amount: str | None) -> str:
@@ -54,8 +55,9 @@ class BoardActions:
 
         value = parse_money_option(_blank(amount))
         with self.database.write() as session:
-            moved = win_deal(str(deal_id), amount=value, on=None, note=None, actor=self.actor,
-                             session=session)  # fmt: skip
+            moved = win_deal(
+                str(deal_id), amount=value, on=None, note=None, actor=self.actor, session=session
+            )
         return f"Won #{moved.deal_id} {moved.title}. Nice."
 
     def lose(self, deal_id: int, reason: str, competitor: str | None, note: str | None) -> str:
@@ -63,8 +65,14 @@ class BoardActions:
         from salesflow.services.deals.moves import lose_deal
 
         with self.database.write() as session:
-            moved = lose_deal(str(deal_id), reason=reason, competitor=_blank(competitor),
-                              note=_blank(note), actor=self.actor, session=session)  # fmt: skip
+            moved = lose_deal(
+                str(deal_id),
+                reason=reason,
+                competitor=_blank(competitor),
+                note=_blank(note),
+                actor=self.actor,
+                session=session,
+            )
         return f"Lost #{moved.deal_id} {moved.title} ({moved.reason})."
 
     def add_follow_up(self, deal_id: int, text: str, due: str) -> str:
@@ -73,8 +81,9 @@ class BoardActions:
         from salesflow.parsing.typed import parse_day, validated
         from salesflow.services.followups.tasks import add_task
 
-        task = validated(FollowUpCreate, text=text, due=parse_day(_blank(due) or ""),
-                         owner=self.actor)  # fmt: skip
+        task = validated(
+            FollowUpCreate, text=text, due=parse_day(_blank(due) or ""), owner=self.actor
+        )
         with self.database.write() as session:
             row = add_task(str(deal_id), task, actor=self.actor, session=session)
         return f"Follow-up {row.id} on deal #{row.deal_id}, due {row.due}."
@@ -93,8 +102,15 @@ class BoardActions:
         from salesflow.services.deals.activities import log_activity
 
         with self.database.write() as session:
-            activity = log_activity(str(deal_id), kind, summary, at=None, outcome=None,
-                                    actor=self.actor, session=session)  # fmt: skip
+            activity = log_activity(
+                str(deal_id),
+                kind,
+                summary,
+                at=None,
+                outcome=None,
+                actor=self.actor,
+                session=session,
+            )
         return f"Logged {activity.type} on deal #{activity.deal_id}."
 
     def edit(self, deal_id: int, *, value: str, owner: str, close_by: str) -> str:
@@ -103,8 +119,12 @@ class BoardActions:
         from salesflow.parsing.typed import parse_day, parse_money_option, validated
         from salesflow.services.deals.leads import edit_deal
 
-        changes = validated(DealEdit, value=parse_money_option(_blank(value)),
-                            owner=_blank(owner), close_by=parse_day(_blank(close_by)))  # fmt: skip
+        changes = validated(
+            DealEdit,
+            value=parse_money_option(_blank(value)),
+            owner=_blank(owner),
+            close_by=parse_day(_blank(close_by)),
+        )
         with self.database.write() as session:
             edited = edit_deal(str(deal_id), changes, actor=self.actor, session=session)
         return f"Updated #{edited.id} {edited.title}."
@@ -115,8 +135,13 @@ class BoardActions:
         """`lead add` (owned by the acting user): the new deal's id and the line to show."""
         from salesflow.services.deals.leads import add_lead, typed_lead
 
-        lead = typed_lead(name=name, company=_blank(company), value=_blank(value),
-                          close_by=_blank(close_by), owner=self.actor)  # fmt: skip
+        lead = typed_lead(
+            name=name,
+            company=_blank(company),
+            value=_blank(value),
+            close_by=_blank(close_by),
+            owner=self.actor,
+        )
         with self.database.write() as session:
             added = add_lead(lead, pipeline=pipeline, actor=self.actor, session=session)
         again = " (a deal of that name is open already)" if added.repeats is not None else ""

@@ -136,8 +136,12 @@ def board_head(
     resolved = resolve(report_scope(pipeline=scope.pipeline, owner=scope.owner), reader=reader)
     where = resolved.where
     in_currency = open_by_stage(where, reader=reader)
-    deals = dict(reader.rows(compose(_DEALS_PER_STAGE, filters.owner(where), " GROUP BY d.stage_id"),
-                             **where.params()))  # fmt: skip
+    deals = dict(
+        reader.rows(
+            compose(_DEALS_PER_STAGE, filters.owner(where), " GROUP BY d.stage_id"),
+            **where.params(),
+        )
+    )
     rot = dict(reader.rows(_STAGE_EXTRA, pipeline=resolved.pipeline.id))
     columns = [
         BoardColumn(
@@ -149,21 +153,32 @@ def board_head(
             deals=int(deals.get(s.id, 0)),
             value_minor=in_currency.get(s.id, (0, 0))[1],
             weighted_minor=weighted_minor({s.id: in_currency.get(s.id, (0, 0))}, resolved.stages),
-        )  # fmt: skip
+        )
         for s in resolved.open_stages
     ]
     start = period_start(today(), "month")
     if outcomes_of is not None and outcomes_of.period_start == start:
         won, lost = outcomes_of.won, outcomes_of.lost
     else:
-        month = Where(pipeline=where.pipeline, currency=where.currency, owner=where.owner,
-                      since=start, until=today())  # fmt: skip
+        month = Where(
+            pipeline=where.pipeline,
+            currency=where.currency,
+            owner=where.owner,
+            since=start,
+            until=today(),
+        )
         won, lost = won_lost(month, reader=reader)
     return BoardHead(
-        pipeline=resolved.pipeline.key, pipeline_id=resolved.pipeline.id,
-        currency=resolved.currency, owner=scope.owner, columns=columns, period_start=start,
-        won=won, lost=lost, left_out=resolved.left_out,
-    )  # fmt: skip
+        pipeline=resolved.pipeline.key,
+        pipeline_id=resolved.pipeline.id,
+        currency=resolved.currency,
+        owner=scope.owner,
+        columns=columns,
+        period_start=start,
+        won=won,
+        lost=lost,
+        left_out=resolved.left_out,
+    )
 
 
 def _owner_params(scope: BoardScope, pipeline_id: int) -> tuple[LiteralString, dict[str, Any]]:
@@ -205,8 +220,16 @@ def board_pages(
             sql = compose(_CARDS, _OF_STAGE, " AND d.id", listed, _ORDER, ") t")
             params.update(marks)
         else:
-            sql = compose(_CARDS, " AND d.id IN (", _PAGE_IDS, owner_sql, _ORDER,
-                          " LIMIT :limit OFFSET :offset)", _ORDER, ") t")  # fmt: skip
+            sql = compose(
+                _CARDS,
+                " AND d.id IN (",
+                _PAGE_IDS,
+                owner_sql,
+                _ORDER,
+                " LIMIT :limit OFFSET :offset)",
+                _ORDER,
+                ") t",
+            )
             params.update(limit=page.limit, offset=page.offset)
         pages.append(reader.rows(sql, **params))
     every = [int(row[0]) for rows in pages for row in rows]
@@ -214,22 +237,45 @@ def board_pages(
     return [_cards(rows, page.column, scores) for rows, page in zip(pages, wanted, strict=True)]
 
 
-def _cards(rows: list[tuple[Any, ...]], column: BoardColumn, scores: dict[int, Any]) -> list[BoardCard]:
+def _cards(
+    rows: list[tuple[Any, ...]], column: BoardColumn, scores: dict[int, Any]
+) -> list[BoardCard]:
     threshold = rot_threshold(column.rot_days) if column.rot_days else None
     day = today()
     cards = []
-    for deal_id, title, company, contact, value, currency, owner, close_by, stage_id, step, *rest in rows:  # fmt: skip
+    for (
+        deal_id,
+        title,
+        company,
+        contact,
+        value,
+        currency,
+        owner,
+        close_by,
+        stage_id,
+        step,
+        *rest,
+    ) in rows:
         touch = as_datetime(rest[-1])
         idle = (day - to_local(touch).date()).days if touch else 0
         score = scores.get(int(deal_id))
-        cards.append(BoardCard(
-            deal_id=int(deal_id), title=str(title), company=company, contact=contact,
-            value_minor=int(value), currency=str(currency), owner=str(owner),
-            close_by=as_date(close_by), stage_id=int(stage_id),
-            score=score.score if score else None,
-            rotting=bool(threshold and touch and touch < threshold), idle_days=idle,
-            has_next_step=bool(step),
-        ))  # fmt: skip
+        cards.append(
+            BoardCard(
+                deal_id=int(deal_id),
+                title=str(title),
+                company=company,
+                contact=contact,
+                value_minor=int(value),
+                currency=str(currency),
+                owner=str(owner),
+                close_by=as_date(close_by),
+                stage_id=int(stage_id),
+                score=score.score if score else None,
+                rotting=bool(threshold and touch and touch < threshold),
+                idle_days=idle,
+                has_next_step=bool(step),
+            )
+        )
     return cards
 
 
@@ -256,10 +302,14 @@ def position_of(head: BoardHead, deal_id: int, *, reader: Reader) -> tuple[int, 
     on it (closed, another pipeline or another owner's)."""
     owner_sql, params = _owner_params(BoardScope(owner=head.owner), head.pipeline_id)
     found = reader.row(
-        compose("SELECT d.stage_id, d.close_by FROM deals d WHERE d.status = 'open'",
-                " AND d.pipeline_id = :pipeline AND d.id = :id", owner_sql),
-        id=deal_id, **params,
-    )  # fmt: skip
+        compose(
+            "SELECT d.stage_id, d.close_by FROM deals d WHERE d.status = 'open'",
+            " AND d.pipeline_id = :pipeline AND d.id = :id",
+            owner_sql,
+        ),
+        id=deal_id,
+        **params,
+    )
     if found is None:
         return None
     index = next((n for n, c in enumerate(head.columns) if c.stage_id == found[0]), None)
@@ -293,23 +343,17 @@ def next_follow_up(deal_id: int, *, reader: Reader) -> NextFollowUp | None:
     return None if found is None else NextFollowUp(int(found[0]), str(found[1]), as_date(found[2]))
 
 
-def period_label(head: BoardHead) -> str:
-    """`since 1 Dec`: the period the won and lost sums cover."""
-    return f"since {head.period_start:%-d %b}"
-
-
 __all__ = [
     "BoardCard",
     "BoardColumn",
     "BoardHead",
     "BoardScope",
     "NextFollowUp",
+    "PageWanted",
     "SearchEntry",
     "board_head",
-    "PageWanted",
     "board_pages",
     "next_follow_up",
-    "period_label",
     "position_of",
     "search_entries",
 ]
