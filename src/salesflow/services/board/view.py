@@ -208,7 +208,7 @@ def board_pages(
     from salesflow.services.scoring.scores import score_deals
 
     owner_sql, base = _owner_params(BoardScope(owner=head.owner), head.pipeline_id)
-    pages = []
+    pages: list[list[tuple[Any, ...]]] = []
     for page in wanted:
         params = {**base, "stage": page.column.stage_id}
         if page.only is not None:
