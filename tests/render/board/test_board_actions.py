@@ -435,3 +435,34 @@ def sales_today() -> Any:
     from datetime import date
 
     return date(2026, 11, 27)
+
+
+def test_a_busy_database_shows_a_notice_and_the_move_is_retried(
+    board_db: tuple[Path, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    db, ids = board_db
+    monkeypatch.setenv("SALESFLOW_BUSY_TIMEOUT_MS", "300")
+    app = board_app(db, owner="ana")
+    locker = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    locker.execute("BEGIN IMMEDIATE")  # another writer holds the lock for 1.5 s
+
+    def release() -> None:
+        time.sleep(1.5)
+        locker.execute("ROLLBACK")
+
+    async def scenario(pilot: Any) -> None:
+        threading.Thread(target=release).start()
+        started = time.monotonic()
+        await pilot.press("greater_than_sign")
+        await pilot.press("j")  # the board still answers while the write waits
+        assert time.monotonic() - started < 1.0
+        await settle(pilot)
+        notices = [n.message for n in app._notifications]
+        assert any("The database is busy" in n for n in notices), notices
+
+    drive(app, scenario)
+    locker.close()
+    assert stage_of(db, ids["acme"]) == "contacted"

@@ -19,6 +19,7 @@ from textual.widget import Widget
 
 from salesflow.render.formats import money_short
 from salesflow.text import printable
+from salesflow.words import plural
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -97,7 +98,7 @@ class DealColumn(Widget):
         col = self.column
         head = Text(_clip(col.name, width), style="bold")
         count = (
-            f"{self.total:,} of {col.deals:,} match" if self.filtered else f"{col.deals:,} deals"
+            f"{self.total:,} of {col.deals:,} match" if self.filtered else plural(col.deals, "deal")
         )
         lines: list[RenderableType] = [
             head,
@@ -109,7 +110,8 @@ class DealColumn(Widget):
             Text("─" * width, style="dim"),
         ]
         for n, card in enumerate(self.cards[: self.fits]):
-            lines.extend(self._card(card, self.first + n == self.selected, width))
+            chosen = self.first + n == self.selected and self.has_class("-current")
+            lines.extend(self._card(card, chosen, width))
         if self.total > len(self.cards[: self.fits]):
             last = self.first + min(len(self.cards), self.fits)
             lines.append(Text(f"{self.first + 1:,}–{last:,} of {self.total:,}", style="dim"))
