@@ -405,3 +405,37 @@ def test_mouse_click_selects_a_card(board_db: tuple[Path, dict[str, int]]) -> No
         assert app.board.selected.deal_id == ids["globex"]
 
     drive(app, scenario)
+
+
+def test_square_brackets_in_titles_and_typed_text_are_not_markup(
+    isolated: Path, set_now: Any, dump: Any
+) -> None:
+    """`[/]` in a deal's title or in a typed amount is text: Textual would read it as markup,
+    and an unmatched closing tag crashed the board when a form opened."""
+    sales = Sales(isolated, set_now)
+    deal = sales.lead("Acme [/] deal [@click=app.quit]x[/]", value="1000")
+    app = board_app(isolated, owner="ana")
+    seen: dict[str, str] = {}
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("w")
+        await settle(pilot)
+        seen["title"] = str(app.screen.query_one(".title").render())
+        app.screen.query_one("#field-amount").value = "[/]"
+        before = dump()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert dump() == before
+        seen["error"] = str(app.screen.query_one("#error").render())
+        await pilot.press("escape")
+        await pilot.press("greater_than_sign")  # its notice names the deal
+        await settle(pilot)
+        notice = list(app._notifications)[-1]
+        seen["notice"] = str(notice.message)
+        assert not notice.markup  # a toast reads its message as markup unless told not to
+        assert type(app.screen).__name__ == "BoardScreen"
+
+    drive(app, scenario)
+    assert seen["title"] == f"Won #{deal} Acme [/] deal [@click=app.quit]x[/]"
+    assert seen["error"].startswith("Error: '[/]' is not an amount")
+    assert seen["notice"].startswith(f"#{deal} Acme [/] deal")

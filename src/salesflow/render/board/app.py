@@ -23,6 +23,7 @@ from salesflow.render.output import error_lines
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
     from salesflow.db.reader import LastingReader, Reader
@@ -180,6 +181,12 @@ class BoardApp(App[None]):
             except SalesflowError as exc:
                 self.show_error(exc)
         then(result)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:  # fmt: skip
+        """A notice, as plain text: the board's notices carry deal titles and typed text, and
+        Textual would read `[/]` or `[@click=…]` in them as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def show_error(self, exc: SalesflowError) -> None:
         """The command line's `Error:` (and `Hint:`) lines, as a notice."""

@@ -1,6 +1,9 @@
 """The board's small dialogs: a form of text fields (won, lost, follow-up, activity, edit, new
 lead) and a yes/no question (forcing a gate).
 
+Their text holds what users typed (a deal's title, an amount in an error line), so none of it is
+read as Textual markup: a title such as `Acme [/] deal` is shown as it is.
+
 A form hands its values to the app's `submit`; when the action is refused, the form stays open
 and shows the command line's `Error:` and `Hint:` lines, and nothing has changed.
 """
@@ -59,15 +62,15 @@ class FormScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.title_text, classes="title")
+            yield Label(self.title_text, classes="title", markup=False)
             for spec in self.fields:
-                yield Label(spec.label)
+                yield Label(spec.label, markup=False)
                 suggester = (
                     SuggestFromList(spec.choices, case_sensitive=False) if spec.choices else None
                 )
                 yield Input(value=spec.value, placeholder=spec.placeholder, id=f"field-{spec.name}",
                             suggester=suggester)  # fmt: skip
-            yield Static("", id="error", classes="error")
+            yield Static("", id="error", classes="error", markup=False)
             yield Static("Enter: next field, and submit on the last · Esc: cancel", classes="help")
 
     def values(self) -> dict[str, str]:
@@ -115,8 +118,8 @@ class QuestionScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.title_text, classes="title")
-            yield Static(self.text, id="question")
+            yield Label(self.title_text, classes="title", markup=False)
+            yield Static(self.text, id="question", markup=False)
             yield Static("y: yes · n: no", classes="help")
 
     def action_answer(self, yes: bool) -> None:
