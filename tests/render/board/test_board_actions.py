@@ -439,3 +439,44 @@ def test_square_brackets_in_titles_and_typed_text_are_not_markup(
     assert seen["title"] == f"Won #{deal} Acme [/] deal [@click=app.quit]x[/]"
     assert seen["error"].startswith("Error: '[/]' is not an amount")
     assert seen["notice"].startswith(f"#{deal} Acme [/] deal")
+
+
+@pytest.mark.parametrize(
+    ("key", "fill", "command"),
+    [
+        ("x", {"reason": "price", "note": "a\x1b[2Jb"}, ["lost", "{id}", "--reason", "price",
+                                                         "--note", "a\x1b[2Jb"]),
+        ("x", {"reason": "price", "competitor": "\x07Initrode"},
+         ["lost", "{id}", "--reason", "price", "--competitor", "\x07Initrode"]),
+        ("a", {"kind": "call", "summary": "a\x00b"}, ["log", "{id}", "call", "a\x00b"]),
+        ("a", {"kind": "call", "summary": "\x1b]0;pwned\x07"},
+         ["log", "{id}", "call", "\x1b]0;pwned\x07"]),
+    ],
+)  # fmt: skip
+def test_control_characters_in_free_text_are_refused_as_the_cli_refuses_them(
+    board_db: tuple[Path, dict[str, int]], dump: Any, cli: Any, key: str,
+    fill: dict[str, str], command: list[str],
+) -> None:  # fmt: skip
+    """A note or a summary pasted with an escape sequence in it: the command line refuses every
+    argument holding a control character, so the board refuses the field, in the same words."""
+    db, ids = board_db
+    before = dump()
+    app = board_app(db, owner="ana")
+    shown: list[str] = []
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press(key)
+        await pilot.pause()
+        for name, value in fill.items():
+            app.screen.query_one(f"#field-{name}").value = value
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "FormScreen"
+        shown.append(str(app.screen.query_one("#error").render()))
+
+    drive(app, scenario)
+    assert dump() == before
+    result = cli(*[w.format(id=ids["acme"]) for w in command])
+    assert result.exit_code != 0
+    assert shown[0].splitlines()[0] == result.stderr.splitlines()[0]
+    assert shown[0].startswith("Error: argument ")

@@ -335,7 +335,14 @@ class BoardScreen(Screen[None]):
 
                 screen.refused(error_lines(exc.message, exc.hint))
 
-            self._app.write(lambda: job(values), done, refused)
+            def checked() -> Any:
+                from salesflow.parsing.typed import check_typed
+
+                for value in values.values():  # as the command line checks its arguments
+                    check_typed(value)
+                return job(values)
+
+            self._app.write(checked, done, refused)
 
         screen = FormScreen(title, fields, submit)
         self.app.push_screen(screen, self._said)
