@@ -73,3 +73,40 @@ def test_live_and_core_scenario_on_postgresql(pg_database: str, set_now: Any) ->
     assert '"status": "won"' in shown.stdout
     shown = run_salesflow("show", str(ids["acme"]), "--json", env=env)
     assert '"stage": "contacted"' in shown.stdout
+
+
+def test_a_read_that_fails_is_a_notice_not_the_end_of_the_board(
+    isolated: Path, set_now: Any
+) -> None:
+    """The database cannot be read for a while (a server restart, a file that went away): the
+    keys that read show the `Error:` line as a notice; the board stays up and reads again."""
+    from contextlib import contextmanager
+
+    from salesflow.errors import SalesflowError
+
+    ids = small_pipeline(Sales(isolated, set_now))
+    app = board_app(isolated, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        source = app.source
+        working = source.reader
+
+        @contextmanager
+        def lost() -> Any:
+            raise SalesflowError("database error: the connection is lost")
+            yield  # pragma: no cover
+
+        source.reader = lost
+        for keys in (["j"], ["l"], ["pagedown"], ["d"], ["g"], ["slash", "a"], ["escape"]):
+            await pilot.press(*keys)
+            await settle(pilot)
+        assert type(app.screen).__name__ == "BoardScreen"
+        assert any(n.message.startswith("Error: database error: the connection is lost")
+                   for n in app._notifications)  # fmt: skip
+        source.reader = working
+        await pilot.press("h", "j")
+        await settle(pilot)
+        assert app.board.selected.deal_id == ids["globex"]
+
+    drive(app, scenario)
+

@@ -217,7 +217,10 @@ class BoardApp(App[None]):
     def open_morning(self) -> None:
         from salesflow.render.board.screens import MorningScreen
 
-        self.push_screen(MorningScreen(self.morning()))
+        try:
+            self.push_screen(MorningScreen(self.morning()))
+        except SalesflowError as exc:
+            self.show_error(exc)
 
     def finish_follow_up(self, task_id: int) -> None:
         self.write(lambda: self.source.actions.finish_follow_up(task_id), self.notify)

@@ -8,7 +8,9 @@ deal stays selected wherever it is now.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -40,6 +42,25 @@ def _fuzzy(query: str, entries: list[Any]) -> set[int]:
     found = process.extract(query, [e.text for e in entries], scorer=fuzz.partial_ratio,
                             processor=utils.default_process, score_cutoff=80, limit=None)  # fmt: skip
     return {entries[index].deal_id for _, _, index in found}
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reads(method: F) -> F:
+    """A key or event handler that reads the database: a read that fails (the server went away,
+    the file is unreadable) shows the `Error:` line as a notice instead of ending the app with
+    a traceback; the next key or refresh tries again."""
+
+    @functools.wraps(method)
+    def guarded(self: BoardScreen, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except SalesflowError as exc:
+            self.app.show_error(exc)  # type: ignore[attr-defined]
+            return None
+
+    return guarded  # type: ignore[return-value]
 
 
 class BoardScreen(Screen[None]):
@@ -153,6 +174,7 @@ class BoardScreen(Screen[None]):
             text.append(f"\nNot in the sums: {others}", style="dim")
         return text
 
+    @_reads
     def load_pages(self, only_columns: set[int] | None = None) -> None:
         """Read the cards each column shows (or only the columns given by index, and the
         current one), keeping each window around its selection."""
@@ -272,6 +294,7 @@ class BoardScreen(Screen[None]):
                 matches.setdefault(entry.stage_id, []).append(entry.deal_id)
         self.matches = matches
 
+    @_reads
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "filter":
             return
@@ -298,6 +321,7 @@ class BoardScreen(Screen[None]):
             self.columns[first].selected = 0
         self.load_pages()
 
+    @_reads
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.remove_class("-on")
@@ -415,6 +439,7 @@ class BoardScreen(Screen[None]):
             Field("due", "Due (2026-12-01, tomorrow, +3d, fri, eow …)", "tomorrow"),
         ], lambda v: self.source.actions.add_follow_up(card.deal_id, v["text"], v["due"]))  # fmt: skip
 
+    @_reads
     def action_finish(self) -> None:
         card = self._deal()
         if card is None:
