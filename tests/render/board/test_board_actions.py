@@ -480,3 +480,27 @@ def test_control_characters_in_free_text_are_refused_as_the_cli_refuses_them(
     assert result.exit_code != 0
     assert shown[0].splitlines()[0] == result.stderr.splitlines()[0]
     assert shown[0].startswith("Error: argument ")
+
+
+def test_a_form_sent_while_another_write_runs_can_be_sent_again(
+    board_db: tuple[Path, dict[str, int]],
+) -> None:
+    """Submitted while the last change is still being saved (a busy database retries it for
+    seconds), a form is told so and stays usable: it used to ignore every later Enter."""
+    db, ids = board_db
+    app = board_app(db, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("w")
+        await settle(pilot)
+        app.writing = True  # a move still being retried
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert str(list(app._notifications)[-1].message) == "Still saving the last change…"
+        app.writing = False
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "BoardScreen"
+
+    drive(app, scenario)
+    assert one(db, "SELECT status FROM deals WHERE id = ?", ids["acme"])[0] == "won"

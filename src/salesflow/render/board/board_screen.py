@@ -366,7 +366,8 @@ class BoardScreen(Screen[None]):
                     check_typed(value)
                 return job(values)
 
-            self._app.write(checked, done, refused)
+            if not self._app.write(checked, done, refused):
+                screen.busy = False  # not sent: the form can be submitted again
 
         screen = FormScreen(title, fields, submit)
         self.app.push_screen(screen, self._said)
