@@ -504,3 +504,28 @@ def test_a_form_sent_while_another_write_runs_can_be_sent_again(
 
     drive(app, scenario)
     assert one(db, "SELECT status FROM deals WHERE id = ?", ids["acme"])[0] == "won"
+
+
+def test_square_brackets_in_the_morning_list_are_text(isolated: Path, set_now: Any) -> None:
+    """The morning list's cells hold titles and follow-up texts: a table reads a plain string
+    as markup, and `[/]` in one ended the board when `g` was pressed."""
+    sales = Sales(isolated, set_now)
+    sales.lead("Acme [/] deal", value="1000")
+    app = board_app(isolated, owner="ana")
+    rows: list[list[str]] = []
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("t")
+        await settle(pilot)
+        app.screen.query_one("#field-text").value = "Call [/] back [red]now"
+        app.screen.query_one("#field-due").value = "today"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        table = app.screen.query_one("#morning")
+        rows.extend([str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count))
+
+    drive(app, scenario)
+    assert any(row[2].endswith("Acme [/] deal") and row[3] == "Call [/] back [red]now"
+               for row in rows), rows  # fmt: skip

@@ -97,8 +97,11 @@ class MorningScreen(Screen[None]):
         table.clear()
         for task in self.tasks:
             due_text = Text(done_cell(task), style="bold red" if task.overdue_days else "")
-            table.add_row(str(task.id), due_text, printable(f"#{task.deal_id} {task.deal}"),
-                          printable(task.text), printable(task.owner), key=str(task.id))  # fmt: skip
+            # Text, not str: a table reads a string as markup, and titles hold `[/]` too
+            table.add_row(Text(str(task.id)), due_text,
+                          Text(printable(f"#{task.deal_id} {task.deal}")),
+                          Text(printable(task.text)),
+                          Text(printable(task.owner)), key=str(task.id))  # fmt: skip
         who = f"{due.owner}'s" if due.owner else "everyone's"
         head = f"Morning list ({who}), {due.as_of:%a %d %b}: {due.total} due, {due.overdue} overdue"
         if not self.tasks:
