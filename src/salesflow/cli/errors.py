@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from salesflow.errors import ExitStatus, InvalidInput, SalesflowError
+from salesflow.errors import ExitStatus, SalesflowError
 
 
 def _debugging(args: Any) -> bool:
@@ -52,24 +52,10 @@ def check_arguments(words: list[str]) -> None:
     when they are validated.
     """
     for word in words:
-        if word.isprintable():  # the usual case, checked in C
-            continue
-        for char in word:
-            if char in "\t\n" or char.isprintable():
-                continue
-            import unicodedata
+        if not word.isprintable():  # the usual case, checked in C, imports nothing
+            from salesflow.parsing.typed import check_typed
 
-            category = unicodedata.category(char)
-            if category == "Cs":
-                raise InvalidInput(
-                    f"argument {word!a} is not valid UTF-8 text",
-                    hint="check the terminal's or the script's encoding",
-                )
-            if category == "Cc":
-                raise InvalidInput(
-                    f"argument {word!a} contains the control character U+{ord(char):04X}",
-                    hint="control characters are not allowed in text; remove it",
-                )
+            check_typed(word)
 
 
 _KNOWN_TARGETS: list[str] = []  # the database targets of this command line (passwords masked)

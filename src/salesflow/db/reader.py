@@ -197,10 +197,14 @@ class LastingReader:
         return (found.st_dev, found.st_ino)
 
     def _fresh(self) -> None:
-        """Reopen when the WAL file was replaced under the connection (see the class)."""
+        """Reopen when the WAL file was replaced under the connection (see the class), or when
+        the PostgreSQL server dropped it (a restart): reads work again once it is back."""
         if self.reader.is_sqlite and self._wal_id() != self._wal:
             old, self.reader = self.reader, self._open()
             old.connection.close()
+            self._generation += 1
+        elif not self.reader.is_sqlite and self.reader.connection.closed:
+            self.reader = self._open()  # still down: "not ready" now, and tried again next time
             self._generation += 1
 
     @contextmanager

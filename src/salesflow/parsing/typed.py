@@ -10,6 +10,32 @@ from decimal import Decimal
 from typing import Any
 
 
+def check_typed(word: str) -> None:
+    """Refuse text holding a control character (but tab and line feed) or a byte that is not
+    UTF-8: the command line checks every argument with it (`cli.errors.check_arguments`) and
+    the board every field of its forms, so both refuse the same text with the same words."""
+    if word.isprintable():  # the usual case, checked in C
+        return
+    import unicodedata
+
+    from salesflow.errors import InvalidInput
+
+    for char in word:
+        if char in "\t\n" or char.isprintable():
+            continue
+        category = unicodedata.category(char)
+        if category == "Cs":
+            raise InvalidInput(
+                f"argument {word!a} is not valid UTF-8 text",
+                hint="check the terminal's or the script's encoding",
+            )
+        if category == "Cc":
+            raise InvalidInput(
+                f"argument {word!a} contains the control character U+{ord(char):04X}",
+                hint="control characters are not allowed in text; remove it",
+            )
+
+
 def parse_day(text: str | None) -> date | None:
     """A date as the contract reads dates (ISO, today, +3d, fri, eom …)."""
     if text is None:

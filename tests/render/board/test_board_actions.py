@@ -466,3 +466,127 @@ def test_a_busy_database_shows_a_notice_and_the_move_is_retried(
     drive(app, scenario)
     locker.close()
     assert stage_of(db, ids["acme"]) == "contacted"
+
+
+def test_square_brackets_in_titles_and_typed_text_are_not_markup(
+    isolated: Path, set_now: Any, dump: Any
+) -> None:
+    """`[/]` in a deal's title or in a typed amount is text: Textual would read it as markup,
+    and an unmatched closing tag crashed the board when a form opened."""
+    sales = Sales(isolated, set_now)
+    deal = sales.lead("Acme [/] deal [@click=app.quit]x[/]", value="1000")
+    app = board_app(isolated, owner="ana")
+    seen: dict[str, str] = {}
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("w")
+        await settle(pilot)
+        seen["title"] = str(app.screen.query_one(".title").render())
+        app.screen.query_one("#field-amount").value = "[/]"
+        before = dump()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert dump() == before
+        seen["error"] = str(app.screen.query_one("#error").render())
+        await pilot.press("escape")
+        await pilot.press("greater_than_sign")  # its notice names the deal
+        await settle(pilot)
+        notice = list(app._notifications)[-1]
+        seen["notice"] = str(notice.message)
+        assert not notice.markup  # a toast reads its message as markup unless told not to
+        assert type(app.screen).__name__ == "BoardScreen"
+
+    drive(app, scenario)
+    assert seen["title"] == f"Won #{deal} Acme [/] deal [@click=app.quit]x[/]"
+    assert seen["error"].startswith("Error: '[/]' is not an amount")
+    assert seen["notice"].startswith(f"#{deal} Acme [/] deal")
+
+
+@pytest.mark.parametrize(
+    ("key", "fill", "command"),
+    [
+        ("x", {"reason": "price", "note": "a\x1b[2Jb"}, ["lost", "{id}", "--reason", "price",
+                                                         "--note", "a\x1b[2Jb"]),
+        ("x", {"reason": "price", "competitor": "\x07Initrode"},
+         ["lost", "{id}", "--reason", "price", "--competitor", "\x07Initrode"]),
+        ("a", {"kind": "call", "summary": "a\x00b"}, ["log", "{id}", "call", "a\x00b"]),
+        ("a", {"kind": "call", "summary": "\x1b]0;pwned\x07"},
+         ["log", "{id}", "call", "\x1b]0;pwned\x07"]),
+    ],
+)  # fmt: skip
+def test_control_characters_in_free_text_are_refused_as_the_cli_refuses_them(
+    board_db: tuple[Path, dict[str, int]], dump: Any, cli: Any, key: str,
+    fill: dict[str, str], command: list[str],
+) -> None:  # fmt: skip
+    """A note or a summary pasted with an escape sequence in it: the command line refuses every
+    argument holding a control character, so the board refuses the field, in the same words."""
+    db, ids = board_db
+    before = dump()
+    app = board_app(db, owner="ana")
+    shown: list[str] = []
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press(key)
+        await pilot.pause()
+        for name, value in fill.items():
+            app.screen.query_one(f"#field-{name}").value = value
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "FormScreen"
+        shown.append(str(app.screen.query_one("#error").render()))
+
+    drive(app, scenario)
+    assert dump() == before
+    result = cli(*[w.format(id=ids["acme"]) for w in command])
+    assert result.exit_code != 0
+    assert shown[0].splitlines()[0] == result.stderr.splitlines()[0]
+    assert shown[0].startswith("Error: argument ")
+
+
+def test_a_form_sent_while_another_write_runs_can_be_sent_again(
+    board_db: tuple[Path, dict[str, int]],
+) -> None:
+    """Submitted while the last change is still being saved (a busy database retries it for
+    seconds), a form is told so and stays usable: it used to ignore every later Enter."""
+    db, ids = board_db
+    app = board_app(db, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("w")
+        await settle(pilot)
+        app.writing = True  # a move still being retried
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert str(list(app._notifications)[-1].message) == "Still saving the last change…"
+        app.writing = False
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "BoardScreen"
+
+    drive(app, scenario)
+    assert one(db, "SELECT status FROM deals WHERE id = ?", ids["acme"])[0] == "won"
+
+
+def test_square_brackets_in_the_morning_list_are_text(isolated: Path, set_now: Any) -> None:
+    """The morning list's cells hold titles and follow-up texts: a table reads a plain string
+    as markup, and `[/]` in one ended the board when `g` was pressed."""
+    sales = Sales(isolated, set_now)
+    sales.lead("Acme [/] deal", value="1000")
+    app = board_app(isolated, owner="ana")
+    rows: list[list[str]] = []
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("t")
+        await settle(pilot)
+        app.screen.query_one("#field-text").value = "Call [/] back [red]now"
+        app.screen.query_one("#field-due").value = "today"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        table = app.screen.query_one("#morning")
+        rows.extend([str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count))
+
+    drive(app, scenario)
+    assert any(row[2].endswith("Acme [/] deal") and row[3] == "Call [/] back [red]now"
+               for row in rows), rows  # fmt: skip

@@ -73,3 +73,69 @@ def test_live_and_core_scenario_on_postgresql(pg_database: str, set_now: Any) ->
     assert '"status": "won"' in shown.stdout
     shown = run_salesflow("show", str(ids["acme"]), "--json", env=env)
     assert '"stage": "contacted"' in shown.stdout
+
+
+def test_a_read_that_fails_is_a_notice_not_the_end_of_the_board(
+    isolated: Path, set_now: Any
+) -> None:
+    """The database cannot be read for a while (a server restart, a file that went away): the
+    keys that read show the `Error:` line as a notice; the board stays up and reads again."""
+    from contextlib import contextmanager
+
+    from salesflow.errors import SalesflowError
+
+    ids = small_pipeline(Sales(isolated, set_now))
+    app = board_app(isolated, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        source = app.source
+        working = source.reader
+
+        @contextmanager
+        def lost() -> Any:
+            raise SalesflowError("database error: the connection is lost")
+            yield  # pragma: no cover
+
+        source.reader = lost
+        for keys in (["j"], ["l"], ["pagedown"], ["d"], ["g"], ["slash", "a"], ["escape"]):
+            await pilot.press(*keys)
+            await settle(pilot)
+        assert type(app.screen).__name__ == "BoardScreen"
+        assert any(n.message.startswith("Error: database error: the connection is lost")
+                   for n in app._notifications)  # fmt: skip
+        source.reader = working
+        await pilot.press("h", "j")
+        await settle(pilot)
+        assert app.board.selected.deal_id == ids["globex"]
+
+    drive(app, scenario)
+
+
+@pytest.mark.postgres
+def test_the_board_reads_again_after_the_server_dropped_its_connection(
+    pg_database: str,  # noqa: F811
+    set_now: Any,
+) -> None:
+    """A PostgreSQL restart (here: the board's backend terminated) closes the board's lasting
+    read connection: the key that finds it gone shows the error, the next one opens a new
+    connection instead of failing until the board is restarted."""
+    import psycopg
+
+    ids = small_pipeline(Sales(pg_database, set_now))
+    app = board_app(pg_database, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        conninfo = pg_database.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(conninfo, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid()")  # fmt: skip
+        await pilot.press("j")  # finds the connection gone: its error, as a notice
+        await settle(pilot)
+        errors = len([n for n in app._notifications if n.severity == "error"])
+        assert type(app.screen).__name__ == "BoardScreen"
+        await pilot.press("j")  # reads on a new connection
+        await settle(pilot)
+        assert len([n for n in app._notifications if n.severity == "error"]) == errors
+        assert app.board.selected.deal_id == ids["initech"]
+
+    drive(app, scenario)

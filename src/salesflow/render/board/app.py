@@ -138,13 +138,14 @@ class BoardApp(App[None]):
         refused: Callable[[SalesflowError], None] | None = None,
         *,
         refresh: Callable[[], None] | None = None,
-    ) -> None:
+    ) -> bool:
         """Run a write in a worker thread; a busy database is retried (with a notice), a
         refusal goes to `refused` (default: an error notice), success to `done` after the
-        screen is reread (`refresh`: only what the write changed; default: everything)."""
+        screen is reread (`refresh`: only what the write changed; default: everything).
+        False when it was not started (another write is still running)."""
         if self.writing:
             self.notify("Still saving the last change…", severity="warning")
-            return
+            return False  # not started: the caller may offer it again
         self.writing = True
         failed = refused or self.show_error
 
@@ -170,6 +171,7 @@ class BoardApp(App[None]):
                     return
 
         self.run_worker(work, thread=True, group="write", exit_on_error=False)
+        return True
 
     def _finish(
         self, then: Callable[[Any], None], result: Any, refresh: Callable[[], None] | None = None
@@ -227,7 +229,10 @@ class BoardApp(App[None]):
     def open_morning(self) -> None:
         from salesflow.render.board.screens import MorningScreen
 
-        self.push_screen(MorningScreen(self.morning()))
+        try:
+            self.push_screen(MorningScreen(self.morning()))
+        except SalesflowError as exc:
+            self.show_error(exc)
 
     def finish_follow_up(self, task_id: int) -> None:
         self.write(lambda: self.source.actions.finish_follow_up(task_id), self.notify)

@@ -8,7 +8,9 @@ deal stays selected wherever it is now.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,6 +28,25 @@ from salesflow.render.board.heads import outcomes_text, title_line
 if TYPE_CHECKING:
     from salesflow.render.board.app import BoardApp
     from salesflow.services.board.view import BoardCard, BoardHead
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reads(method: F) -> F:
+    """A key or event handler that reads the database: a read that fails (the server went away,
+    the file is unreadable) shows the `Error:` line as a notice instead of ending the app with
+    a traceback; the next key or refresh tries again."""
+
+    @functools.wraps(method)
+    def guarded(self: BoardScreen, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except SalesflowError as exc:
+            self.app.show_error(exc)  # type: ignore[attr-defined]
+            return None
+
+    return guarded  # type: ignore[return-value]
 
 
 class BoardScreen(Screen[None]):
@@ -123,6 +144,7 @@ class BoardScreen(Screen[None]):
         assert self.head is not None
         return outcomes_text(self.head)
 
+    @_reads
     def load_pages(self, only_columns: set[int] | None = None) -> None:
         """Read the cards each column shows (or only the columns given by index, and the
         current one), keeping each window around its selection."""
@@ -242,6 +264,7 @@ class BoardScreen(Screen[None]):
 
         self.matches = matching(self.query_text, entries)
 
+    @_reads
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "filter":
             return
@@ -268,6 +291,7 @@ class BoardScreen(Screen[None]):
             self.columns[first].selected = 0
         self.load_pages()
 
+    @_reads
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.remove_class("-on")
@@ -305,7 +329,15 @@ class BoardScreen(Screen[None]):
 
                 screen.refused(error_lines(exc.message, exc.hint))
 
-            self._app.write(lambda: job(values), done, refused)
+            def checked() -> Any:
+                from salesflow.parsing.typed import check_typed
+
+                for value in values.values():  # as the command line checks its arguments
+                    check_typed(value)
+                return job(values)
+
+            if not self._app.write(checked, done, refused):
+                screen.busy = False  # not sent: the form can be submitted again
 
         screen = FormScreen(title, fields, submit)
         self.app.push_screen(screen, self._said)
@@ -372,6 +404,7 @@ class BoardScreen(Screen[None]):
     def action_follow_up(self) -> None:
         self._dialog(dialogs.follow_up)
 
+    @_reads
     def action_finish(self) -> None:
         card = self._deal()
         if card is None:

@@ -1,6 +1,9 @@
 """The board's small dialogs: a form of text fields (won, lost, follow-up, activity, edit, new
 lead) and a yes/no question (forcing a gate).
 
+Their text holds what users typed (a deal's title, an amount in an error line), so none of it is
+read as Textual markup: a title such as `Acme [/] deal` is shown as it is.
+
 A form hands its values to the app's `submit`; when the action is refused, the form stays open
 and shows the command line's `Error:` and `Hint:` lines, and nothing has changed.
 """
