@@ -33,7 +33,8 @@ def board(
     from salesflow.services.board.view import BoardScope, board_head
 
     app_ctx = state(ctx)
-    scope = BoardScope(pipeline=pipeline, owner=None if all_ else (owner or app_ctx.actor))
+    whose = None if all_ else (app_ctx.actor if owner is None else owner)  # '': everyone's
+    scope = BoardScope(pipeline=pipeline, owner=whose)
     with app_ctx.reader() as reader:  # light; a new database is created and migrated first
         head = board_head(scope, reader=reader)  # an unknown pipeline is refused here
     if not (sys.stdin.isatty() and sys.stdout.isatty()):

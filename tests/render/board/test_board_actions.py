@@ -590,3 +590,17 @@ def test_square_brackets_in_the_morning_list_are_text(isolated: Path, set_now: A
     drive(app, scenario)
     assert any(row[2].endswith("Acme [/] deal") and row[3] == "Call [/] back [red]now"
                for row in rows), rows  # fmt: skip
+
+
+def test_a_narrow_terminal_gives_the_columns_the_room(
+    board_db: tuple[Path, dict[str, int]],
+) -> None:
+    db, ids = board_db
+    app = board_app(db, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        assert not app.board.query_one("#outcomes").display
+        first = app.board.columns[0]
+        assert first.size.width >= 8 and first.cards[0].deal_id == ids["acme"]
+
+    drive(app, scenario, size=(60, 20))

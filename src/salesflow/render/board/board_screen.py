@@ -49,6 +49,9 @@ def _reads(method: F) -> F:
     return guarded  # type: ignore[return-value]
 
 
+NARROW = 100  # columns of the terminal below which won and lost are not shown at the right
+
+
 class BoardScreen(Screen[None]):
     """The pipeline board."""
 
@@ -118,6 +121,8 @@ class BoardScreen(Screen[None]):
         self.call_after_refresh(self.load_pages)
 
     def on_resize(self) -> None:
+        # a narrow terminal gives the columns the room of the outcomes pane
+        self.query_one("#outcomes", Static).display = self.size.width >= NARROW
         self.call_after_refresh(self.load_pages)
 
     # --- what is on screen ----------------------------------------------------------------
