@@ -40,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import run  # noqa: E402  (the demo database cache, the environment, the machine lines)
+import run
 
 ROOT = run.ROOT
 OUT = run.OUT
@@ -244,9 +244,10 @@ def first_paint(env: dict[str, str], board: list[str], peer: list[str], runs: in
 
 async def pilot_moves(db: str, presses: int) -> dict[str, object]:
     from salesflow.db.engine import Database
-    from salesflow.render.board.app import BoardApp, BoardSource
+    from salesflow.render.board.app import BoardApp
     from salesflow.render.board.board_screen import BoardScreen
     from salesflow.services.board.actions import BoardActions
+    from salesflow.services.board.source import BoardSource
     from salesflow.services.board.view import BoardScope
 
     database = Database(db)

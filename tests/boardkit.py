@@ -15,8 +15,9 @@ def board_app(target: str | Path, *, owner: str | None = None, actor: str = "ana
               watch: bool = False, pipeline: str | None = None) -> Any:  # fmt: skip
     """The board as `salesflow board` wires it, on `target` (a file or a URL)."""
     from salesflow.db.engine import Database
-    from salesflow.render.board.app import BoardApp, BoardSource
+    from salesflow.render.board.app import BoardApp
     from salesflow.services.board.actions import BoardActions
+    from salesflow.services.board.source import BoardSource
     from salesflow.services.board.view import BoardScope
 
     target = str(target)

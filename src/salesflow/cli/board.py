@@ -42,7 +42,8 @@ def board(
             "the board needs a terminal (standard input and output are not one)",
             hint="for scripts: `salesflow lead list --json`, `salesflow funnel --json`",
         )
-    from salesflow.render.board.app import BoardApp, BoardSource
+    from salesflow.render.board.app import BoardApp
+    from salesflow.services.board.source import BoardSource
 
     source = BoardSource(
         target=app_ctx.target,

@@ -1,17 +1,15 @@
 """`salesflow board`: the Textual app around the board screen.
 
-The app owns what every screen shares: where the data comes from (`BoardSource`), the writes
-(run in a worker thread, so a busy database shows a notice and is retried without freezing the
-screen), the live refresh (the database is asked twice a second whether it changed) and the
+The app owns what every screen shares: where the data comes from (`BoardSource`, in
+services/board/source.py), the writes (run in a worker thread, so a busy database shows a notice
+and is retried without freezing the screen), the live refresh (the database is asked twice a second whether it changed) and the
 deal card and morning list screens. The board itself is `board_screen.BoardScreen`.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App, SystemCommand
@@ -26,53 +24,11 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
-    from salesflow.db.reader import LastingReader, Reader
-    from salesflow.services.board.actions import BoardActions
-    from salesflow.services.board.live import ChangeWatcher
-    from salesflow.services.board.view import BoardHead, BoardScope
+    from salesflow.services.board.source import BoardSource
 
 T = TypeVar("T")
 LIVE_EVERY = 0.5  # seconds between "did the database change?" (the issue asks for ≤ 2 s)
 BUSY_RETRIES = 3
-
-
-@dataclass
-class BoardSource:
-    """Where the board reads and writes: the database target, the scope, the writes as the
-    acting user, and whether to watch for changes."""
-
-    target: str
-    scope: BoardScope
-    actions: BoardActions
-    live: bool = True
-    first_head: BoardHead | None = None  # the head the command read already (it is not reread)
-    _lasting: LastingReader | None = field(default=None, repr=False)
-    watcher: ChangeWatcher | None = field(default=None, repr=False)
-
-    def open(self) -> None:
-        """Open the lasting read connection (and the watcher on it)."""
-        from salesflow.db.reader import LastingReader
-        from salesflow.services.board.live import ChangeWatcher
-
-        if self._lasting is None:
-            self._lasting = LastingReader(self.target)
-            if self.live:
-                self.watcher = ChangeWatcher(self.target, self._lasting)
-
-    @contextmanager
-    def reader(self) -> Iterator[Reader]:
-        """A fresh snapshot of the database (it is migrated already: the command opened it)."""
-        self.open()
-        assert self._lasting is not None
-        with self._lasting.snapshot() as reader:
-            yield reader
-
-    def close(self) -> None:
-        if self.watcher is not None:
-            self.watcher.close()
-        if self._lasting is not None:
-            self._lasting.close()
-            self._lasting = None
 
 
 class BoardApp(App[None]):

@@ -107,7 +107,8 @@ WHERE d.status = 'open' AND d.pipeline_id = :pipeline"""
 _BEFORE_DATED = """
 SELECT COUNT(*) FROM deals d
 WHERE d.status = 'open' AND d.pipeline_id = :pipeline AND d.stage_id = :stage
-  AND d.close_by IS NOT NULL AND (d.close_by < :close_by OR (d.close_by = :close_by AND d.id < :id))"""
+  AND d.close_by IS NOT NULL
+  AND (d.close_by < :close_by OR (d.close_by = :close_by AND d.id < :id))"""
 _BEFORE_UNDATED = """
 SELECT COUNT(*) FROM deals d
 WHERE d.status = 'open' AND d.pipeline_id = :pipeline AND d.stage_id = :stage
