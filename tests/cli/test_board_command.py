@@ -34,11 +34,15 @@ def test_owner_and_all_exclude_each_other(cli: Any) -> None:
     assert_one_error(result, USAGE, error="--owner and --all exclude each other")
 
 
+SOCKET = f"salesflow-test-{os.getpid()}"  # a tmux server of the test's own, not the user's
+
+
 def _tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null", *args], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
 
 
-def _wait_screen(session: str, wanted: str, within: float = 20.0) -> str:
+def _wait_screen(session: str, wanted: str, within: float = 20.0, size: str = "") -> str:
     start = time.monotonic()
     screen = ""
     while time.monotonic() - start < within:
@@ -46,6 +50,8 @@ def _wait_screen(session: str, wanted: str, within: float = 20.0) -> str:
         if wanted in screen:
             return screen
         time.sleep(0.1)
+    if size:
+        screen += _tmux("display", "-p", "-t", size, "#{window_width}x#{window_height} #{pane_width}")
     raise AssertionError(f"{wanted!r} not on screen within {within} s:\n{screen}")
 
 
@@ -57,12 +63,13 @@ def test_board_in_a_real_terminal(isolated: Path, tmp_path: Path) -> None:
     names = ("SALESFLOW_DB", "SALESFLOW_CONFIG", "SALESFLOW_NOW", "SALESFLOW_USER",
              "XDG_CACHE_HOME", "XDG_DATA_HOME", "PYTHONPATH")  # fmt: skip
     env = {k: os.environ[k] for k in names if k in os.environ}
-    command = " ".join([*(f"{k}={v!s}" for k, v in env.items()), "TERM=xterm-256color",
-                        sys.executable, "-m", "salesflow", "board"])  # fmt: skip
+    # COLUMNS/LINES from whoever started a tmux server would override the pane's real size
+    command = " ".join(["env -u COLUMNS -u LINES", *(f"{k}={v!s}" for k, v in env.items()),
+                        "TERM=xterm-256color", sys.executable, "-m", "salesflow", "board"])  # fmt: skip
     _tmux("new-session", "-d", "-s", session, "-x", "150", "-y", "40", "sh")
     _tmux("send-keys", "-t", session, command + "; echo board exited $?", "Enter")
     try:
-        screen = _wait_screen(session, "#1 Acme rollout")
+        screen = _wait_screen(session, "#1 Acme rollout", size=session)
         assert "Research" in screen and "Connected" in screen and "2 deals" in screen
         _tmux("send-keys", "-t", session, ">")
         screen = _wait_screen(session, "1 deal ")  # Research is down to one
@@ -82,6 +89,6 @@ def test_board_in_a_real_terminal(isolated: Path, tmp_path: Path) -> None:
         screen = _wait_screen(session, "board exited 0")
         assert "Traceback" not in screen
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
     # the terminal is left usable and no lock is held: a write goes through at once
     assert run_salesflow("advance", "2", env={"SALESFLOW_BUSY_TIMEOUT_MS": "100"}).returncode == 0

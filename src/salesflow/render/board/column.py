@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from salesflow.services.board.view import BoardCard, BoardColumn
 
 CARD_LINES = 5  # four lines of text and a blank line
-HEAD_LINES = 4  # name, deals and value, weighted value, a rule
+HEAD_LINES = 5  # name, deals, value, weighted value, a rule
 ROTTING = "⏳"
 NO_NEXT_STEP = "∅"
 
@@ -102,7 +102,8 @@ class DealColumn(Widget):
         )
         lines: list[RenderableType] = [
             head,
-            Text(_clip(f"{count} · {money_short(col.value_minor, self.currency)}", width)),
+            Text(_clip(count, width)),
+            Text(_clip(money_short(col.value_minor, self.currency), width)),
             Text(
                 _clip(f"weighted {money_short(col.weighted_minor, self.currency)}", width),
                 style="dim",
