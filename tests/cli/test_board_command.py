@@ -42,7 +42,7 @@ def _tmux(*args: str) -> str:
                           text=True, check=True).stdout  # fmt: skip
 
 
-def _wait_screen(session: str, wanted: str, within: float = 20.0, size: str = "") -> str:
+def _wait_screen(session: str, wanted: str, within: float = 20.0) -> str:
     start = time.monotonic()
     screen = ""
     while time.monotonic() - start < within:
@@ -50,8 +50,7 @@ def _wait_screen(session: str, wanted: str, within: float = 20.0, size: str = ""
         if wanted in screen:
             return screen
         time.sleep(0.1)
-    if size:
-        screen += _tmux("display", "-p", "-t", size, "#{window_width}x#{window_height} #{pane_width}")
+    screen += _tmux("display", "-p", "-t", session, "(pane #{pane_width}x#{pane_height})")
     raise AssertionError(f"{wanted!r} not on screen within {within} s:\n{screen}")
 
 
@@ -69,7 +68,7 @@ def test_board_in_a_real_terminal(isolated: Path, tmp_path: Path) -> None:
     _tmux("new-session", "-d", "-s", session, "-x", "150", "-y", "40", "sh")
     _tmux("send-keys", "-t", session, command + "; echo board exited $?", "Enter")
     try:
-        screen = _wait_screen(session, "#1 Acme rollout", size=session)
+        screen = _wait_screen(session, "#1 Acme rollout")
         assert "Research" in screen and "Connected" in screen and "2 deals" in screen
         _tmux("send-keys", "-t", session, ">")
         screen = _wait_screen(session, "1 deal ")  # Research is down to one
