@@ -2,8 +2,9 @@
 
 The app owns what every screen shares: where the data comes from (`BoardSource`, in
 services/board/source.py), the writes (run in a worker thread, so a busy database shows a notice
-and is retried without freezing the screen), the live refresh (the database is asked twice a second whether it changed) and the
-deal card and morning list screens. The board itself is `board_screen.BoardScreen`.
+and is retried without freezing the screen), the live refresh (the database is asked twice a
+second whether it changed) and the deal card and morning list screens. The board itself is
+`board_screen.BoardScreen`.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from textual.widgets import Footer, Input, Static
 from salesflow.errors import GateRefused, SalesflowError
 from salesflow.render.board import dialogs
 from salesflow.render.board.column import DealColumn
-from salesflow.render.board.forms import Field, FormScreen, QuestionScreen
+from salesflow.render.board.forms import FormScreen, QuestionScreen
 from salesflow.render.board.heads import outcomes_text, title_line
 
 if TYPE_CHECKING:
@@ -318,8 +318,9 @@ class BoardScreen(Screen[None]):
     def _app(self) -> BoardApp:
         return self.app  # type: ignore[return-value]
 
-    def _form(self, title: str, fields: list[Field], job: Any, follow: int | None = None) -> None:
-        """A form whose values go to `job(values) -> line`; refused, the form stays open."""
+    def _form(self, dialog: dialogs.Dialog) -> None:
+        """The dialog's form; its values go to `dialog.job(values)`, which returns the line to
+        show (or a new deal's id and that line); refused, the form stays open."""
         screen: FormScreen
 
         def submit(values: dict[str, str]) -> None:
@@ -339,12 +340,12 @@ class BoardScreen(Screen[None]):
 
                 for value in values.values():  # as the command line checks its arguments
                     check_typed(value)
-                return job(values)
+                return dialog.job(values)
 
             if not self._app.write(checked, done, refused):
                 screen.busy = False  # not sent: the form can be submitted again
 
-        screen = FormScreen(title, fields, submit)
+        screen = FormScreen(dialog.title, dialog.fields, submit)
         self.app.push_screen(screen, self._said)
 
     def _said(self, line: str | None) -> None:
@@ -397,8 +398,7 @@ class BoardScreen(Screen[None]):
         """The form `make(card, actions)` describes, for the selected deal."""
         card = self._deal()
         if card is not None:
-            dialog = make(card, self.source.actions)
-            self._form(dialog.title, dialog.fields, dialog.job)
+            self._form(make(card, self.source.actions))
 
     def action_won(self) -> None:
         self._dialog(dialogs.won)
@@ -431,8 +431,7 @@ class BoardScreen(Screen[None]):
 
     def action_new_lead(self) -> None:
         pipeline = self.head.pipeline if self.head else None
-        dialog = dialogs.new_lead(pipeline, self.source.actions)
-        self._form(dialog.title, dialog.fields, dialog.job)
+        self._form(dialogs.new_lead(pipeline, self.source.actions))
 
     def action_card_screen(self) -> None:
         card = self._deal()
