@@ -414,14 +414,14 @@ class BoardScreen(Screen[None]):
         card = self._deal()
         if card is None:
             return
-        from salesflow.services.board.view import next_follow_up
+        from salesflow.services.followups.lists import list_tasks
 
-        with self.source.reader() as reader:
-            task = next_follow_up(card.deal_id, reader=reader)
-        if task is None:
+        with self.source.reader() as reader:  # the deal's open follow-up due first
+            due = list_tasks(reader=reader, deal_id=card.deal_id, limit=1)
+        if not due:
             self.app.notify(f"#{card.deal_id} has no open follow-up.", severity="warning")
             return
-        self._app.finish_follow_up(task.task_id)
+        self._app.finish_follow_up(due[0].id)
 
     def action_activity(self) -> None:
         self._dialog(dialogs.activity)

@@ -325,36 +325,15 @@ def position_of(head: BoardHead, deal_id: int, *, reader: Reader) -> tuple[int, 
     return index, int(rank)
 
 
-@dataclass(frozen=True)
-class NextFollowUp:
-    """A deal's next open follow-up: what `d` on the board finishes."""
-
-    task_id: int
-    text: str
-    due: date | None
-
-
-def next_follow_up(deal_id: int, *, reader: Reader) -> NextFollowUp | None:
-    """The deal's open follow-up due first, if any."""
-    found = reader.row(
-        "SELECT id, text, due FROM follow_ups WHERE deal_id = :deal AND done_at IS NULL"
-        " ORDER BY due, id LIMIT 1",
-        deal=deal_id,
-    )
-    return None if found is None else NextFollowUp(int(found[0]), str(found[1]), as_date(found[2]))
-
-
 __all__ = [
     "BoardCard",
     "BoardColumn",
     "BoardHead",
     "BoardScope",
-    "NextFollowUp",
     "PageWanted",
     "SearchEntry",
     "board_head",
     "board_pages",
-    "next_follow_up",
     "position_of",
     "search_entries",
 ]
