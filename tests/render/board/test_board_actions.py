@@ -604,3 +604,20 @@ def test_a_narrow_terminal_gives_the_columns_the_room(
         assert first.size.width >= 8 and first.cards[0].deal_id == ids["acme"]
 
     drive(app, scenario, size=(60, 20))
+
+
+def test_back_in_the_first_stage_is_the_services_refusal(
+    board_db: tuple[Path, dict[str, int]], dump: Any
+) -> None:
+    db, ids = board_db
+    before = dump()
+    app = board_app(db, owner="ana")
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("less_than_sign")
+        await settle(pilot)
+        notices = [n.message for n in app._notifications]
+        assert f"Error: deal #{ids['acme']} is in the first stage (Research)" in notices, notices
+
+    drive(app, scenario)
+    assert dump() == before

@@ -355,18 +355,15 @@ class BoardScreen(Screen[None]):
     def action_advance(self) -> None:
         card = self._deal()
         if card is not None:
-            self._move(card.deal_id, to=None)
+            self._move(card.deal_id)
 
     def action_back(self) -> None:
         card = self._deal()
-        if card is None or self.head is None:
-            return
-        if self.at == 0:
-            self.app.notify(f"#{card.deal_id} is in the first stage already.", severity="warning")
-            return
-        self._move(card.deal_id, to=self.head.columns[self.at - 1].key)
+        if card is not None:
+            self._move(card.deal_id, back=True)
 
-    def _move(self, deal_id: int, *, to: str | None, force: bool = False) -> None:
+    def _move(self, deal_id: int, *, back: bool = False, force: bool = False) -> None:
+        """`advance` (`force`: past a refusing gate), or back one open stage."""
         actions = self.source.actions
 
         def refused(exc: SalesflowError) -> None:
@@ -382,13 +379,13 @@ class BoardScreen(Screen[None]):
                 )
                 self.app.push_screen(
                     QuestionScreen("A gate refuses this move", question),
-                    lambda yes: self._move(deal_id, to=to, force=True) if yes else None,
+                    lambda yes: self._move(deal_id, force=True) if yes else None,
                 )
                 return
             self._app.show_error(exc)
 
         self._app.write(
-            lambda: actions.advance(deal_id, to=to, force=force),
+            lambda: actions.back(deal_id) if back else actions.advance(deal_id, force=force),
             self.app.notify,
             refused,
             refresh=lambda: self.reload(moved=True),

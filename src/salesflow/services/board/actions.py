@@ -37,15 +37,23 @@ class BoardActions:
             self._database = self._open()
         return self._database
 
-    def advance(self, deal_id: int, *, to: str | None = None, force: bool = False) -> str:
-        """`advance` (to the next open stage, or to `to`; a back move is a regression). A gate
-        that refuses raises `GateRefused`; `force` overrides it, recorded as the CLI does."""
+    def advance(self, deal_id: int, *, force: bool = False) -> str:
+        """`advance` to the next open stage. A gate that refuses raises `GateRefused`; `force`
+        overrides it, recorded as the CLI does."""
         from salesflow.services.deals.moves import advance_deal
 
         with self.database.write() as session:
             moved = advance_deal(
-                str(deal_id), to=to, note=None, force=force, actor=self.actor, session=session
+                str(deal_id), to=None, note=None, force=force, actor=self.actor, session=session
             )
+        return f"#{moved.deal_id} {moved.title} → {moved.stage_name}"
+
+    def back(self, deal_id: int) -> str:
+        """Back one open stage (`advance --to` the stage before: a recorded regression)."""
+        from salesflow.services.deals.moves import move_back
+
+        with self.database.write() as session:
+            moved = move_back(str(deal_id), actor=self.actor, session=session)
         return f"#{moved.deal_id} {moved.title} → {moved.stage_name}"
 
     def win(self, deal_id: int, amount: str | None) -> str:

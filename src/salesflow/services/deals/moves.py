@@ -131,6 +131,20 @@ def advance_deal(
     return Moved(deal.id, closed, deal.title, target.name)  # type: ignore[arg-type]
 
 
+def move_back(ref: str, *, actor: str, session: Session, note: str | None = None) -> Moved:
+    """Move an open deal back to the open stage before its own (a recorded regression)."""
+    deal = resolve_deal(ref, session=session)
+    if deal.status != DealStatus.OPEN:
+        raise _closed_error(deal)
+    stages = stages_of(deal.pipeline_id, session=session)
+    current = next(s for s in stages if s.id == deal.stage_id)
+    earlier = [s for s in stages if s.is_open and s.position < current.position]
+    if not earlier:
+        raise InvalidMove(f"deal #{deal.id} is in the first stage ({current.name})")
+    return advance_deal(ref, to=earlier[-1].key, note=note, force=False, actor=actor,
+                        session=session)  # fmt: skip
+
+
 def _move(
     deal: Deal,
     current: Stage,
