@@ -92,6 +92,7 @@ class BoardScreen(Screen[None]):
         self.at = 0  # the current column
         self.matches: dict[int, list[int]] | None = None  # the filter's deal ids per stage
         self.query_text = ""
+        self.entries: list[Any] | None = None  # what `/` matches, read once per board reread
 
     @property
     def source(self) -> Any:
@@ -196,7 +197,10 @@ class BoardScreen(Screen[None]):
             kept = self.head if moved else None
             self.head = head = board_head(self.source.scope, reader=reader, outcomes_of=kept)
             if self.matches is not None:
-                self._match(search_entries(head, reader=reader))
+                self.entries = search_entries(head, reader=reader)
+                self._match(self.entries)
+            else:
+                self.entries = None
             where = position_of(head, keep, reader=reader) if keep is not None else None
         cols = self.columns
         if [c.column.stage_id for c in cols] != [c.stage_id for c in head.columns]:
@@ -277,8 +281,10 @@ class BoardScreen(Screen[None]):
 
         self.query_text = event.value
         assert self.head is not None
-        with self.source.reader() as reader:
-            self._match(search_entries(self.head, reader=reader))
+        if self.entries is None:  # the first key typed: every open deal's text, once
+            with self.source.reader() as reader:
+                self.entries = search_entries(self.head, reader=reader)
+        self._match(self.entries)
         for col in self.columns:
             col.first, col.selected = 0, None
         self.query_one("#head", Static).update(self._title())
