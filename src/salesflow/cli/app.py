@@ -25,10 +25,12 @@ class SalesflowGroup(TyperGroup):
         self._all_loaded = False
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from salesflow.cli.completion import take_over
         from salesflow.cli.plain import lighten_params
 
-        lighten_params(self.get_params(ctx))  # the root options, --help, and the completion
-        # options Typer appended after building the group
+        params = self.get_params(ctx)
+        lighten_params(params)  # the root options, --help, and the completion
+        take_over(params, args)  # options Typer appended after building the group
         return super().parse_args(ctx, args)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
