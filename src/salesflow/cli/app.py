@@ -25,12 +25,15 @@ class SalesflowGroup(TyperGroup):
         self._all_loaded = False
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        from salesflow.cli.completion import take_over
         from salesflow.cli.plain import lighten_params
 
         params = self.get_params(ctx)
         lighten_params(params)  # the root options, --help, and the completion
-        take_over(params, args)  # options Typer appended after building the group
+        # options Typer appended after building the group, which salesflow's own callbacks run
+        if any(arg.endswith("-completion") for arg in args):
+            from salesflow.cli.completion import take_over
+
+            take_over(params, args)
         return super().parse_args(ctx, args)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
