@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +48,37 @@ def maven_dir() -> Path:
     ]
     found = [Path(c) for c in candidates if c and (Path(c) / "sales_pipeline.csv").exists()]
     return found[0] if found else Path(candidates[1])
+
+
+_REPLAYED: dict[str, Path] = {}  # replay key → the database file its steps made, this session
+_TEMPLATES = tempfile.TemporaryDirectory(prefix="salesflow-replayed-")
+
+
+def replay(key: str, steps: Callable[[], None]) -> None:
+    """Build the test's SQLite database (SALESFLOW_DB, still empty) by running `steps`, a series
+    of commands; or, when steps of the same `key` ran before in this test process with the same
+    config and environment, copy the database they made then. Many report tests start from the
+    same hand-built history of dozens of commands: it is played once, not once per test."""
+    db = Path(os.environ["SALESFLOW_DB"])
+    config = Path(os.environ["SALESFLOW_CONFIG"])
+    settings = sorted((k, v) for k, v in os.environ.items()
+                      if k.startswith("SALESFLOW_") and k not in ("SALESFLOW_DB", "SALESFLOW_CONFIG"))  # fmt: skip
+    full_key = json.dumps([key, config.read_text() if config.exists() else None, settings])
+    template = _REPLAYED.get(full_key)
+    if template is not None and not db.exists():
+        db.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        shutil.copyfile(template, db)
+        db.chmod(0o600)
+        return
+    steps()
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the file itself
+    finally:
+        conn.close()
+    copy = Path(_TEMPLATES.name) / f"{len(_REPLAYED)}.db"
+    shutil.copyfile(db, copy)
+    _REPLAYED[full_key] = copy
 
 
 def _clear_caches() -> None:

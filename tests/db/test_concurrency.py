@@ -1,7 +1,8 @@
 """Four salesflow processes writing to one database at once lose nothing and overwrite nothing.
 
 Each worker is a thread that runs its commands one after the other, every command a separate
-`salesflow` process (the console script of this venv): `advance`, `log`, `task add`, `task done`
+`salesflow` process, forked from a server that has imported salesflow once (`forkserver.py`: the
+soak tests what processes do to one database, not Python's start-up): `advance`, `log`, `task add`, `task done`
 and `edit --value` (half of those with `--if-version`), all aimed at the same few deals. Then the
 database must hold every change that was reported done, exactly once, and none that was refused:
 
@@ -24,18 +25,15 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
+from forkserver import ForkServer
 from pg import pg_database, pg_server  # noqa: F401  (fixtures, requested by name below)
 
 WORKERS = 4
@@ -46,15 +44,6 @@ ROUND = ["task add", "advance", "log", "edit", "task done own",
          "task add", "advance", "log", "edit if-version", "task done shared"]  # fmt: skip
 
 pytestmark = pytest.mark.slow
-
-
-def salesflow_command() -> list[str]:
-    """The installed console script beside this interpreter, else `python -m salesflow`."""
-    script = Path(sys.executable).parent / "salesflow"
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("salesflow")
-    return [found] if found else [sys.executable, "-m", "salesflow"]
 
 
 @dataclass
@@ -78,20 +67,13 @@ class Worker:
     number: int
     commands: int
     env: dict[str, str]
+    server: ForkServer
     outcomes: list[Outcome] = field(default_factory=list)
     own_tasks: list[int] = field(default_factory=list)
     seen_version: dict[int, int] = field(default_factory=dict)
 
     def run(self, kind: str, args: list[str], *, key: Any = None, deal: int = 0) -> Outcome:
-        done = subprocess.run(
-            [*salesflow_command(), *args],
-            capture_output=True,
-            text=True,
-            env=self.env,
-            timeout=120,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
+        done = self.server.run(args, self.env)
         outcome = Outcome(self.number, kind, args, done.returncode, done.stdout, done.stderr,
                           key, deal)  # fmt: skip
         self.outcomes.append(outcome)
@@ -159,12 +141,17 @@ def check_outcomes(outcomes: list[Outcome]) -> None:
 
 
 def run_workers(env: dict[str, str], commands: int, shared_tasks: list[int]) -> list[Outcome]:
-    workers = [Worker(n, commands, env) for n in range(WORKERS)]
-    threads = [threading.Thread(target=w.work, args=(shared_tasks,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    servers = [ForkServer() for _ in range(WORKERS)]
+    try:
+        workers = [Worker(n, commands, env, servers[n]) for n in range(WORKERS)]
+        threads = [threading.Thread(target=w.work, args=(shared_tasks,)) for w in workers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        for server in servers:
+            server.close()
     return [o for w in workers for o in w.outcomes]
 
 

@@ -204,5 +204,3 @@ JsonFlag = Annotated[
     bool, typer.Option("--json", help="Print JSON for scripts.", callback=choose_format)
 ]
 CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV.", callback=choose_format)]
-
-

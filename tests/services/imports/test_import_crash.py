@@ -92,18 +92,26 @@ def fresh_copy(base: Path, target: Path) -> Path:
 
 @pytest.mark.slow
 def test_sigkill_at_random_points_leaves_all_or_none_of_the_import(tmp_path):
-    rows = 100_000
+    # every code path of a big import (indexes set aside and rebuilt, batches, the commit, the
+    # checkpoint) runs at this size too; the kills are spread over the run, however long it is
+    rows = 25_000
     leads = tmp_path / "leads.csv"
     write_leads(leads, rows)
     base = base_database(tmp_path)
     before, base_indexes = counts(base), indexes(base)
 
-    # one import to the end: how long it takes, and what "all of it" looks like
-    whole = fresh_copy(base, tmp_path / "whole.db")
-    started = time.monotonic()
-    done = run("--db", str(whole), "import", str(leads))
-    duration = time.monotonic() - started
-    assert done.returncode == 0, done.stderr
+    # imports to the end: how long one takes (the median of three, timed as the killed ones
+    # are), and what "all of it" looks like
+    whole = tmp_path / "whole.db"
+    durations = []
+    for _ in range(3):
+        fresh_copy(base, whole)
+        started = time.monotonic()
+        process = salesflow("--db", str(whole), "import", str(leads))
+        _, stderr = process.communicate(timeout=300)
+        durations.append(time.monotonic() - started)
+        assert process.returncode == 0, stderr
+    duration = sorted(durations)[1]
     after = counts(whole)
     assert after["deals"] == before["deals"] + rows
     assert after["contacts"] == before["contacts"] + rows
@@ -113,9 +121,9 @@ def test_sigkill_at_random_points_leaves_all_or_none_of_the_import(tmp_path):
     for attempt in range(KILLS):
         db = fresh_copy(base, tmp_path / "killed.db")
         # anywhere in the run, and every other kill in its last fifth, where the indexes are
-        # made again, the transaction commits and the log is checkpointed (a little past the
-        # end, too: the run's length varies)
-        delay = duration * (rng.uniform(0, 1) if attempt % 2 else rng.uniform(0.8, 1.05))
+        # made again, the transaction commits and the log is checkpointed (and past the end,
+        # too: the run's length varies)
+        delay = duration * (rng.uniform(0, 1) if attempt % 2 else rng.uniform(0.8, 1.2))
         process = salesflow("--db", str(db), "import", str(leads))
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import replay
 from pg import pg_database, pg_server  # noqa: F401  (fixtures, requested by name)
 
 REPORT_AT = "2026-03-02T09:00"
@@ -307,13 +308,21 @@ def play_history(
     cli: Callable[..., Any], set_now: Callable[[str], None], folder: Path,
     env: dict[str, str] | None = None,
 ) -> None:  # fmt: skip
-    """Play HISTORY through the CLI, then freeze the clock at REPORT_AT."""
+    """Play HISTORY through the CLI, then freeze the clock at REPORT_AT. On the test's own
+    SQLite database (no `env`), once per test process (`conftest.replay`)."""
     partners = folder / "partners.toml"
     partners.write_text(PARTNERS_TOML)
-    for when, args in HISTORY:
-        set_now(when)
-        run = cli(*(a.format(partners=partners) for a in args), env=env)
-        assert run.exit_code == 0, (when, args, run.stderr)
+
+    def steps() -> None:
+        for when, args in HISTORY:
+            set_now(when)
+            run = cli(*(a.format(partners=partners) for a in args), env=env)
+            assert run.exit_code == 0, (when, args, run.stderr)
+
+    if env is None:
+        replay(repr(HISTORY), steps)
+    else:
+        steps()
     set_now(REPORT_AT)
 
 

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import replay
 from pg import pg_database, pg_server  # noqa: F401  (fixtures, requested by name)
 
 REPORT_AT = "2026-03-02T09:00"
@@ -100,10 +101,16 @@ HISTORY: list[tuple[str, tuple[str, ...]]] = [
 
 
 def play(cli: Callable[..., Any], set_now: Callable[[str], None], history: list[Any]) -> None:
-    for when, args in history:
-        set_now(when)
-        run = cli(*args)
-        assert run.exit_code == 0, (when, args, run.stderr)
+    """Play `history` through the CLI (once per test process: `conftest.replay`), then freeze
+    the clock at REPORT_AT."""
+
+    def steps() -> None:
+        for when, args in history:
+            set_now(when)
+            run = cli(*args)
+            assert run.exit_code == 0, (when, args, run.stderr)
+
+    replay(repr(history), steps)
     set_now(REPORT_AT)
 
 
