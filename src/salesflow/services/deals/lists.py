@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any, LiteralString
 
-from salesflow.db.reader import Reader, as_date, as_datetime, compose
+from salesflow.db.reader import Reader, as_date, as_datetime, compose, in_list
 from salesflow.errors import InvalidInput, NotFound
 from salesflow.parsing.percent import fraction
 from salesflow.queries.filters import owner_key
 from salesflow.queries.pipelines import stage_rows
 from salesflow.services.deals import lookups
 from salesflow.services.deals.views import DealView
+from salesflow.services.scoring.ranking import top_scored
 from salesflow.services.scoring.scores import DEALS_WITH_PARTIES, DealScore, score_deals
 
 # A deal's value as every list and card shows it (`d` is the deal): a won deal's is the amount
@@ -25,7 +26,7 @@ SHOWN_VALUE: LiteralString = """CASE WHEN d.status = 'won' THEN COALESCE((
 SORTS = ("score", "value", "age", "close", "id")
 _ORDER: dict[str, LiteralString] = {
     "id": " ORDER BY d.id",
-    "score": " ORDER BY d.id",  # scores are worked out below, then sorted
+    "score": " ORDER BY d.id",  # scores are worked out below, then sorted (or ranked)
     "value": compose(" ORDER BY ", SHOWN_VALUE, " DESC, d.id"),
     "age": " ORDER BY d.created_at, d.id",
     "close": " ORDER BY d.close_by IS NULL, d.close_by, d.id",
@@ -60,28 +61,37 @@ def list_deals(
         raise InvalidInput(f"cannot sort by {sort!r}", hint=f"sort by one of {', '.join(SORTS)}")
     if limit is not None and limit < 1:
         raise InvalidInput("--limit must be 1 or more")
-    sql: LiteralString = _DEALS
+    where: LiteralString = ""
     params: dict[str, Any] = {}
     if pipeline or stage:
         params["pipeline"] = lookups.pipeline_id(pipeline, reader=reader)
-        sql = compose(sql, " AND d.pipeline_id = :pipeline")
+        where = compose(where, " AND d.pipeline_id = :pipeline")
         if stage:
             stages = stage_rows(params["pipeline"], reader=reader)
             params["stage"] = lookups.find_stage(stages, stage).id
-            sql = compose(sql, " AND d.stage_id = :stage")
+            where = compose(where, " AND d.stage_id = :stage")
     if owner:
         params["owner"] = owner
-        sql = compose(sql, " AND lower(d.owner) = :owner")
+        where = compose(where, " AND lower(d.owner) = :owner")
     if not include_closed:
-        sql = compose(sql, " AND d.status = 'open'")
-    sql = compose(sql, _ORDER[sort])
-    if limit and sort != "score":
+        where = compose(where, " AND d.status = 'open'")
+    if sort == "score" and limit:
+        # the best `limit` without scoring every deal (services.scoring.ranking)
+        best = top_scored(reader=reader, where=where, params=params, limit=limit,
+                          open_only=not include_closed)  # fmt: skip
+        if not best:
+            return []
+        listed, ids = in_list("d", [scored.deal_id for scored in best])
+        found = {row[0]: row for row in reader.rows(compose(_DEALS, " AND d.id", listed), **ids)}
+        return [_view(found[scored.deal_id], scored) for scored in best]
+    sql = compose(_DEALS, where, _ORDER[sort])
+    if limit:
         params["limit"] = limit
         sql = compose(sql, " LIMIT :limit")
     rows = reader.rows(sql, **params)
     scores = score_deals(reader=reader, deal_ids=[r[0] for r in rows], open_only=not include_closed)
     if sort == "score":
-        rows = sorted(rows, key=lambda r: (-scores[r[0]].score, r[0]))[:limit]
+        rows = sorted(rows, key=lambda r: (-scores[r[0]].score, r[0]))
     return [_view(row, scores[row[0]]) for row in rows]
 
 
