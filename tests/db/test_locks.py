@@ -136,9 +136,9 @@ def test_postgresql_connections_get_a_lock_timeout_and_keep_the_urls_options():
 
     url = "postgresql+psycopg://u@/d?host=/x&options=-c%20search_path%3Dsales"
     assert server_connect_args(url, 5000) == {
-        "options": "-c search_path=sales -c lock_timeout=5000"
+        "options": "-c jit=off -c search_path=sales -c lock_timeout=5000"
     }
     assert server_connect_args("postgresql+psycopg://u@h/d", 300) == {
-        "options": "-c lock_timeout=300"
+        "options": "-c jit=off -c lock_timeout=300"
     }
     assert server_connect_args("sqlite:///x.db", 300) == {}

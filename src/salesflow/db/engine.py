@@ -17,6 +17,7 @@ from salesflow.db.location import (
     is_url,
     mask_password,
     prepare_sqlite_file,
+    server_options,
     sqlite_url,
 )
 from salesflow.errors import DatabaseBusy, SalesflowError
@@ -161,17 +162,15 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 def server_connect_args(url: str, timeout_ms: int) -> dict[str, Any]:
-    """Connection arguments for a database server: on PostgreSQL, a `lock_timeout` as long as
-    SQLite's busy timeout (the URL's own `options` kept), so a row lock another writer holds is
-    waited for that long and then reported as busy, never waited on forever."""
+    """Connection arguments for a database server: on PostgreSQL, salesflow's settings
+    (`location.server_options`, the URL's own `options` kept) and a `lock_timeout` as long as
+    SQLite's busy timeout, so a row lock another writer holds is waited for that long and then
+    reported as busy, never waited on forever."""
     from sqlalchemy.engine import make_url
 
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "postgresql":
+    if make_url(url).get_backend_name() != "postgresql":
         return {}
-    given = parsed.query.get("options") or ()
-    given = (given,) if isinstance(given, str) else tuple(given)
-    return {"options": " ".join((*given, f"-c lock_timeout={int(timeout_ms)}"))}
+    return {"options": server_options(url, f"-c lock_timeout={int(timeout_ms)}")}
 
 
 def is_busy(error: BaseException | None) -> bool:

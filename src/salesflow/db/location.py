@@ -258,6 +258,22 @@ def prepare_sqlite_file(path: str) -> bool:
     return True
 
 
+# Settings salesflow gives every PostgreSQL connection, before the URL's own `options` (which
+# can change them). JIT compilation off: salesflow's queries are small and short, and
+# PostgreSQL's planner starts compiling a query whose row estimate looks large, which cost a
+# 100,000-deal funnel 0.36 s of JIT per stage for a query that runs in 0.05 s.
+SERVER_SETTINGS = ("-c jit=off",)
+
+
+def server_options(url: str, *extra: str) -> str:
+    """The libpq `options` for a connection to the PostgreSQL server at `url`: salesflow's
+    settings, then the URL's own `options`, then `extra` (later ones win)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    given = parse_qs(urlsplit(url).query).get("options", [])
+    return " ".join((*SERVER_SETTINGS, *given, *extra))
+
+
 def busy_timeout_ms() -> int:
     """SALESFLOW_BUSY_TIMEOUT_MS (default 5000): how long to wait for another writer's lock."""
     from salesflow.errors import InvalidInput

@@ -262,11 +262,12 @@ def _open_postgresql(url: str) -> Reader | None:
     except ImportError:
         return None
     from salesflow.db.engine import quiet_driver_logs
+    from salesflow.db.location import server_options
 
     quiet_driver_logs()
     conninfo = re.sub(r"^postgresql\+\w+://", "postgresql://", url)
     try:
-        connection = psycopg.connect(conninfo)
+        connection = psycopg.connect(conninfo, options=server_options(url))
     except psycopg.Error:
         return None  # the full path reports the problem in its own words
     connection.read_only = True
