@@ -54,15 +54,17 @@ FROM (
 _DEAL_OWNER = " AND lower(d.owner) = :owner"
 _COUNT = "SELECT count(*) FROM rotting"
 _LIMIT = " LIMIT :limit"
+# the rotting deals, most idle first, each row with how many there are in all (so a --limit
+# still counts them all, in the same pass)
 _ROTTING_LIST = """
-SELECT r.id, r.title, r.owner, c.name, r.touch FROM rotting r
+SELECT r.id, r.title, r.owner, c.name, r.touch, count(*) OVER () FROM rotting r
 LEFT JOIN companies c ON c.id = r.company_id
 ORDER BY r.touch, r.id
 """
 _NO_STEP = compose("\nFROM deals d\nWHERE d.status = 'open' AND NOT ", HAS_NEXT_STEP, "\n")
 _NO_STEP_LIST = compose(
     """
-SELECT d.id, d.title, c.name, s.key, d.owner
+SELECT d.id, d.title, c.name, s.key, d.owner, count(*) OVER ()
 FROM deals d JOIN stages s ON s.id = d.stage_id LEFT JOIN companies c ON c.id = d.company_id
 WHERE d.status = 'open' AND NOT """,
     HAS_NEXT_STEP,
@@ -136,11 +138,11 @@ def find_stale(
     for stage_id, stage_key, rot_days in _rot_stages(reader, pipeline_id):
         params = _stage_params(stage_id, rot_days, owner)
         if limit:
-            rotting_total += int(reader.scalar(_rotting(owner, _COUNT), **params))
             params["limit"] = limit
         rows = reader.rows(_rotting(owner, compose(_ROTTING_LIST, _LIMIT if limit else "")),
                            **params)  # fmt: skip
-        for deal_id, title, deal_owner, company, touch in rows:
+        rotting_total += int(rows[0][5]) if rows else 0
+        for deal_id, title, deal_owner, company, touch, _ in rows:
             last = as_datetime(touch)
             assert last is not None
             found.append((last, deal_id, RottingDeal(
@@ -148,16 +150,14 @@ def find_stale(
                 idle_days=(day - to_local(last).date()).days, rot_days=rot_days, last_touch=last,
             )))  # fmt: skip
     ordered = [deal for _, _, deal in heapq.nsmallest(limit or len(found), found)]
-    if not limit:
-        rotting_total = len(ordered)
     scope, params = _scope(pipeline_id, owner)
-    no_step_total = int(reader.scalar(compose("SELECT count(*)", _NO_STEP, scope), **params))
     list_sql = compose(_NO_STEP_LIST, scope, " ORDER BY d.id", _LIMIT if limit else "")
     if limit:
         params["limit"] = limit
+    rows = reader.rows(list_sql, **params)
+    no_step_total = int(rows[0][5]) if rows else 0
     no_step = [
-        StaleDeal(deal_id=i, deal=t, company=c, stage=s, owner=o)
-        for i, t, c, s, o in reader.rows(list_sql, **params)
+        StaleDeal(deal_id=i, deal=t, company=c, stage=s, owner=o) for i, t, c, s, o, _ in rows
     ]
     return Stale(
         as_of=day,
