@@ -15,7 +15,7 @@ BENCH_ARGS ?=
 help:
 	@echo "make demo   build a demo database ($(DEMO_DB)) and tour it"
 	@echo "make test   run the test suite (PostgreSQL tests need initdb/pg_ctl or SALESFLOW_TEST_PG_URL)"
-	@echo "make bench  time salesflow against its targets (issue 8): needs hyperfine, taskwarrior, sqlite3; ~15 min"
+	@echo "make bench  time salesflow against its targets (issues 8, 21): needs hyperfine, taskwarrior, sqlite3, postgresql; ~1 h"
 	@echo "make venv   create $(VENV) and install salesflow with its test tools"
 	@echo "make wheel-smoke  build the real wheel, install it in a fresh venv, run a scenario from it"
 	@echo "make clean  remove $(VENV), build/ and caches"

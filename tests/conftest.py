@@ -58,14 +58,19 @@ def replay(key: str, steps: Callable[[], None]) -> None:
     """Build the test's SQLite database (SALESFLOW_DB, still empty) by running `steps`, a series
     of commands; or, when steps of the same `key` ran before in this test process with the same
     config and environment, copy the database they made then. Many report tests start from the
-    same hand-built history of dozens of commands: it is played once, not once per test."""
+    same hand-built history of dozens of commands: it is played once, not once per test. The
+    steps may only change the database (what else they write is not copied)."""
     db = Path(os.environ["SALESFLOW_DB"])
     config = Path(os.environ["SALESFLOW_CONFIG"])
     settings = sorted((k, v) for k, v in os.environ.items()
-                      if k.startswith("SALESFLOW_") and k not in ("SALESFLOW_DB", "SALESFLOW_CONFIG"))  # fmt: skip
+                      if (k.startswith("SALESFLOW_") or k in ("TZ", "USER", "LOGNAME"))
+                      and k not in ("SALESFLOW_DB", "SALESFLOW_CONFIG"))  # fmt: skip
     full_key = json.dumps([key, config.read_text() if config.exists() else None, settings])
     template = _REPLAYED.get(full_key)
-    if template is not None and not db.exists():
+    if db.exists():  # not a database of these steps alone: played, never kept
+        steps()
+        return
+    if template is not None:
         db.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         shutil.copyfile(template, db)
         db.chmod(0o600)

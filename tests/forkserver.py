@@ -7,6 +7,9 @@ which is most of a command's time (the start-up tests and the benchmarks look af
 child, which is a new process with its own everything from then on: the child sets the
 command's environment and arguments, runs the console script's `main()` and exits with its code,
 its output in files the server hands back. Nothing is open at the fork (no database, no thread).
+What a child does not do that a new process would: run `atexit` handlers (salesflow closes its
+database itself, before `main()` returns); and the modules were imported once, in the server,
+so nothing salesflow works out at import time may depend on the command's environment.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import tempfile
 from dataclasses import dataclass
 
 _SERVER = r"""
-import importlib, json, os, pkgutil, sys, traceback
+import importlib, json, os, pkgutil, random, signal, sys, time, traceback
 import salesflow
 from salesflow.cli.main import COMMAND_MODULES, main
 
@@ -40,8 +43,11 @@ for line in sys.stdin:
     if pid == 0:
         code = 1
         try:
+            signal.alarm(120)  # a command that hangs is killed (SIGALRM), as a timeout would
             os.environ.clear()
             os.environ.update(request["env"])
+            time.tzset()  # the command's TZ, as a new process would read it
+            random.seed()  # its own random numbers, not a copy of the server's
             os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
             os.dup2(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 1)
             os.dup2(os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 2)
@@ -51,6 +57,8 @@ for line in sys.stdin:
                 code = 0
             except SystemExit as stop:
                 code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+                if not isinstance(stop.code, int | None):
+                    print(stop.code, file=sys.stderr)  # what Python prints for exit("text")
             except BaseException:
                 traceback.print_exc()
             sys.stdout.flush()

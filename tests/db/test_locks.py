@@ -142,3 +142,6 @@ def test_postgresql_connections_get_a_lock_timeout_and_keep_the_urls_options():
         "options": "-c jit=off -c lock_timeout=300"
     }
     assert server_connect_args("sqlite:///x.db", 300) == {}
+    # the URL read as SQLAlchemy connects with it: a '#' in the password keeps the query
+    assert server_connect_args("postgresql+psycopg://u:p#w@h/d?options=-c%20search_path%3Ds",
+                               300) == {"options": "-c jit=off -c search_path=s -c lock_timeout=300"}  # fmt: skip

@@ -168,9 +168,12 @@ def server_connect_args(url: str, timeout_ms: int) -> dict[str, Any]:
     reported as busy, never waited on forever."""
     from sqlalchemy.engine import make_url
 
-    if make_url(url).get_backend_name() != "postgresql":
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
         return {}
-    return {"options": server_options(url, f"-c lock_timeout={int(timeout_ms)}")}
+    given = parsed.query.get("options") or ()
+    given = (given,) if isinstance(given, str) else tuple(given)
+    return {"options": server_options(given, f"-c lock_timeout={int(timeout_ms)}")}
 
 
 def is_busy(error: BaseException | None) -> bool:

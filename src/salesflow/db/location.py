@@ -265,12 +265,9 @@ def prepare_sqlite_file(path: str) -> bool:
 SERVER_SETTINGS = ("-c jit=off",)
 
 
-def server_options(url: str, *extra: str) -> str:
-    """The libpq `options` for a connection to the PostgreSQL server at `url`: salesflow's
-    settings, then the URL's own `options`, then `extra` (later ones win)."""
-    from urllib.parse import parse_qs, urlsplit
-
-    given = parse_qs(urlsplit(url).query).get("options", [])
+def server_options(given: Iterable[str], *extra: str) -> str:
+    """The libpq `options` of a PostgreSQL connection: salesflow's settings, then the `options`
+    the URL gives (as the connection's own parser reads them), then `extra`; later ones win."""
     return " ".join((*SERVER_SETTINGS, *given, *extra))
 
 

@@ -267,7 +267,12 @@ def _open_postgresql(url: str) -> Reader | None:
     quiet_driver_logs()
     conninfo = re.sub(r"^postgresql\+\w+://", "postgresql://", url)
     try:
-        connection = psycopg.connect(conninfo, options=server_options(url))
+        from psycopg.conninfo import conninfo_to_dict
+
+        given = conninfo_to_dict(conninfo).get("options")  # as libpq reads the URL
+        connection = psycopg.connect(
+            conninfo, options=server_options([str(given)] if given else [])
+        )
     except psycopg.Error:
         return None  # the full path reports the problem in its own words
     connection.read_only = True

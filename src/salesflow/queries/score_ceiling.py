@@ -19,7 +19,7 @@ the closer it is, the fewer deals are scored:
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, LiteralString
 
 from salesflow.db.reader import compose, in_list, like_pattern
@@ -46,6 +46,7 @@ FROM deals d
 LEFT JOIN companies c ON c.id = d.company_id
 LEFT JOIN contacts ct ON ct.id = d.contact_id"""
 _FALSE: LiteralString = "1 = 0"
+_INT64 = 2**63
 _TRUE: LiteralString = "1 = 1"
 
 
@@ -54,6 +55,8 @@ class Ceiling:
     brings), with its parameters: `points` is the ceiling itself, `join` follows the FROM."""
 
     def __init__(self, rules: list[RuleSpec], now: datetime, *, sqlite: bool) -> None:
+        """The ceiling under `rules` at `now`: the same rules and moment the exact scores of
+        its candidates must be worked out with."""
         self.params: dict[str, Any] = {}
         self._sqlite = sqlite
         fit = [self._fit(rule, f"r{i}") for i, rule in enumerate(rules)
@@ -83,17 +86,17 @@ class Ceiling:
         """The rule over a whole-number column, exactly where that is plain, else "maybe"."""
         known = compose(column, " IS NOT NULL")
         target = rule.value
-        if not isinstance(target, Decimal) or rule.op not in ("eq", "ne", "gte", "lte"):
-            return known
-        whole = target == target.to_integral_value()
+        if (not isinstance(target, Decimal) or rule.op not in ("eq", "ne", "gte", "lte")
+                or not target.is_finite() or abs(target) >= _INT64):  # fmt: skip
+            return known  # "maybe": beyond what a database integer holds, or not a number
         bound = f"{name}v"
-        if rule.op == "gte":
-            self.params[bound] = int(-((-target) // 1))  # n >= t exactly when n >= ceil(t)
+        if rule.op == "gte":  # a whole n >= t exactly when n >= ceil(t)
+            self.params[bound] = int(target.to_integral_value(rounding=ROUND_CEILING))
             return compose(column, " >= :", bound)
-        if rule.op == "lte":
-            self.params[bound] = int(target // 1)
+        if rule.op == "lte":  # and n <= t exactly when n <= floor(t)
+            self.params[bound] = int(target.to_integral_value(rounding=ROUND_FLOOR))
             return compose(column, " <= :", bound)
-        if not whole:
+        if target != target.to_integral_value():
             return _FALSE if rule.op == "eq" else known
         self.params[bound] = int(target)
         return compose(column, " = :" if rule.op == "eq" else " <> :", bound)

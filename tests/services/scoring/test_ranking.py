@@ -146,7 +146,9 @@ def world(isolated, set_now) -> str:
     return str(isolated)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rules=rule_sets)
 def test_the_ceiling_holds_and_the_ranking_is_the_full_sort(world, rules) -> None:
     check(world, rules)
@@ -170,3 +172,18 @@ def test_the_ceiling_holds_on_postgresql(request, set_now) -> None:
               engagement_rule("e1", "call", 30, half_life=30, cap=45, within=120)]  # fmt: skip
     check(url, tricky)
     check(url, parse_rules(default_rules_toml()))
+
+
+# every operator with every awkward target (gte and lte refuse an infinite one: fit_rule)
+NUMBER_CASES = [(op, target) for op in ("gte", "lte", "eq", "ne")
+                for target in ("1e30", "1e20", "-1e20", "49.5", "-2.5", "Infinity")
+                if not (op in ("gte", "lte") and target == "Infinity")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("op", "target"), NUMBER_CASES)
+def test_any_number_a_rule_holds_is_ranked_as_the_full_sort(world, op, target) -> None:
+    """Targets beyond what a database integer holds, fractions and infinity (`eq Infinity` is a
+    valid rule) give a ceiling, not an error."""
+    check(
+        world, [fit_rule("n", "employees", op, target, 12), fit_rule("m", "value", op, target, 7)]
+    )

@@ -4,8 +4,10 @@ Deals are read in order of their score ceiling (`queries.score_ceiling`: no deal
 highest first and by id among equals, a batch at a time; each batch is scored exactly by
 `score_deals`, the one scoring rule. Reading stops at the first deal whose ceiling cannot beat
 the N-th best score found so far: below it, or equal to it with a higher id (ties go to the
-lower id, as in the full sort). So the answer is exactly the full sort's first N, while only
-the deals that might belong in it are scored, and memory stays flat in the number of deals.
+lower id, as in the full sort). The ceiling and every batch's scores use the same rules and the
+same moment, and the reader holds one snapshot of the database, so the pages stay put. So the
+answer is exactly the full sort's first N, while only the deals that might belong in it are
+scored, and memory stays flat in the number of deals.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ def top_scored(
 ) -> list[DealScore]:
     """The `limit` best scores among the deals `where` picks (conditions over `d`, `c`, `ct`,
     each starting with " AND "), best first, lower id first among equals."""
-    ceiling = Ceiling(list_rules(reader=reader), now_utc(), sqlite=reader.is_sqlite)
+    rules, now = list_rules(reader=reader), now_utc()  # one set of rules, one moment throughout
+    ceiling = Ceiling(rules, now, sqlite=reader.is_sqlite)
     sql = compose(
         "SELECT d.id, ", ceiling.points, " AS ceiling", DEALS_AND_PARTIES, ceiling.join,
         "\nWHERE 1 = 1", where, " ORDER BY ceiling DESC, d.id LIMIT :batch OFFSET :skip",
@@ -37,7 +40,7 @@ def top_scored(
     while True:
         batch = reader.rows(sql, **params, **ceiling.params, batch=_BATCH, skip=skip)
         scores = score_deals(reader=reader, deal_ids=[row[0] for row in batch],
-                             open_only=open_only)  # fmt: skip
+                             open_only=open_only, rules=rules, now=now)  # fmt: skip
         for deal_id, top in batch:
             if len(best) == limit:
                 worst_score, worst_id = best[0][0], -best[0][1]

@@ -267,12 +267,18 @@ def _opportunity_positions(reader: Reader) -> dict[int, int | None]:
 
 
 def score_deals(
-    *, reader: Reader, deal_ids: list[int] | None = None, open_only: bool = False
+    *,
+    reader: Reader,
+    deal_ids: list[int] | None = None,
+    open_only: bool = False,
+    rules: list[RuleSpec] | None = None,
+    now: datetime | None = None,
 ) -> dict[int, DealScore]:
-    """Scores of the given deals (or all), in one pass. A service holding an ORM session passes
-    `reader_for(session)`."""
-    now = now_utc()
-    rules = list_rules(reader=reader)
+    """Scores of the given deals (or all), in one pass, under the stored rules as of now (or
+    the `rules` and `now` given: a caller scoring in several passes keeps them the same). A
+    service holding an ORM session passes `reader_for(session)`."""
+    now = now or now_utc()
+    rules = list_rules(reader=reader) if rules is None else rules
     facts = deal_facts(reader, deal_ids, open_only)
     events = deal_events(reader, rules, deal_ids, now) if rules else {}
     opportunity = _opportunity_positions(reader)
