@@ -115,8 +115,6 @@ def scale_row(bench: Bench, key: str) -> list[Result]:
 
 def postgres_rows(bench: Bench, keys: list[str]) -> list[Result]:
     """`funnel` and `due-today` on a PostgreSQL cluster holding the demo data, beside psql."""
-    from run import median
-
     sys.path.insert(0, str(ROOT / "tests"))
     from pg import Cluster, find_pg_bin
 
@@ -143,12 +141,7 @@ def postgres_rows(bench: Bench, keys: list[str]) -> list[Result]:
             theirs = [psql, "-At", libpq, "-c", query]
             bench.once(ours)
             bench.once(theirs)
-            runs = bench.runs(10)
-            bench.say(f"measuring {key} ({runs} runs) …")
-            times = bench.hyperfine([ours, theirs], runs)
-            result.ours, result.theirs = median(times[0]), median(times[1])
-            result.runs = (len(times[0]), len(times[1]))
-            result.commands = [shlex.join(ours), shlex.join(theirs)]
+            bench.measure(result, ours, theirs, bench.env, f"{key} on PostgreSQL vs psql")
             result.notes.append(f"a throwaway cluster ({bin_dir}), Unix socket, fsync off")
             results.append(result)
     finally:
