@@ -60,3 +60,12 @@ def test_a_shell_named_after_the_option_wins(tmp_path) -> None:
     run = _under_sh("--show-completion fish", "/usr/bin/zsh", tmp_path)
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("complete --command salesflow")
+
+
+def test_install_completion_where_the_start_up_file_cannot_be_written(tmp_path) -> None:
+    home = tmp_path / "not-a-folder"
+    home.write_text("")
+    run = _under_sh("--install-completion", "/bin/bash", home)
+    assert run.returncode == 1
+    assert run.stderr == f"Error: cannot write {home}: File exists\n"
+    assert home.read_text() == ""

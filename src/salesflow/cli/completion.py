@@ -66,7 +66,14 @@ def install_completion(ctx: Any, param: Any, value: Any, named: str | None = Non
             f"no completion for {parent}: salesflow completes bash, zsh, fish and PowerShell "
             "(set SHELL to one of them, or use --show-completion and install it by hand)"
         )
-    installed, path = install(shell=shell, prog_name="salesflow", complete_var=_COMPLETE_VAR)
+    try:
+        installed, path = install(shell=shell, prog_name="salesflow", complete_var=_COMPLETE_VAR)
+    except OSError as exc:  # a start-up file or folder that cannot be written
+        from salesflow.outfiles import shown_name
+
+        raise InvalidInput(
+            f"cannot write {shown_name(exc.filename or '~')}: {exc.strerror or exc}"
+        ) from None
     typer.echo(f"{installed} completion installed in {path}")
     typer.echo("Completion will take effect once you restart the terminal")
     raise typer.Exit(0)

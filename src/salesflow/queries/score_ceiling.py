@@ -20,10 +20,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any, LiteralString
+from typing import TYPE_CHECKING, Any, LiteralString
 
 from salesflow.db.reader import compose, in_list, like_pattern
-from salesflow.services.scoring.rules import RuleSpec
+
+if TYPE_CHECKING:  # the rules' shape only: a query does not depend on the service
+    from salesflow.services.scoring.rules import RuleSpec
 
 # The column of each fact a fit rule can name (the rules' `title` is the contact's job title),
 # over `d` deals, `c` companies and `ct` contacts (as in scores.DEALS_WITH_PARTIES).

@@ -187,3 +187,10 @@ def test_any_number_a_rule_holds_is_ranked_as_the_full_sort(world, op, target) -
     check(
         world, [fit_rule("n", "employees", op, target, 12), fit_rule("m", "value", op, target, 7)]
     )
+
+
+def test_every_fit_field_has_its_column() -> None:
+    from salesflow.queries.score_ceiling import FIT_COLUMNS
+    from salesflow.services.scoring.rules import FIT_FIELDS
+
+    assert set(FIT_COLUMNS) == set(FIT_FIELDS)
