@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from conftest import NOW as FROZEN_NOW
 from pg import pg_database, pg_server  # noqa: F401  (fixtures, requested by name)
 
@@ -344,3 +346,53 @@ def test_demo_on_postgresql_matches_sqlite_and_leaves_ids_usable(cli, tmp_path, 
     assert cli("--db", pg_url, "advance", "301").exit_code == 0
     task = cli("--db", pg_url, "task", "add", "301", "Call", "--due", "tomorrow")
     assert task.exit_code == 0, task.stderr
+
+
+# --- the build's bookkeeping (bounded memory) ----------------------------------------------------
+
+
+def test_a_demo_keeps_the_schema_and_its_indexes(cli, tmp_path):
+    """The demo sets SQLite's plain indexes aside while its rows go in and makes them again:
+    the file ends with exactly the indexes `init` makes, and they are used."""
+    fresh, demo = tmp_path / "fresh.db", tmp_path / "demo.db"
+    assert cli("--db", str(fresh), "init").exit_code == 0
+    _demo(cli, "--size", "2500", db=demo)
+
+    def indexes(db: Path) -> set[tuple[Any, ...]]:  # (a table's constraints may come in any order)
+        return set(_rows(db, "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'"))
+
+    assert indexes(demo) == indexes(fresh)
+    assert len(indexes(demo)) > 30
+    plan = _rows(demo, "EXPLAIN QUERY PLAN SELECT id FROM follow_ups WHERE deal_id = 5")
+    assert "ix_follow_ups_deal_id" in str(plan)
+    assert cli("--db", str(demo), "db", "check").exit_code == 0
+
+
+@given(st.lists(st.text(max_size=12), max_size=60), st.lists(st.text(max_size=12), max_size=60))
+def test_seen_answers_as_a_set_of_the_strings_does(added, asked):
+    from salesflow.services.demo.world import Seen
+
+    seen, exact = Seen(added[: len(added) // 2]), set(added[: len(added) // 2])
+    for text in added[len(added) // 2 :]:
+        seen.add(text)
+        exact.add(text)
+    for text in added + asked:
+        assert (text in seen) == (text in exact)
+
+
+def test_accounts_give_back_what_went_in():
+    from salesflow.services.demo.world import Account, Accounts
+
+    made = [
+        Account("Nordwind Café GmbH", "Hospitality", 40, "DE", "ana"),
+        Account("Bluepeak Labs", "Software", 1200, "US", "chloe"),
+        Account("Oakridge Freight Ltd", "Logistics", 7, "GB", "fay"),
+    ]
+    accounts = Accounts()
+    for account in made:
+        accounts.append(account)
+    accounts.set_contacts(1, 41, 2)
+    assert len(accounts) == 3
+    assert accounts[0] == made[0] and accounts[2] == made[2]
+    assert accounts[1] == Account("Bluepeak Labs", "Software", 1200, "US", "chloe", 41, 2)
+    assert accounts[0].short == "Nordwind Café" and accounts[1].short == "Bluepeak Labs"

@@ -4,12 +4,38 @@ PostgreSQL id sequences moved past those ids at the end."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
+
+
+@dataclass(frozen=True)
+class StoredForm:
+    """The form values take in the tuples a bulk writer hands `insert_tuples`, made once per
+    value by the writer: on SQLite SQLAlchemy's own text forms of moments and days and 0/1 for
+    booleans (`sqlite_datetime`, ...), on PostgreSQL the Python values themselves."""
+
+    stamp: Callable[[datetime], Any]  # a moment (naive UTC)
+    day: Callable[[date | None], Any]
+    false: Any
+    true: Any
+
+    @classmethod
+    def of(cls, conn: Connection) -> StoredForm:
+        if conn.dialect.name == "sqlite":  # `sqlite_datetime` without its None test
+            return cls(partial(datetime.isoformat, sep=" ", timespec="microseconds"),
+                       sqlite_date, 0, 1)  # fmt: skip
+        return cls(_same, _same, False, True)
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def sync_sequences(conn: Connection, next_ids: dict[Any, int]) -> None:

@@ -108,26 +108,29 @@ def stay_columns(
     *,
     won_position: int | None,
     currency: str,
-) -> list[dict[str, Any]]:
+) -> list[tuple[datetime | None, int | None, int | None, bool, str]]:
     """The stay columns of a whole history at once, as `_DERIVE` computes them, for a writer
-    that builds histories in memory (the demo).
+    that builds histories in memory (the demo, the import): per move, a tuple of `left_at`,
+    `stay_seconds`, `furthest_after`, `reentry` and `deal_currency` (the last five columns of
+    `db.batch.MOVE_COLUMNS`, in that order).
 
     `moves`: (to_stage_id, at) in order; `open_positions`: open stage id → position;
     `won_position`: the won stage's position when the deal is won now, else None.
     """
-    columns: list[dict[str, Any]] = []
+    columns: list[tuple[datetime | None, int | None, int | None, bool, str]] = []
     seen: set[int] = set()
+    last = len(moves) - 1
     for i, (stage_id, at) in enumerate(moves):
-        left = moves[i + 1][1] if i + 1 < len(moves) else None
-        later = [open_positions[s] for s, _ in moves[i + 1 :] if s in open_positions]
-        furthest = won_position if won_position is not None else max(later, default=None)
-        columns.append({
-            "left_at": left,
-            "stay_seconds": None if left is None else _whole_seconds(left - at),
-            "furthest_after": furthest,
-            "reentry": stage_id in seen,
-            "deal_currency": currency,
-        })  # fmt: skip
+        if i < last:
+            left: datetime | None = moves[i + 1][1]
+            stay: int | None = _whole_seconds(moves[i + 1][1] - at)
+        else:
+            left = stay = None
+        furthest: int | None = won_position
+        if won_position is None:
+            later = [open_positions[s] for s, _ in moves[i + 1 :] if s in open_positions]
+            furthest = max(later) if later else None
+        columns.append((left, stay, furthest, stage_id in seen, currency))
         seen.add(stage_id)
     return columns
 

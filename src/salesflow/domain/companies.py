@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Protocol
 
 _LEGAL_FORMS = {
     "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "gmbh", "corp", "corporation",
@@ -24,7 +25,16 @@ def company_key(name: str) -> str:
     return " ".join(words) or name.strip().lower()
 
 
-def unique_key(key: str, taken: set[str]) -> str:
+class Taken(Protocol):
+    """The keys already stored: a set of them, or anything that answers `in` and `add` (the
+    demo keeps digests)."""
+
+    def __contains__(self, key: object, /) -> bool: ...
+
+    def add(self, key: str, /) -> None: ...
+
+
+def unique_key(key: str, taken: Taken) -> str:
     """The key to store for a company that must stay apart from one whose key it shares (an
     existing pair of duplicates): `name_key` is unique, so it is padded, and lookups by the plain
     key keep finding the first."""

@@ -7,20 +7,24 @@ the clock, so the same size, seed and `SALESFLOW_NOW` give the same rows, ids in
 module walks the deals through the pipeline (stage history, outcomes, follow-ups); the customers
 come from `parties.py`, the moments from `working_hours.py`, the odds and names from `world.py`.
 
-It doubles as the benchmark data generator (`demo --size 100000`), so rows go in through
-SQLAlchemy Core bulk inserts with ids assigned here, a chunk of deals at a time, never as ORM
-objects one by one.
+It doubles as the benchmark data generator (`demo --size 1000000`), so rows go in through the
+import's fast path (`db.batch`: tuples in the driver's stored form, with ids assigned here, a
+chunk of deals at a time, SQLite's plain indexes set aside and made again at the end), never as
+ORM objects one by one. Memory stays small: what every deal needs of the whole build (when each
+was created, its company) is held in arrays, and a chunk's rows are gone once inserted.
 """
 
 from __future__ import annotations
 
 import math
 import random
+from array import array
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from salesflow.clock import now_local, now_utc, to_local, today
-from salesflow.db.bulk import insert_rows, sync_sequences
+from salesflow.db.batch import Batch, restore_indexes, set_aside_indexes
+from salesflow.db.bulk import StoredForm, sync_sequences
 from salesflow.db.stays import stay_columns
 from salesflow.domain.deals import DealStatus, StageKind
 from salesflow.errors import InvalidInput
@@ -46,9 +50,12 @@ from salesflow.services.demo.world import (
     STALL,
     TASK_TEXTS,
     Account,
-    ChunkRows,
+    Accounts,
+    Seen,
     Step,
+    at_microsecond,
     deal_value,
+    microseconds,
     whole,
 )
 from salesflow.words import plural
@@ -111,11 +118,12 @@ class _Demo(Parties, WorkingHours):
         self.first_company = self.next_id[Company]
         # names are drawn unique as spelled (the draws, and so every demo, stay as they were);
         # the keys stored are unique too (two drawn names may name one company)
-        self.used_names = {str(n).lower() for n in session.exec(select(Company.name))}
-        self.used_keys = {str(n) for n in session.exec(select(Company.name_key))}
-        self.used_emails = {str(e) for e in session.exec(select(Contact.email)) if e}
+        self.used_names = Seen(str(n).lower() for n in session.exec(select(Company.name)))
+        self.used_keys = Seen(str(n) for n in session.exec(select(Company.name_key)))
+        self.used_emails = Seen(str(e) for e in session.exec(select(Contact.email)) if e)
         self.skill: dict[str, float] = {}
-        self.rows = ChunkRows()
+        self.form = StoredForm.of(self.conn)
+        self.batch = Batch()
 
     def take_id(self, model: Any) -> int:
         value = self.next_id[model]
@@ -127,21 +135,29 @@ class _Demo(Parties, WorkingHours):
         reps = REPS[: rng.choice((4, 5, 5, 6))]
         rep_weight = [rng.uniform(0.7, 1.3) for _ in reps]
         self.skill = {r: rng.uniform(0.88, 1.12) for r in reps}
-        companies = [
-            self.company(rng.choices(reps, weights=rep_weight)[0])
-            for _ in range(max(1, round(size / 3)))
-        ]
+        companies = Accounts()
+        for _ in range(max(1, round(size / 3))):
+            companies.append(self.company(rng.choices(reps, weights=rep_weight)[0]))
+        self.used_names = Seen()  # every name is drawn
         # every company gets a deal; the rest go mostly to a few busy accounts
         n = len(companies)
-        company_of = list(range(n)) + [
-            min(n - 1, int(n * rng.random() ** 1.3)) for _ in range(size - n)
-        ]
+        company_of = array("l", range(n))
+        company_of.extend(min(n - 1, int(n * rng.random() ** 1.3)) for _ in range(size - n))
         rng.shuffle(company_of)
-        created = sorted(self.created_at() for _ in range(size))  # ids follow creation order
-        first_deal: dict[int, datetime] = {}
+        # ids follow creation order
+        created = array("q", sorted(microseconds(self.created_at()) for _ in range(size)))
+        first_deal = array("q", [-1]) * n
         for when, c in zip(created, company_of, strict=True):
-            first_deal.setdefault(c, when)
+            if first_deal[c] < 0:
+                first_deal[c] = when
+        indexes: list[str] = []  # set aside while the rows go in (SQLite), made at the end
+        if self.conn.dialect.name == "sqlite":
+            tables = (Company, Contact, Deal, StageMove, CloseOutcome, FollowUp)
+            held = {m: self.next_id[m] - 1 for m in tables}
+            indexes = set_aside_indexes(self.conn, held, size)
         self.insert_parties(companies, first_deal)
+        del first_deal
+        self.used_keys, self.used_emails = Seen(), Seen()
 
         owners: set[str] = set()
         for start in range(0, size, CHUNK):
@@ -149,8 +165,9 @@ class _Demo(Parties, WorkingHours):
                 company = companies[company_of[i]]
                 owner = company.owner if rng.random() < 0.85 else rng.choice(reps)
                 owners.add(owner)
-                self.deal(company_of[i], company, owner, created[i])
+                self.deal(company_of[i], company, owner, at_microsecond(created[i]))
             self.flush()
+        restore_indexes(self.conn, indexes)
         sync_sequences(self.conn, self.next_id)
         return (
             f"{plural(size, 'deal')}, {plural(n, 'company', 'companies')}, "
@@ -202,25 +219,29 @@ class _Demo(Parties, WorkingHours):
                 moves.append((here.id, self.lost.id, at, False))
                 break
 
+        stamp, false, true = self.form.stamp, self.form.false, self.form.true
         stays = stay_columns(
             [(to_id, moved_at) for _, to_id, moved_at, _ in moves], self.open_positions,
             won_position=self.won.position if status == DealStatus.WON else None, currency=currency,
         )  # fmt: skip
-        for (from_id, to_id, moved_at, back), stay in zip(moves, stays, strict=True):
-            self.rows.moves.append({
-                "id": self.take_id(StageMove), "deal_id": deal_id, "from_stage_id": from_id,
-                "to_stage_id": to_id, "at": moved_at, "by": owner, "note": None,
-                "forced": False, "regression": back, **stay,
-            })  # fmt: skip
+        stored = [stamp(moved_at) for _, _, moved_at, _ in moves]  # a stay is left at the next
+        move_id = self.next_id[StageMove]
+        for i, ((from_id, to_id, _, back), (left, seconds, furthest, again, _)) in enumerate(
+            zip(moves, stays, strict=True)
+        ):
+            self.batch.moves.append((
+                move_id + i, deal_id, from_id, to_id, stored[i], owner, None, false,
+                true if back else false, None if left is None else stored[i + 1], seconds,
+                furthest, true if again else false, currency,
+            ))  # fmt: skip
+        self.next_id[StageMove] = move_id + len(moves)
         last_at = moves[-1][2]
-        self.rows.deals.append({
-            "id": deal_id, "title": f"{company.short} {offering}",
-            "company_id": self.first_company + index, "contact_id": rng.choice(company.contact_ids),
-            "owner": owner, "source": source, "value_minor": value_minor, "currency": currency,
-            "close_by": close_by, "pipeline_id": self.pipeline_id, "stage_id": moves[-1][1],
-            "status": status, "created_at": created, "updated_at": last_at,
-            "version": len(moves),
-        })  # fmt: skip
+        self.batch.deals.append((
+            deal_id, f"{company.short} {offering}", self.first_company + index,
+            rng.choice(range(company.first_contact, company.first_contact + company.contacts)),
+            owner, source, value_minor, currency, self.form.day(close_by), self.pipeline_id,
+            moves[-1][1], status, stored[0], stored[-1], len(moves), None, None, None,
+        ))  # fmt: skip
         if status == DealStatus.OPEN:
             self.open_follow_ups(deal_id, owner, steps[position], last_at)
         else:
@@ -258,12 +279,10 @@ class _Demo(Parties, WorkingHours):
             ].pick(rng)
             if reason == "competitor" or (reason == "price" and rng.random() < 0.3):
                 competitor = rng.choice(COMPETITORS)
-        self.rows.outcomes.append({
-            "id": self.take_id(CloseOutcome), "deal_id": deal_id, "outcome": outcome,
-            "amount_minor": amount, "currency": currency, "reason": reason,
-            "competitor": competitor, "note": None, "from_stage_id": from_step.id,
-            "closed_on": closed_on, "at": at, "by": owner, "reopened_at": None,
-        })  # fmt: skip
+        self.batch.outcomes.append((
+            self.take_id(CloseOutcome), deal_id, outcome, amount, currency, reason, competitor,
+            None, from_step.id, self.form.day(closed_on), self.form.stamp(at), owner, None,
+        ))  # fmt: skip
 
     # --- follow-ups -------------------------------------------------------------------------
 
@@ -311,23 +330,16 @@ class _Demo(Parties, WorkingHours):
     ) -> None:
         """One follow-up row; `playbook` is the stage whose `on_enter` made it (as
         `playbooks.run_on_enter` marks it)."""
-        self.rows.follow_ups.append({
-            "id": self.take_id(FollowUp), "deal_id": deal_id, "text": text, "due": due,
-            "owner": owner, "repeat": repeat, "done_at": done_at, "created_at": made,
-            "created_by": owner, "playbook_stage_id": playbook,
-            "closed_as": None if done_at is None else "done",
-        })  # fmt: skip
+        form = self.form
+        self.batch.follow_ups.append((
+            self.take_id(FollowUp), deal_id, text, form.day(due), owner, repeat,
+            None if done_at is None else form.stamp(done_at), form.stamp(made), owner, playbook,
+            None if done_at is None else "done",
+        ))  # fmt: skip
 
     # --- writing ----------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Insert the chunk's rows, parents first (foreign keys are on)."""
-        rows = self.rows
-        for model, chunk in (
-            (Deal, rows.deals),
-            (StageMove, rows.moves),
-            (CloseOutcome, rows.outcomes),
-            (FollowUp, rows.follow_ups),
-        ):
-            insert_rows(self.conn, model, chunk)
-        self.rows = ChunkRows()
+        """Insert the rows waiting (`db.batch.Batch.insert`, parents first) and start anew."""
+        self.batch.insert(self.conn)
+        self.batch = Batch()

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from array import array
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from salesflow.db.bulk import insert_rows
+from salesflow.db.batch import Batch
+from salesflow.db.bulk import StoredForm
 from salesflow.domain.companies import company_key, unique_key
 from salesflow.models import Company, Contact
 from salesflow.services.demo.world import (
@@ -29,6 +30,9 @@ from salesflow.services.demo.world import (
     NAME_TAILS,
     REGIONS,
     Account,
+    Accounts,
+    Seen,
+    at_microsecond,
     whole,
 )
 
@@ -42,12 +46,18 @@ class Parties:
     rng: random.Random
     conn: Connection
     first_company: int  # the id of the first company made
-    used_names: set[str]  # company names (lower-cased) already taken
-    used_keys: set[str]  # `companies.name_key`s already taken
-    used_emails: set[str]
+    used_names: Seen  # company names (lower-cased) already taken
+    used_keys: Seen  # `companies.name_key`s already taken
+    used_emails: Seen
+    form: StoredForm
+    batch: Batch
 
     def take_id(self, model: Any) -> int:
         """The next id of `model`'s table (the build's own counter)."""
+        raise NotImplementedError
+
+    def flush(self) -> None:
+        """Insert the rows waiting in `batch` and start the next."""
         raise NotImplementedError
 
     def company(self, owner: str) -> Account:
@@ -77,25 +87,25 @@ class Parties:
         employees = int(math.exp(rng.uniform(math.log(low), math.log(high))))
         if employees >= 100:
             employees = round(employees, -1 if employees < 1000 else -2)
-        short = name.removesuffix(f" {suffix}")
-        return Account(name, short, industry, employees, country, owner)
+        return Account(name, industry, employees, country, owner)
 
-    def insert_parties(self, companies: list[Account], first_deal: dict[int, datetime]) -> None:
-        """Insert the companies and their contacts (one, sometimes two, per company)."""
-        rng = self.rng
-        company_rows: list[dict[str, Any]] = []
-        contact_rows: list[dict[str, Any]] = []
-        for c, company in enumerate(companies):
-            since = first_deal[c] - timedelta(hours=whole(rng, 0, 72))
-            company_rows.append({
-                "id": self.take_id(Company), "name": company.name,
-                "name_key": unique_key(company_key(company.name), self.used_keys),
-                "industry": company.industry,
-                "employees": company.employees, "country": company.country, "created_at": since,
-            })  # fmt: skip
+    def insert_parties(self, companies: Accounts, first_deal: array[int]) -> None:
+        """Insert the companies and their contacts (one, sometimes two, per company), a few
+        thousand at a time; `first_deal[c]`: when company `c`'s first deal came in (microseconds
+        since the epoch, `world.at_microsecond`)."""
+        rng, stamp, batch = self.rng, self.form.stamp, self.batch
+        for c in range(len(companies)):
+            company = companies[c]
+            since = stamp(at_microsecond(first_deal[c]) - timedelta(hours=whole(rng, 0, 72)))
+            batch.companies.append((
+                self.take_id(Company), company.name,
+                unique_key(company_key(company.name), self.used_keys), company.industry,
+                company.employees, company.country, since,
+            ))  # fmt: skip
             _, _, tld, phone_prefix, _ = COUNTRIES[company.country]
             domain = "".join(ch for ch in company.short.lower() if ch.isalnum()) + tld
-            for _ in range(1 if rng.random() < 0.8 else 2):
+            count = 1 if rng.random() < 0.8 else 2
+            for n in range(count):
                 first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
                 local = f"{first}.{last}".lower().replace(" ", "")
                 email, number = f"{local}@{domain}", 2
@@ -109,18 +119,13 @@ class Parties:
                     )
                     phone = f"{phone_prefix} {digits}"
                 contact_id = self.take_id(Contact)
-                company.contact_ids.append(contact_id)
-                contact_rows.append({
-                    "id": contact_id, "name": f"{first} {last}", "email": email, "phone": phone,
-                    "title": rng.choice(JOB_TITLES), "company_id": self.first_company + c,
-                    "created_at": since,
-                })  # fmt: skip
-        for chunk in _chunks(company_rows, 4 * CHUNK):
-            insert_rows(self.conn, Company, chunk)
-        for chunk in _chunks(contact_rows, 4 * CHUNK):
-            insert_rows(self.conn, Contact, chunk)
-
-
-def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+                if n == 0:
+                    companies.set_contacts(c, contact_id, count)
+                batch.contacts.append((
+                    contact_id, f"{first} {last}", email, phone, rng.choice(JOB_TITLES),
+                    self.first_company + c, since,
+                ))  # fmt: skip
+            if len(batch.companies) >= CHUNK:
+                self.flush()
+                batch = self.batch
+        self.flush()

@@ -1,6 +1,6 @@
 """Writing imported rows: duplicates resolved, ids assigned here, rows inserted in batches.
 
-Rows go in through SQLAlchemy Core `insert()` executemany, a batch at a time (`batch.py`), never
+Rows go in through SQLAlchemy Core `insert()` executemany, a batch at a time (`db/batch.py`), never
 as ORM objects one by one (the same fast path as the demo generator). Ids are assigned from
 max(id) + 1; on PostgreSQL the tables are locked against other writers for the import's
 transaction (readers are not blocked) and the id sequences are moved past our ids at the end.
@@ -23,13 +23,13 @@ from datetime import date, datetime
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from salesflow.db.bulk import sqlite_date, sqlite_datetime, sync_sequences
+from salesflow.db.batch import Batch, restore_indexes, set_aside_indexes
+from salesflow.db.bulk import StoredForm, sync_sequences
 from salesflow.db.stays import stay_columns
 from salesflow.domain.companies import company_key, unique_key
 from salesflow.domain.contacts import People
 from salesflow.domain.deals import DealStatus, StageKind
 from salesflow.models import CloseOutcome, Company, Contact, Deal, DealChange, StageMove
-from salesflow.services.imports.batch import Batch, restore_indexes, set_aside_indexes
 from salesflow.services.imports.records import (
     CompanyIn,
     ContactIn,
@@ -49,10 +49,7 @@ ON_DUPLICATE = ("skip", "update", "fail")
 
 
 TABLES = (Company, Contact, Deal, StageMove, CloseOutcome, DealChange)
-
-
-def _same(value: Any) -> Any:
-    return value
+FILLS = (Company, Contact, Deal, StageMove, CloseOutcome)  # the tables new rows go into
 
 
 class ImportWriter:
@@ -68,18 +65,18 @@ class ImportWriter:
         expected_rows: int = 0,
     ) -> None:
         """`expected_rows`: about how many rows are coming (0: unknown), so that a large import
-        into small tables can set their indexes aside (SQLite; see `batch.set_aside_indexes`)."""
+        into small tables can set their indexes aside (SQLite; see `db.batch.set_aside_indexes`)."""
         from sqlalchemy import func, select
 
         self.session = session
         self.conn: Connection = session.connection()
         self.on_duplicate, self.actor, self.now = on_duplicate, actor, now
         sqlite = self.conn.dialect.name == "sqlite"
-        # values in the form the driver stores (SQLite: SQLAlchemy's text forms, made here once)
-        self.stamp: Callable[[datetime], Any] = sqlite_datetime if sqlite else _same
-        self.day: Callable[[date | None], Any] = sqlite_date if sqlite else _same
-        self.false: Any = 0 if sqlite else False
-        self.true: Any = 1 if sqlite else True
+        form = StoredForm.of(self.conn)  # values in the form the driver stores, made here once
+        self.stamp: Callable[[datetime], Any] = form.stamp
+        self.day: Callable[[date | None], Any] = form.day
+        self.false: Any = form.false
+        self.true: Any = form.true
         self.now_stored = self.stamp(now)
         if self.conn.dialect.name == "postgresql":
             names = ", ".join(t.__tablename__ for t in TABLES)
@@ -129,7 +126,7 @@ class ImportWriter:
         self.batch = Batch()
         self.indexes_set_aside: list[str] = []  # CREATE INDEX statements to run at the end
         if sqlite and expected_rows >= INDEX_REBUILD_ROWS:
-            held = {m: n - 1 for m, n in self.first_id.items()}
+            held = {m: self.first_id[m] - 1 for m in FILLS}
             self.indexes_set_aside = set_aside_indexes(self.conn, held, expected_rows)
 
     def take_id(self, model: Any) -> int:
@@ -323,9 +320,9 @@ class ImportWriter:
                                won_position=won, currency=deal.currency)  # fmt: skip
         stamp, true, false = self.stamp, self.true, self.false
         return [
-            (None if c["left_at"] is None else stamp(c["left_at"]), c["stay_seconds"],
-             c["furthest_after"], true if c["reentry"] else false, c["deal_currency"])
-            for c in columns
+            (None if left is None else stamp(left), seconds, furthest, true if again else false,
+             currency)
+            for left, seconds, furthest, again, currency in columns
         ]  # fmt: skip
 
     def _update_deal(
@@ -343,7 +340,7 @@ class ImportWriter:
     # --- writing --------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Insert the batch (`batch.Batch.insert`) and start the next."""
+        """Insert the batch (`db.batch.Batch.insert`) and start the next."""
         self.batch.insert(self.conn)
         self.batch = Batch()
 

@@ -1,9 +1,10 @@
-"""How imported rows reach the database fast: a batch of plain tuples per table, in the column
-order below, inserted parents first through one Core executemany each; and, for an import large
-against the tables it fills, SQLite's plain indexes set aside and made again at the end.
+"""How many rows reach the database fast, for the import and the demo: a batch of plain tuples
+per table, in the column order below and the driver's stored form (`db.bulk.StoredForm`),
+inserted parents first through one executemany each; and, for a write large against the tables
+it fills, SQLite's plain indexes set aside and made again at the end.
 
-What the rows are (duplicates, ids, stays) is `writer.ImportWriter`'s business; this module only
-moves them in.
+What the rows are (duplicates, ids, stays) is the writer's business (`writer.ImportWriter`,
+`demo.generator`); this module only moves them in.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from salesflow.db.bulk import insert_tuples
-from salesflow.models import CloseOutcome, Company, Contact, Deal, StageMove
+from salesflow.models import CloseOutcome, Company, Contact, Deal, FollowUp, StageMove
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -29,6 +30,8 @@ MOVE_COLUMNS = ("id", "deal_id", "from_stage_id", "to_stage_id", "at", "by", "no
                 "deal_currency")  # fmt: skip
 OUTCOME_COLUMNS = ("id", "deal_id", "outcome", "amount_minor", "currency", "reason", "competitor",
                    "note", "from_stage_id", "closed_on", "at", "by", "reopened_at")  # fmt: skip
+FOLLOW_UP_COLUMNS = ("id", "deal_id", "text", "due", "owner", "repeat", "done_at", "created_at",
+                     "created_by", "playbook_stage_id", "closed_as")  # fmt: skip
 
 
 @dataclass
@@ -40,6 +43,7 @@ class Batch:
     deals: list[tuple[Any, ...]] = field(default_factory=list)
     moves: list[tuple[Any, ...]] = field(default_factory=list)
     outcomes: list[tuple[Any, ...]] = field(default_factory=list)
+    follow_ups: list[tuple[Any, ...]] = field(default_factory=list)
 
     def insert(self, conn: Connection) -> None:
         """Insert the rows, parents first (foreign keys are on)."""
@@ -49,19 +53,19 @@ class Batch:
             (Deal, DEAL_COLUMNS, self.deals),
             (StageMove, MOVE_COLUMNS, self.moves),
             (CloseOutcome, OUTCOME_COLUMNS, self.outcomes),
+            (FollowUp, FOLLOW_UP_COLUMNS, self.follow_ups),
         ):
             insert_tuples(conn, model, columns, rows)
 
 
 def set_aside_indexes(conn: Connection, rows_held: dict[Any, int], expected_rows: int) -> list[str]:
-    """Drop the plain (non-unique) indexes of the tables the import fills when it brings at least
-    as many rows as a table holds (`rows_held`: model → rows before the import); returns their
-    CREATE INDEX statements, for `restore_indexes` at the end. One sort per index at the end
-    costs much less than a B-tree insert per row, and it all happens inside the import's
-    transaction: a failed or killed import leaves the indexes as they were. Unique indexes stay:
-    they guard the data."""
-    models: tuple[Any, ...] = (Company, Contact, Deal, StageMove, CloseOutcome)
-    names = {m.__table__.name: m for m in models}
+    """Drop the plain (non-unique) indexes of the tables a bulk write fills (the keys of
+    `rows_held`: model → rows before the write) where it brings at least as many rows as the
+    table holds; returns their CREATE INDEX statements, for `restore_indexes` at the end. One
+    sort per index at the end costs much less than a B-tree insert per row, and it all happens
+    inside the write's transaction: a failed or killed write leaves the indexes as they were.
+    Unique indexes stay: they guard the data."""
+    names = {m.__table__.name: m for m in rows_held}
     found = conn.exec_driver_sql(
         "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' "
         "AND sql LIKE 'CREATE INDEX %' ORDER BY name"
