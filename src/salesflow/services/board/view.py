@@ -79,20 +79,27 @@ _STAGE_EXTRA = "SELECT id, rot_days FROM stages WHERE pipeline_id = :pipeline"
 
 # The order of a column: expected close date, undated last, then id.
 _ORDER: LiteralString = " ORDER BY d.close_by IS NULL, d.close_by, d.id"
-_CARD_ROWS = compose(
+_CARD_FACTS = compose(
     """
 SELECT d.id, d.title, c.name, ct.name, d.value_minor, d.currency, d.owner, d.close_by,
        d.stage_id, """,
     HAS_NEXT_STEP,
     """ AS next_step,""",
     MOVED_ACTED,
-    """
-FROM deals d
-LEFT JOIN companies c ON c.id = d.company_id
-LEFT JOIN contacts ct ON ct.id = d.contact_id
-WHERE d.status = 'open'""",
 )
-_CARDS = compose("SELECT t.*, ", LAST_TOUCH, " AS touch FROM (", _CARD_ROWS)
+_CARD_PARTIES = """
+LEFT JOIN companies c ON c.id = d.company_id
+LEFT JOIN contacts ct ON ct.id = d.contact_id"""
+# The cards of given deal ids (a filter's matches: the list follows).
+_CARDS = compose(
+    "SELECT t.*, ", LAST_TOUCH, " AS touch FROM (", _CARD_FACTS, "\nFROM deals d", _CARD_PARTIES,
+    "\nWHERE d.status = 'open'",
+)  # fmt: skip
+# The cards of one page of a column: its deal ids first (an index walk, `_PAGE_IDS` with the
+# owner, `_ORDER` and the LIMIT following), then those rows only (CROSS JOIN keeps SQLite from
+# walking every open deal to test each against the page).
+_PAGE_CARDS = compose("SELECT t.*, ", LAST_TOUCH, " AS touch FROM (", _CARD_FACTS, "\nFROM (")
+_PAGE_JOIN = compose(") p CROSS JOIN deals d", _CARD_PARTIES, "\nWHERE d.id = p.id")
 _OF_STAGE = " AND d.pipeline_id = :pipeline AND d.stage_id = :stage"
 # The deal ids of one page of a column (`_ORDER` and the LIMIT follow).
 _PAGE_IDS = """SELECT d.id FROM deals d
@@ -222,12 +229,12 @@ def board_pages(
             params.update(marks)
         else:
             sql = compose(
-                _CARDS,
-                " AND d.id IN (",
+                _PAGE_CARDS,
                 _PAGE_IDS,
                 owner_sql,
                 _ORDER,
-                " LIMIT :limit OFFSET :offset)",
+                " LIMIT :limit OFFSET :offset",
+                _PAGE_JOIN,
                 _ORDER,
                 ") t",
             )
