@@ -3,12 +3,15 @@ here)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from salesflow.cli.app import app
 from salesflow.cli.context import state
+
+if TYPE_CHECKING:
+    from salesflow.services.board.view import BoardHead
 
 Opt = typer.Option
 
@@ -24,6 +27,7 @@ def board(
 ) -> None:
     """The pipeline as a live board: move deals with the keyboard (`?` shows the keys)."""
     import sys
+    import threading
 
     from salesflow.errors import SalesflowError, UsageProblem
 
@@ -35,9 +39,27 @@ def board(
     app_ctx = state(ctx)
     whose = None if all_ else (app_ctx.actor if owner is None else owner)  # '': everyone's
     scope = BoardScope(pipeline=pipeline, owner=whose)
-    with app_ctx.reader() as reader:  # light; a new database is created and migrated first
-        head = board_head(scope, reader=reader)  # an unknown pipeline is refused here
+    read: dict[str, Any] = {}
+
+    def read_head() -> None:
+        try:
+            with app_ctx.reader() as reader:  # light; a new database is made and migrated first
+                read["head"] = board_head(scope, reader=reader)  # an unknown pipeline: refused
+        except BaseException as exc:  # raised again below, on the main thread
+            read["error"] = exc
+
+    # The head's SQL runs while Textual is imported (SQLite lets go of the GIL as it reads).
+    reading = threading.Thread(target=read_head, name="board-head", daemon=True)
+    reading.start()
+
+    def head() -> BoardHead:
+        reading.join()
+        if "error" in read:
+            raise read["error"]
+        return read["head"]  # type: ignore[no-any-return]
+
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        head()  # its error first: an unknown pipeline is the first thing to fix
         raise SalesflowError(
             "the board needs a terminal (standard input and output are not one)",
             hint="for scripts: `salesflow lead list --json`, `salesflow funnel --json`",
@@ -49,6 +71,6 @@ def board(
         target=app_ctx.target,
         scope=scope,
         actions=BoardActions(app_ctx.database, app_ctx.actor),
-        first_head=head,
+        first_head=head(),
     )
     BoardApp(source).run()

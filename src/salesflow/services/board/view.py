@@ -4,7 +4,8 @@ The heads of the columns (deals, value and weighted value per open stage in the 
 currency) and the won and lost of this period come from the same queries as the funnel and the
 reports (`queries/`). Cards are read one column page at a time (`board_pages`), ordered by
 expected close date (soonest first, undated last, then id), so a column of 20,000 deals costs
-the rows on screen, never the whole table. Rotting and "no next step" use the rules of `stale`.
+the rows on screen, never the whole table. Rotting and "no next step" use the rules of `stale`
+(`queries/touches.py`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from salesflow.queries import filters
 from salesflow.queries.filters import Where, owner_key
 from salesflow.queries.open_deals import open_by_stage
 from salesflow.queries.outcomes import Outcome, won_lost
-from salesflow.services.followups.stale import HAS_NEXT_STEP, LAST_TOUCH, MOVED_ACTED, rot_threshold
+from salesflow.queries.touches import HAS_NEXT_STEP, LAST_TOUCH, MOVED_ACTED, rot_threshold
 from salesflow.services.reports.scope import period_start, report_scope, resolve
 
 

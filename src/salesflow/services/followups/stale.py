@@ -13,30 +13,18 @@ days ago, as UTC), so the comparison stays index-friendly and portable, and the 
 from __future__ import annotations
 
 import heapq
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, LiteralString
 
-from salesflow.clock import start_of_day_utc, to_local, today
+from salesflow.clock import to_local, today
 from salesflow.db.reader import Reader, as_datetime, compose
 from salesflow.errors import InvalidInput
 from salesflow.queries.filters import owner_key
+from salesflow.queries.touches import HAS_NEXT_STEP, LAST_TOUCH, MOVED_ACTED, rot_threshold
 from salesflow.services.followups.views import RottingDeal, Stale, StaleDeal
 
 _ROT_STAGES = "SELECT id, key, rot_days FROM stages WHERE kind = 'open' AND rot_days IS NOT NULL"
 _OF_PIPELINE = " AND pipeline_id = :pipeline_id"
-
-# A deal's last move and last activity (columns `moved` and `acted` of a row over `d`), and
-# its last touch: the later of the two (over `t`, a row holding them).
-MOVED_ACTED: LiteralString = """
-         (SELECT max(m.at) FROM stage_moves m WHERE m.deal_id = d.id) AS moved,
-         (SELECT max(a.at) FROM activities a WHERE a.deal_id = d.id) AS acted"""
-LAST_TOUCH: LiteralString = (
-    "CASE WHEN t.acted IS NOT NULL AND t.acted > t.moved THEN t.acted ELSE t.moved END"
-)
-# Whether deal `d` has a next step: an open follow-up.
-HAS_NEXT_STEP: LiteralString = (
-    "EXISTS (SELECT 1 FROM follow_ups f WHERE f.deal_id = d.id AND f.done_at IS NULL)"
-)
 
 # Open deals of one stage with their last touch.
 _TOUCHED = compose(
@@ -88,12 +76,6 @@ def _rotting(owner: str | None, then: LiteralString) -> LiteralString:
         ") t) x WHERE x.touch < :threshold) ",
         then,
     )
-
-
-def rot_threshold(rot_days: int) -> datetime:
-    """A deal of a stage with `rot_days` rots when last touched before this moment: local
-    midnight `rot_days` days ago, as UTC (so more than `rot_days` whole days have passed)."""
-    return start_of_day_utc(today() - timedelta(days=rot_days))
 
 
 def _stage_params(stage_id: int, rot_days: int, owner: str | None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from salesflow.clock import today
 from salesflow.db.reader import Reader
@@ -22,7 +23,9 @@ from salesflow.errors import InvalidInput
 from salesflow.queries.currencies import currency_counts, most_used_currency
 from salesflow.queries.filters import Where, owner_key
 from salesflow.queries.pipelines import PipelineRow, StageRow, pipeline_row, stage_rows
-from salesflow.services.reports.views import ReportWindow
+
+if TYPE_CHECKING:
+    from salesflow.services.reports.views import ReportWindow
 
 PERIODS = ("month", "quarter")
 
@@ -127,6 +130,8 @@ def resolve(scope: ReportScope, *, reader: Reader) -> Scope:
 
 def window_of(scope: Scope) -> ReportWindow:
     """The read-model form of a report's scope."""
+    from salesflow.services.reports.views import ReportWindow  # not for the board's head
+
     return ReportWindow(
         pipeline=scope.pipeline.key,
         currency=scope.currency,
