@@ -141,6 +141,9 @@ class Bench:
         self.python = self.salesflow.parent / "python"
         self.rev = head_revision()
         self.env = bench_env()
+        # bytecode for every source as it is now: with PYTHONDONTWRITEBYTECODE set (as on some
+        # machines), a module edited since the venv was made would be compiled on every launch
+        subprocess.run([str(self.python), "-m", "compileall", "-q", str(ROOT / "src")], check=True)
 
     # --- plumbing ---------------------------------------------------------------------------
 
