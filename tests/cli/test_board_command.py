@@ -29,6 +29,39 @@ def test_an_unknown_pipeline_is_refused_before_the_screen_opens(cli: Any) -> Non
     assert_one_error(result, NOT_FOUND_OR_INVALID, error="no pipeline 'nope'")
 
 
+def test_in_a_terminal_the_unknown_pipeline_is_still_the_first_error(isolated: Path) -> None:
+    """The head is read beside Textual's import; its refusal still comes before any other (here
+    an acting user that is not a rep's name), as outside a terminal."""
+    import pty
+
+    assert run_salesflow("init").returncode == 0
+    main, side = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "salesflow", "--as", "", "board", "--all", "--pipeline", "nope"],
+            stdin=side, stdout=side, stderr=side, env=os.environ.copy(), timeout=60, check=False,
+        )  # fmt: skip
+        os.close(side)
+        side = -1
+        out = b""
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the terminal is closed: all was read
+                break
+            if not chunk:
+                break
+            out += chunk
+    finally:
+        os.close(main)
+        if side >= 0:
+            os.close(side)
+    text = out.decode()
+    assert done.returncode == NOT_FOUND_OR_INVALID, text
+    assert text.startswith("Error: no pipeline 'nope'"), text
+    assert "Traceback" not in text and "--as" not in text
+
+
 def test_owner_and_all_exclude_each_other(cli: Any) -> None:
     result = cli("board", "--owner", "ana", "--all")
     assert_one_error(result, USAGE, error="--owner and --all exclude each other")
@@ -57,7 +90,10 @@ def _wait_screen(session: str, wanted: str, within: float = 20.0) -> str:
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux (apt-get install tmux)")
 def test_board_in_a_real_terminal(isolated: Path, tmp_path: Path) -> None:
     for title, company in [("Acme rollout", "Acme"), ("Globex pilot", "Globex")]:
-        assert run_salesflow("lead", "add", title, "--company", company, "--value", "9000").returncode == 0
+        assert (
+            run_salesflow("lead", "add", title, "--company", company, "--value", "9000").returncode
+            == 0
+        )
     session = f"board-{os.getpid()}"
     names = ("SALESFLOW_DB", "SALESFLOW_CONFIG", "SALESFLOW_NOW", "SALESFLOW_USER",
              "XDG_CACHE_HOME", "XDG_DATA_HOME", "PYTHONPATH")  # fmt: skip

@@ -53,10 +53,11 @@ def _from_history(db: Path) -> dict[int, tuple[Any, ...]]:
         won = kinds[stage][1] if status == "won" else None
         columns = stay_columns([(s, at) for _, s, at in history], opens, won_position=won,
                                currency=currency)  # fmt: skip
-        for (move_id, _, _), c in zip(history, columns, strict=True):
-            left = c["left_at"].strftime("%Y-%m-%d %H:%M:%S.%f") if c["left_at"] else None
-            expected[move_id] = (left, c["stay_seconds"], c["furthest_after"], c["reentry"],
-                                 c["deal_currency"])  # fmt: skip
+        for (move_id, _, _), (left_at, seconds, furthest, again, deal_currency) in zip(
+            history, columns, strict=True
+        ):
+            left = left_at.strftime("%Y-%m-%d %H:%M:%S.%f") if left_at else None
+            expected[move_id] = (left, seconds, furthest, again, deal_currency)
     return expected
 
 

@@ -64,13 +64,17 @@ def board(
             "the board needs a terminal (standard input and output are not one)",
             hint="for scripts: `salesflow lead list --json`, `salesflow funnel --json`",
         )
-    from salesflow.render.board.app import BoardApp
-    from salesflow.services.board.source import BoardSource
-
+    try:
+        from salesflow.render.board.app import BoardApp
+        from salesflow.services.board.source import BoardSource
+    except BaseException:
+        reading.join()  # never cut off halfway through making a new database
+        raise
+    first = head()  # its error before any about the acting user, as outside a terminal
     source = BoardSource(
         target=app_ctx.target,
         scope=scope,
         actions=BoardActions(app_ctx.database, app_ctx.actor),
-        first_head=head(),
+        first_head=first,
     )
     BoardApp(source).run()

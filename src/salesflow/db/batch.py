@@ -64,7 +64,9 @@ def set_aside_indexes(conn: Connection, rows_held: dict[Any, int], expected_rows
     table holds; returns their CREATE INDEX statements, for `restore_indexes` at the end. One
     sort per index at the end costs much less than a B-tree insert per row, and it all happens
     inside the write's transaction: a failed or killed write leaves the indexes as they were.
-    Unique indexes stay: they guard the data."""
+    Unique indexes stay: they guard the data. Only on SQLite (elsewhere: nothing is set aside)."""
+    if conn.dialect.name != "sqlite":
+        return []
     names = {m.__table__.name: m for m in rows_held}
     found = conn.exec_driver_sql(
         "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' "

@@ -21,7 +21,7 @@ class StoredForm:
     value by the writer: on SQLite SQLAlchemy's own text forms of moments and days and 0/1 for
     booleans (`sqlite_datetime`, ...), on PostgreSQL the Python values themselves."""
 
-    stamp: Callable[[datetime], Any]  # a moment (naive UTC)
+    stamp: Callable[[datetime], Any]  # a moment (naive UTC; never None: test for it first)
     day: Callable[[date | None], Any]
     false: Any
     true: Any
@@ -81,7 +81,7 @@ def insert_tuples(
     conn: Connection, model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
 ) -> None:
     """One executemany of rows given as tuples in `columns` order, already in the form the
-    driver stores (see `ImportWriter.stamp`)."""
+    driver stores (`StoredForm`)."""
     if not rows:
         return
     table = model.__table__

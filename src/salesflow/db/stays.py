@@ -17,9 +17,9 @@ way from every writer (advance, won, lost, reopen, lead add, imports), and a cur
 clears it. `refresh_stays` runs at the end of every write transaction (`Database.write`) and
 derives all the moves of the marked deals (a new deal's only move with a cheaper statement), so
 no writer needs to know about any of this. A writer that builds whole histories in memory can
-fill the columns itself with `stay_columns` and skip that work: the demo generator does (a
-million deals at once). Migration 0004 holds a frozen copy of `_DERIVE` for the moves that were
-already there.
+fill the columns itself with `stay_columns` and skip that work: the demo generator (a million
+deals at once) and the CSV import do. Migration 0004 holds a frozen copy of `_DERIVE` for the
+moves that were already there.
 """
 
 from __future__ import annotations

@@ -146,15 +146,15 @@ class _Demo(Parties, WorkingHours):
         rng.shuffle(company_of)
         # ids follow creation order
         created = array("q", sorted(microseconds(self.created_at()) for _ in range(size)))
-        first_deal = array("q", [-1]) * n
+        unset = -(2**63)  # below any moment (the smallest a signed 64-bit array holds)
+        first_deal = array("q", [unset]) * n
         for when, c in zip(created, company_of, strict=True):
-            if first_deal[c] < 0:
+            if first_deal[c] == unset:
                 first_deal[c] = when
-        indexes: list[str] = []  # set aside while the rows go in (SQLite), made at the end
-        if self.conn.dialect.name == "sqlite":
-            tables = (Company, Contact, Deal, StageMove, CloseOutcome, FollowUp)
-            held = {m: self.next_id[m] - 1 for m in tables}
-            indexes = set_aside_indexes(self.conn, held, size)
+        # set aside while the rows go in (SQLite), made again at the end
+        tables = (Company, Contact, Deal, StageMove, CloseOutcome, FollowUp)
+        held = {m: self.next_id[m] - 1 for m in tables}
+        indexes = set_aside_indexes(self.conn, held, size)
         self.insert_parties(companies, first_deal)
         del first_deal
         self.used_keys, self.used_emails = Seen(), Seen()

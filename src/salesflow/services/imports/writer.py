@@ -71,7 +71,6 @@ class ImportWriter:
         self.session = session
         self.conn: Connection = session.connection()
         self.on_duplicate, self.actor, self.now = on_duplicate, actor, now
-        sqlite = self.conn.dialect.name == "sqlite"
         form = StoredForm.of(self.conn)  # values in the form the driver stores, made here once
         self.stamp: Callable[[datetime], Any] = form.stamp
         self.day: Callable[[date | None], Any] = form.day
@@ -125,7 +124,7 @@ class ImportWriter:
         self.counts = Counts()
         self.batch = Batch()
         self.indexes_set_aside: list[str] = []  # CREATE INDEX statements to run at the end
-        if sqlite and expected_rows >= INDEX_REBUILD_ROWS:
+        if expected_rows >= INDEX_REBUILD_ROWS:
             held = {m: self.first_id[m] - 1 for m in FILLS}
             self.indexes_set_aside = set_aside_indexes(self.conn, held, expected_rows)
 
