@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from conftest import NOW as FROZEN_NOW
 from pg import pg_database, pg_server  # noqa: F401  (fixtures, requested by name)
 
@@ -366,18 +364,6 @@ def test_a_demo_keeps_the_schema_and_its_indexes(cli, tmp_path):
     plan = _rows(demo, "EXPLAIN QUERY PLAN SELECT id FROM follow_ups WHERE deal_id = 5")
     assert "ix_follow_ups_deal_id" in str(plan)
     assert cli("--db", str(demo), "db", "check").exit_code == 0
-
-
-@given(st.lists(st.text(max_size=12), max_size=60), st.lists(st.text(max_size=12), max_size=60))
-def test_seen_answers_as_a_set_of_the_strings_does(added, asked):
-    from salesflow.services.demo.world import Seen
-
-    seen, exact = Seen(added[: len(added) // 2]), set(added[: len(added) // 2])
-    for text in added[len(added) // 2 :]:
-        seen.add(text)
-        exact.add(text)
-    for text in added + asked:
-        assert (text in seen) == (text in exact)
 
 
 def test_accounts_give_back_what_went_in():

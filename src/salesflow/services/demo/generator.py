@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from salesflow.clock import now_local, now_utc, to_local, today
+from salesflow.compact import DigestSet
 from salesflow.db.batch import Batch, restore_indexes, set_aside_indexes
 from salesflow.db.bulk import StoredForm, sync_sequences
 from salesflow.db.stays import stay_columns
@@ -51,7 +52,6 @@ from salesflow.services.demo.world import (
     TASK_TEXTS,
     Account,
     Accounts,
-    Seen,
     Step,
     at_microsecond,
     deal_value,
@@ -118,9 +118,9 @@ class _Demo(Parties, WorkingHours):
         self.first_company = self.next_id[Company]
         # names are drawn unique as spelled (the draws, and so every demo, stay as they were);
         # the keys stored are unique too (two drawn names may name one company)
-        self.used_names = Seen(str(n).lower() for n in session.exec(select(Company.name)))
-        self.used_keys = Seen(str(n) for n in session.exec(select(Company.name_key)))
-        self.used_emails = Seen(str(e) for e in session.exec(select(Contact.email)) if e)
+        self.used_names = DigestSet(str(n).lower() for n in session.exec(select(Company.name)))
+        self.used_keys = DigestSet(str(n) for n in session.exec(select(Company.name_key)))
+        self.used_emails = DigestSet(str(e) for e in session.exec(select(Contact.email)) if e)
         self.skill: dict[str, float] = {}
         self.form = StoredForm.of(self.conn)
         self.batch = Batch()
@@ -138,7 +138,7 @@ class _Demo(Parties, WorkingHours):
         companies = Accounts()
         for _ in range(max(1, round(size / 3))):
             companies.append(self.company(rng.choices(reps, weights=rep_weight)[0]))
-        self.used_names = Seen()  # every name is drawn
+        self.used_names = DigestSet()  # every name is drawn
         # every company gets a deal; the rest go mostly to a few busy accounts
         n = len(companies)
         company_of = array("l", range(n))
@@ -157,7 +157,7 @@ class _Demo(Parties, WorkingHours):
         indexes = set_aside_indexes(self.conn, held, size)
         self.insert_parties(companies, first_deal)
         del first_deal
-        self.used_keys, self.used_emails = Seen(), Seen()
+        self.used_keys, self.used_emails = DigestSet(), DigestSet()
 
         owners: set[str] = set()
         for start in range(0, size, CHUNK):

@@ -14,6 +14,7 @@ from array import array
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from salesflow.compact import DigestSet
 from salesflow.db.batch import Batch
 from salesflow.db.bulk import StoredForm
 from salesflow.domain.companies import company_key, unique_key
@@ -31,7 +32,6 @@ from salesflow.services.demo.world import (
     REGIONS,
     Account,
     Accounts,
-    Seen,
     at_microsecond,
     whole,
 )
@@ -46,9 +46,9 @@ class Parties:
     rng: random.Random
     conn: Connection
     first_company: int  # the id of the first company made
-    used_names: Seen  # company names (lower-cased) already taken
-    used_keys: Seen  # `companies.name_key`s already taken
-    used_emails: Seen
+    used_names: DigestSet  # company names (lower-cased) already taken
+    used_keys: DigestSet  # `companies.name_key`s already taken
+    used_emails: DigestSet
     form: StoredForm
     batch: Batch
 

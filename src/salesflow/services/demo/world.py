@@ -9,12 +9,11 @@ import math
 import random
 from array import array
 from bisect import bisect
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from hashlib import blake2b
 from itertools import accumulate
 
+from salesflow.compact import Texts
 from salesflow.config import DEFAULT_LOST_REASONS
 from salesflow.models import Stage
 from salesflow.parsing.dates import parse_date
@@ -208,18 +207,17 @@ _INDUSTRY_NAMES, _COUNTRY_CODES = tuple(INDUSTRIES), tuple(COUNTRIES)
 
 
 class Accounts:
-    """The build's accounts, column by column (the names in one run of bytes, the rest in
-    arrays of small numbers): a million-deal demo holds a third of a million of them while it
+    """The build's accounts, column by column (the names in one run of bytes, `Texts`, the rest
+    in arrays of small numbers): a million-deal demo holds a third of a million of them while it
     writes every deal."""
 
     def __init__(self) -> None:
-        self._names, self._ends = bytearray(), array("q")  # account i: _names[_ends[i-1]:_ends[i]]
+        self.names = Texts()
         self.industries, self.countries, self.owners = array("B"), array("B"), array("B")
         self.employees, self.first_contact, self.contacts = array("l"), array("q"), array("B")
 
     def append(self, account: Account) -> None:
-        self._names += account.name.encode()
-        self._ends.append(len(self._names))
+        self.names.add(account.name)
         self.industries.append(_INDUSTRY_NAMES.index(account.industry))
         self.countries.append(_COUNTRY_CODES.index(account.country))
         self.owners.append(REPS.index(account.owner))
@@ -228,12 +226,11 @@ class Accounts:
         self.contacts.append(account.contacts)
 
     def __len__(self) -> int:
-        return len(self._ends)
+        return len(self.names)
 
     def __getitem__(self, i: int) -> Account:
-        name = self._names[self._ends[i - 1] if i else 0 : self._ends[i]].decode()
         return Account(
-            name, _INDUSTRY_NAMES[self.industries[i]], self.employees[i],
+            self.names[i], _INDUSTRY_NAMES[self.industries[i]], self.employees[i],
             _COUNTRY_CODES[self.countries[i]], REPS[self.owners[i]], self.first_contact[i],
             self.contacts[i],
         )  # fmt: skip
@@ -241,38 +238,6 @@ class Accounts:
     def set_contacts(self, i: int, first: int, count: int) -> None:
         """Account `i`'s contacts are ids `first` .. `first + count - 1`."""
         self.first_contact[i], self.contacts[i] = first, count
-
-
-class Seen:
-    """Strings already used (names, keys, emails), kept as 8-byte BLAKE2b digests in 65,536
-    small arrays chosen by a digest's low bits (about 8 bytes a string, where a set of the
-    strings takes over 100), with the same answers in every run. Two strings sharing a digest
-    (odds about one in ten million for a million-deal demo) make the second take the next free
-    spelling although it need not: never a duplicate."""
-
-    def __init__(self, texts: Iterable[str] = ()) -> None:
-        self._buckets: list[array[int] | None] = [None] * 65536
-        for text in texts:
-            self.add(text)
-
-    def __contains__(self, text: object) -> bool:
-        if not isinstance(text, str):
-            return False
-        digest = _digest(text)
-        bucket = self._buckets[digest & 0xFFFF]
-        return bucket is not None and digest in bucket
-
-    def add(self, text: str) -> None:
-        digest = _digest(text)
-        bucket = self._buckets[digest & 0xFFFF]
-        if bucket is None:
-            self._buckets[digest & 0xFFFF] = array("Q", (digest,))
-        elif digest not in bucket:
-            bucket.append(digest)
-
-
-def _digest(text: str) -> int:
-    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "little")
 
 
 def deal_value(rng: random.Random, employees: int) -> int:
