@@ -28,9 +28,8 @@ class StoredForm:
 
     @classmethod
     def of(cls, conn: Connection) -> StoredForm:
-        if conn.dialect.name == "sqlite":  # `sqlite_datetime` without its None test
-            return cls(partial(datetime.isoformat, sep=" ", timespec="microseconds"),
-                       sqlite_date, 0, 1)  # fmt: skip
+        if conn.dialect.name == "sqlite":
+            return cls(_sqlite_stamp, sqlite_date, 0, 1)
         return cls(_same, _same, False, True)
 
 
@@ -120,9 +119,14 @@ def sqlite_insert_sql(
     return _SQLITE_INSERT_SQL[key]
 
 
+# SQLAlchemy's SQLite storage form of a moment, `2026-11-10 09:00:00.000000` (no None test: the
+# bulk writers call it once per moment, millions of times)
+_sqlite_stamp = partial(datetime.isoformat, sep=" ", timespec="microseconds")
+
+
 def sqlite_datetime(value: datetime | None) -> str | None:
     """SQLAlchemy's SQLite storage form: `2026-11-10 09:00:00.000000`."""
-    return None if value is None else value.isoformat(" ", "microseconds")
+    return None if value is None else _sqlite_stamp(value)
 
 
 def sqlite_date(value: date | None) -> str | None:
