@@ -623,3 +623,30 @@ def test_back_in_the_first_stage_is_the_services_refusal(
 
     drive(app, scenario)
     assert dump() == before
+
+
+def test_a_taller_terminal_shows_more_cards_and_a_shorter_one_fewer(
+    board_db: tuple[Path, dict[str, int]],
+) -> None:
+    db, ids = board_db
+    app = board_app(db, owner="ana")
+    shown: list[list[int]] = []
+
+    def research() -> list[int]:
+        first = app.board.columns[0]
+        return [c.deal_id for c in first.cards[: first.fits]]
+
+    async def scenario(pilot: Any) -> None:
+        shown.append(research())  # 14 lines: room for one card a column
+        await pilot.resize_terminal(160, 45)
+        await settle(pilot)
+        shown.append(research())
+        await pilot.resize_terminal(160, 14)
+        await settle(pilot)
+        shown.append(research())
+        first = app.board.columns[0]
+        lines = [first.render_line(y).text for y in range(first.size.height)]
+        assert "1–1 of 3" in "\n".join(lines)
+
+    drive(app, scenario, size=(160, 14))
+    assert shown == [[ids["acme"]], [ids["acme"], ids["globex"], ids["initech"]], [ids["acme"]]]

@@ -119,12 +119,21 @@ class BoardScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.load_pages)
+        # The first cards are read before the first layout, for the height the columns will
+        # have (the screen less the title and the key lines): the first frame shows them.
+        for col in self.columns:
+            col.height_hint = self.app.size.height - 2
+        self.load_pages()
 
     def on_resize(self) -> None:
         # a narrow terminal gives the columns the room of the outcomes pane
         self.query_one("#outcomes", Static).display = self.size.width >= NARROW
-        self.call_after_refresh(self.load_pages)
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """After a resize, read the pages again if a column now fits more or fewer cards."""
+        if any(col.fits != col.shown_fits for col in self.columns):
+            self.load_pages()
 
     # --- what is on screen ----------------------------------------------------------------
 

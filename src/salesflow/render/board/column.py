@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.console import Group
-from rich.text import Text
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from textual.events import Click, MouseScrollDown, MouseScrollUp
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 
 from salesflow.render.formats import money_short
@@ -22,8 +24,6 @@ from salesflow.text import printable
 from salesflow.words import plural
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
-
     from salesflow.services.board.view import BoardCard, BoardColumn
 
 CARD_LINES = 5  # four lines of text and a blank line
@@ -32,9 +32,57 @@ ROTTING = "⏳"
 NO_NEXT_STEP = "∅"
 
 
+BOLD = Style(bold=True)
+DIM = Style(dim=True)
+DIM_ITALIC = Style(dim=True, italic=True)
+REVERSE = Style(reverse=True)
+ROTTING_STYLE = Style(bold=True, color="red")
+NO_NEXT_STEP_STYLE = Style(bold=True, color="yellow")
+
+Line = list[tuple[str, "Style | None"]]
+
+
 def _clip(text: str, width: int) -> str:
+    """`text` on one line in at most `width` cells, cut with `…` when longer."""
     text = printable(text, cell=True)
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(0, width - 1)) + "…"
+
+
+def _card(card: BoardCard, selected: bool, width: int) -> list[Line]:
+    """A card's four lines and a blank one; the selected card is drawn reversed, edge to edge."""
+    marks = (ROTTING if card.rotting else "") + ("" if card.has_next_step else NO_NEXT_STEP)
+    mark_cells = cell_len(marks) + 1 if marks else 0
+    title: Line = [
+        (_clip(f"{'▶ ' if selected else ''}#{card.deal_id} {card.title}", width - mark_cells), BOLD)
+    ]
+    if marks:
+        title.append((" " + marks, ROTTING_STYLE if card.rotting else NO_NEXT_STEP_STYLE))
+    who = [card.owner] + ([f"score {card.score}"] if card.score is not None else [])
+    money = [money_short(card.value_minor, card.currency)]
+    if card.close_by:
+        money.append(f"by {card.close_by:%d %b}")
+    if card.rotting:
+        money.append(f"idle {card.idle_days}d")
+    lines: list[Line] = [
+        title,
+        [(_clip(card.company or "–", width), DIM)],
+        [(_clip(" · ".join(who), width), None)],
+        [(_clip(" · ".join(money), width), None)],
+    ]
+    if selected:
+        lines = [_reversed(line, width) for line in lines]
+    return [*lines, []]
+
+
+def _reversed(line: Line, width: int) -> Line:
+    used = sum(cell_len(text) for text, _ in line)
+    # dim is dropped: dim on reverse reads as a grey gap in the bar
+    pieces = [
+        (text, style + REVERSE if style and style is not DIM else REVERSE) for text, style in line
+    ]
+    return [*pieces, (" " * max(0, width - used), REVERSE)]
 
 
 class DealColumn(Widget):
@@ -71,15 +119,21 @@ class DealColumn(Widget):
         self.total = column.deals  # deals in the column (a filter's matches when filtering)
         self.selected: int | None = None  # the selected card, in the column's order
         self.filtered = False
+        self.height_hint = 0  # the height the column will have, before its first layout
+        self.shown_fits = 0  # how many cards fitted when the window was last read
+        self._strips: list[Strip] = []
+        self._drawn_for: object = None  # what `_strips` show (size, window, selection, ...)
 
     @property
     def fits(self) -> int:
         """How many cards fit on screen (at least one)."""
-        return max(1, (self.size.height - HEAD_LINES - 1) // CARD_LINES)
+        height = self.size.height or self.height_hint
+        return max(1, (height - HEAD_LINES - 1) // CARD_LINES)
 
     def show(self, column: BoardColumn, cards: list[BoardCard], offset: int, total: int) -> None:
         """New contents (a page read by the app)."""
         self.column, self.cards, self.first, self.total = column, cards, offset, total
+        self.shown_fits = self.fits
         if self.selected is not None and total:
             self.selected = min(self.selected, total - 1)
         elif not total:
@@ -93,57 +147,52 @@ class DealColumn(Widget):
         at = self.selected - self.first
         return self.cards[at] if 0 <= at < len(self.cards) else None
 
-    def render(self) -> RenderableType:
-        width = max(8, self.size.width - 2)
+    def render_line(self, y: int) -> Strip:
+        """Line `y` of the column (Textual's line API: the lines are made once per change of
+        what is shown, as plain segments, not laid out by Rich's console)."""
+        base = self.rich_style
+        key = (self.size, self.first, self.selected, self.total, self.filtered,
+               self.has_class("-current"), id(self.cards), id(self.column), base)  # fmt: skip
+        if key != self._drawn_for:
+            self._strips, self._drawn_for = self._draw(base), key
+        width = self.size.width
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(width, base)
+
+    def _draw(self, base: Style) -> list[Strip]:
+        width = self.size.width
+        text_width = max(8, width - 2)  # as the cards were drawn by Rich before
         col = self.column
-        head = Text(_clip(col.name, width), style="bold")
         count = (
             f"{self.total:,} of {col.deals:,} match" if self.filtered else plural(col.deals, "deal")
         )
-        lines: list[RenderableType] = [
-            head,
-            Text(_clip(count, width)),
-            Text(_clip(money_short(col.value_minor, self.currency), width)),
-            Text(
-                _clip(f"weighted {money_short(col.weighted_minor, self.currency)}", width),
-                style="dim",
-            ),
-            Text("─" * width, style="dim"),
+        lines: list[list[tuple[str, Style | None]]] = [
+            [(_clip(col.name, text_width), BOLD)],
+            [(_clip(count, text_width), None)],
+            [(_clip(money_short(col.value_minor, self.currency), text_width), None)],
+            [
+                (
+                    _clip(f"weighted {money_short(col.weighted_minor, self.currency)}", text_width),
+                    DIM,
+                )
+            ],
+            [("─" * text_width, DIM)],
         ]
-        for n, card in enumerate(self.cards[: self.fits]):
-            chosen = self.first + n == self.selected and self.has_class("-current")
-            lines.extend(self._card(card, chosen, width))
-        if self.total > len(self.cards[: self.fits]):
-            last = self.first + min(len(self.cards), self.fits)
-            lines.append(Text(f"{self.first + 1:,}–{last:,} of {self.total:,}", style="dim"))
+        shown = self.cards[: self.fits]
+        current = self.has_class("-current")
+        for n, card in enumerate(shown):
+            lines.extend(_card(card, current and self.first + n == self.selected, text_width))
+        if self.total > len(shown):
+            last = self.first + len(shown)
+            lines.append([(f"{self.first + 1:,}–{last:,} of {self.total:,}", DIM)])
         elif not self.total:
-            lines.append(Text("no matches" if self.filtered else "no deals", style="dim italic"))
-        return Group(*lines)
-
-    def _card(self, card: BoardCard, selected: bool, width: int) -> list[Text]:
-        marks = (ROTTING if card.rotting else "") + ("" if card.has_next_step else NO_NEXT_STEP)
-        title = Text(
-            _clip(f"{'▶ ' if selected else ''}#{card.deal_id} {card.title}", width - len(marks) - 1)
-        )
-        if marks:
-            title.append(" " + marks, style="bold red" if card.rotting else "bold yellow")
-        title.stylize("bold")
-        who = [card.owner] + ([f"score {card.score}"] if card.score is not None else [])
-        money = [money_short(card.value_minor, card.currency)]
-        if card.close_by:
-            money.append(f"by {card.close_by:%d %b}")
-        if card.rotting:
-            money.append(f"idle {card.idle_days}d")
-        lines = [
-            title,
-            Text(_clip(card.company or "–", width), style="dim"),
-            Text(_clip(" · ".join(who), width)),
-            Text(_clip(" · ".join(money), width)),
-        ]
-        if selected:
-            for line in lines:
-                line.stylize("reverse")
-        return [*lines, Text("")]
+            lines.append([("no matches" if self.filtered else "no deals", DIM_ITALIC)])
+        strips = []
+        for line in lines:
+            segments = [Segment(text, base + style if style else base) for text, style in line]
+            strips.append(Strip(segments).adjust_cell_length(width, base))
+        return strips
 
     def card_at(self, y: int) -> int | None:
         """The card (in the column's order) drawn at line `y`, if any."""

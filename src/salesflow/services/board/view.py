@@ -21,7 +21,7 @@ from salesflow.queries.filters import Where, owner_key
 from salesflow.queries.open_deals import open_by_stage
 from salesflow.queries.outcomes import Outcome, won_lost
 from salesflow.queries.touches import HAS_NEXT_STEP, LAST_TOUCH, MOVED_ACTED, rot_threshold
-from salesflow.services.reports.scope import period_start, report_scope, resolve
+from salesflow.services.reports.scope import period_start, report_scope, resolve, weighted_minor
 
 
 @dataclass(frozen=True)
@@ -140,8 +140,6 @@ def board_head(
 ) -> BoardHead:
     """The columns with their heads, and won and lost since the start of this month (taken
     from `outcomes_of` instead when the caller knows they did not change: a stage move)."""
-    from salesflow.services.reports.kpis import weighted_minor
-
     resolved = resolve(report_scope(pipeline=scope.pipeline, owner=scope.owner), reader=reader)
     where = resolved.where
     in_currency = open_by_stage(where, reader=reader)

@@ -39,6 +39,7 @@ from salesflow.services.reports.scope import (
     previous_period,
     ratio,
     resolve,
+    weighted_minor,
     window_of,
 )
 from salesflow.services.reports.views import KpiPeriod, Kpis
@@ -50,13 +51,6 @@ def qualified_stage(stages: list[StageRow]) -> StageRow:
 
     opened = [s for s in stages if s.is_open]
     return opened[qualifying_index([(s.key, s.min_score) for s in opened])]
-
-
-def weighted_minor(open_by_stage: dict[int, tuple[int, int]], stages: list[StageRow]) -> int:
-    """Σ value × stage probability over open deals, rounded half up once, at the end."""
-    bp = {s.id: s.probability_bp for s in stages}
-    total = sum(value * bp.get(stage_id, 0) for stage_id, (_, value) in open_by_stage.items())
-    return half_up(total, 10000)
 
 
 def build_kpis(*, reader: Reader, scope: ReportScope) -> Kpis:

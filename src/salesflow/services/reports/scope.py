@@ -201,3 +201,11 @@ def period_first_day(key: str) -> date:
 def half_up(numerator: int, denominator: int) -> int:
     """numerator / denominator rounded half up, in integers (both non-negative)."""
     return (2 * numerator + denominator) // (2 * denominator)
+
+
+def weighted_minor(open_by_stage: dict[int, tuple[int, int]], stages: list[StageRow]) -> int:
+    """Σ value × stage probability over open deals, rounded half up once, at the end (the
+    weighted pipeline of `report kpis` and of the board's column heads)."""
+    bp = {s.id: s.probability_bp for s in stages}
+    total = sum(value * bp.get(stage_id, 0) for stage_id, (_, value) in open_by_stage.items())
+    return half_up(total, 10000)
