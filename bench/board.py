@@ -270,15 +270,15 @@ async def pilot_moves(db: str, presses: int) -> dict[str, object]:
         target = board.columns[1]
         watched: list[int] = []
         stamps: list[float] = []
-        draw = target.render
+        draw = target._draw
 
-        def render() -> object:  # the column's own render, stamped when the moved card is in it
-            out = draw()
+        def drawing(base: object) -> object:  # the column drawing its lines (once per change of
+            out = draw(base)  # what it shows), stamped when the moved card is in them
             if watched and not stamps and any(c.deal_id == watched[0] for c in target.cards):
                 stamps.append(time.perf_counter())
             return out
 
-        target.render = render  # type: ignore[method-assign]
+        target._draw = drawing  # type: ignore[method-assign]
         keyed: list[float] = []  # when the board's `>` action ran (the key reached the app)
         advance = board.action_advance
 
@@ -393,7 +393,7 @@ def table(size: int, paint: Paint, move: dict[str, object], runs: int) -> list[s
         f"| paint-mem: the board process's peak RSS (VmHWM at first paint, max of {runs}) "
         f"| {hwm:.0f} MiB | – | – | ≤ {MEM_TARGET_MIB:g} MiB | {verdict(hwm <= MEM_TARGET_MIB)} |",
         f"| move: `>` ({move['stages']}) pressed to the next column drawn with the moved card "
-        f"(from the board's `>` action to the column's own render, both stamped inside the app), median of {len(drawn)} "
+        f"(from the board's `>` action to the column drawing its lines, both stamped inside the app), median of {len(drawn)} "
         f"| {drawn_med:.1f} ms | – | – | ≤ {MOVE_TARGET_MS:g} ms "
         f"| {verdict(drawn_med <= MOVE_TARGET_MS)} |",
         f"| move-pilot: the same press timed around the pilot (press, workers, pause), median of "

@@ -25,8 +25,11 @@ def test_board_needs_a_terminal(isolated: Path) -> None:
 
 
 def test_an_unknown_pipeline_is_refused_before_the_screen_opens(cli: Any) -> None:
+    import gc
+
     result = cli("board", "--pipeline", "nope")
     assert_one_error(result, NOT_FOUND_OR_INVALID, error="no pipeline 'nope'")
+    assert gc.isenabled()  # the collector, off while the board starts, is on again
 
 
 def test_in_a_terminal_the_unknown_pipeline_is_still_the_first_error(isolated: Path) -> None:

@@ -26,6 +26,19 @@ def board(
     all_: Annotated[bool, Opt("--all", help="Everyone's deals.")] = False,
 ) -> None:
     """The pipeline as a live board: move deals with the keyboard (`?` shows the keys)."""
+    import gc
+
+    # No cyclic garbage collection until the first frame is on screen (BoardApp.first_frame
+    # turns it on again): start-up makes objects that all live on, and the collector's passes
+    # over them cost the first paint about 40 ms (bench/board.py).
+    gc.disable()
+    try:
+        _board(ctx, pipeline, owner, all_)
+    finally:
+        gc.enable()  # (a no-op once the first frame did it)
+
+
+def _board(ctx: typer.Context, pipeline: str | None, owner: str | None, all_: bool) -> None:
     import sys
     import threading
 

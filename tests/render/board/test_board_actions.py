@@ -650,3 +650,23 @@ def test_a_taller_terminal_shows_more_cards_and_a_shorter_one_fewer(
 
     drive(app, scenario, size=(160, 14))
     assert shown == [[ids["acme"]], [ids["acme"], ids["globex"], ids["initech"]], [ids["acme"]]]
+
+
+def test_the_collector_turned_off_for_start_up_runs_again_once_the_board_is_drawn(
+    board_db: tuple[Path, dict[str, int]],
+) -> None:
+    import gc
+
+    db, _ = board_db
+    app = board_app(db, owner="ana")
+    seen: list[bool] = []
+
+    async def scenario(pilot: Any) -> None:
+        seen.append(gc.isenabled())
+
+    gc.disable()  # as `salesflow board` does while it starts
+    try:
+        drive(app, scenario)
+    finally:
+        gc.enable()
+    assert seen == [True]

@@ -9,6 +9,7 @@ second whether it changed) and the deal card and morning list screens. The board
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -54,6 +55,14 @@ class BoardApp(App[None]):
         self.push_screen(BoardScreen())
         if self.source.watcher is not None:
             self.set_interval(LIVE_EVERY, self.check_live)
+
+    def first_frame(self) -> None:
+        """The board is on screen. If start-up turned the cyclic garbage collector off (the
+        command does), it runs again from now on, and what start-up made is frozen out of its
+        passes: it lives as long as the app."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     @property
     def board(self) -> Any:

@@ -124,6 +124,7 @@ class BoardScreen(Screen[None]):
         for col in self.columns:
             col.height_hint = self.app.size.height - 2
         self.load_pages()
+        self.call_after_refresh(self.app.first_frame)  # type: ignore[attr-defined]
 
     def on_resize(self) -> None:
         # a narrow terminal gives the columns the room of the outcomes pane
