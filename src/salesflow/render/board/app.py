@@ -48,11 +48,15 @@ class BoardApp(App[None]):
         self.source = source
         self.writing = False
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The board is the app's first screen (composed with the app, not pushed after it:
+        its first frame is the app's first, one refresh sooner)."""
         from salesflow.render.board.board_screen import BoardScreen
 
+        return BoardScreen()
+
+    def on_mount(self) -> None:
         self.source.open()
-        self.push_screen(BoardScreen())
         if self.source.watcher is not None:
             self.set_interval(LIVE_EVERY, self.check_live)
 
