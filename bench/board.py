@@ -14,9 +14,11 @@ Rows (see bench/README.md):
 - paint-mem: the board process's peak RSS (VmHWM in /proc/PID/status, read at first paint,
   just before `q` is sent). Target ≤ 150 MiB.
 - move: `>` (advance the selected deal, 'prospect' → 'contacted': no gate) with Textual's pilot
-  (`App.run_test(size=(160, 45))`), from the key press until the write's worker finished and
-  the screen settled (`pilot.pause()`); median over the presses. Target ≤ 50 ms. It runs in a
-  child process on a fresh copy of the database.
+  (`App.run_test(size=(160, 45))`), from the board's `>` action until the next column draws
+  its lines with the moved card in them (both stamped inside the app); median over the
+  presses. Target ≤ 50 ms. It runs in a child process on a fresh copy of the database.
+- move-pilot: the same presses timed around the pilot (press, the write's worker, `pause()`),
+  and move-floor: an unbound key timed so (the pilot's own waits). For reference.
 - move-mem: that child process's peak RSS (getrusage). Target ≤ 150 MiB.
 
 The demo database is run.py's cached build/bench/demo-SIZE-seed1-revREV-nowNOW.db (built when
