@@ -355,6 +355,19 @@ def test_funnel_figures(story):
     assert [s["entered"] for s in nobody["stages"]] == [0, 0, 0, 0, 0]
 
 
+def test_kpis_velocities(story):
+    """Sales velocity: Acme and Umbrella open × Initech's 20,000.50 won × 1 of 2 closed ÷ its
+    18 days (02 → 20) = 1,111.14 a day. Lead velocity: October, the last complete month, had
+    no qualified leads (nor did September), so there is no change to give."""
+    kpis = story("report", "kpis", "--json").json()
+    assert kpis["sales_velocity"] == {"per_day": "1111.14", "open_opportunities": 2,
+                                      "avg_won_value": "20000.50", "win_rate": 0.5,
+                                      "avg_cycle_days": 18.0}  # fmt: skip
+    assert kpis["lead_velocity"] is None
+    assert kpis["qualified_leads"] == {"stage": "qualified", "period": "2026-10",
+                                       "this_period": 0, "last_period": 0}  # fmt: skip
+
+
 def test_db_status_and_check(story):
     status = story("db", "status", "--json").json()
     assert status["backend"] == story.backend

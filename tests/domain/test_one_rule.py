@@ -31,21 +31,28 @@ name = "Lost"
 """
 
 
-def test_report_kpis_and_score_agree_on_the_qualifying_stage(cli, tmp_path):
+def test_report_kpis_and_score_agree_on_the_qualifying_stage(cli, tmp_path, set_now):
+    def qualified_in_march() -> int:
+        # kpis count qualified leads by complete month: read from April
+        set_now("2026-04-02T09:00")
+        kpis = cli("report", "kpis", "--pipeline", "vetting", "--json").json()
+        set_now("2026-03-10T09:00")
+        assert kpis["qualified_leads"]["stage"] == "vetted"
+        assert kpis["qualified_leads"]["period"] == "2026-03"
+        return kpis["qualified_leads"]["this_period"]
+
+    set_now("2026-03-10T09:00")
     file = tmp_path / "vetting.toml"
     file.write_text(PIPELINE)
     assert cli("pipeline", "add", str(file)).exit_code == 0
     assert cli("lead", "add", "Initech", "--pipeline", "vetting").exit_code == 0
     assert cli("advance", "1", "--to", "talk").exit_code == 0
 
-    kpis = cli("report", "kpis", "--pipeline", "vetting", "--json").json()
-    assert kpis["qualified_leads"]["stage"] == "vetted"
-    assert kpis["qualified_leads"]["this_period"] == 0
+    assert qualified_in_march() == 0
     assert cli("score", "1", "--json").json()["lifecycle"] != "opportunity"
 
     assert cli("advance", "1", "--to", "vetted", "--force").exit_code == 0
-    kpis = cli("report", "kpis", "--pipeline", "vetting", "--json").json()
-    assert kpis["qualified_leads"]["this_period"] == 1
+    assert qualified_in_march() == 1
     assert cli("score", "1", "--json").json()["lifecycle"] == "opportunity"
 
 

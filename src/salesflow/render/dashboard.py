@@ -289,6 +289,7 @@ def dashboard_html(d: Dashboard) -> str:
             _money_tile("Open pipeline", k.pipeline_value_minor, c),
             _money_tile("Weighted pipeline", k.weighted_pipeline_minor, c),
             _tile(f"Lead velocity ({k.this_period})", velocity),
+            _money_tile("Sales velocity, a day", k.sales_velocity.per_day_minor, c),
         ]
     )
     left_out = ""

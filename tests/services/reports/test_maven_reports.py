@@ -179,6 +179,28 @@ def test_a_quarter_agrees_with_the_csv(report: Callable[..., Any]) -> None:
     assert data["lead_velocity"] == float(change)
 
 
+def test_sales_velocity_agrees_with_the_csv(report: Callable[..., Any]) -> None:
+    """Open deals × average won value × win rate ÷ average cycle (engage → close, in days) of
+    the deals won in the window, from the CSV in plain Python, to the cent."""
+    first, last = date(2017, 7, 1), date(2017, 9, 30)
+    data = report("kpis", "--since", str(first), "--until", str(last))["sales_velocity"]
+    closed = closed_between(first, last)
+    won = [r for r in closed if r["deal_stage"] == "Won"]
+    lost = [r for r in closed if r["deal_stage"] == "Lost"]
+    value = sum((Decimal(r["close_value"]) for r in won), Decimal(0))
+    cycle = Decimal(sum((day(r["close_date"]) - day(r["engage_date"])).days for r in won))
+    cycle /= len(won)
+    open_now = figures(PIPELINE)["open"]
+    per_day = Decimal(open_now) * (value / len(won)) * Decimal(len(won)) / (len(won) + len(lost))
+    assert data == {
+        "per_day": money(per_day / cycle),
+        "open_opportunities": open_now,
+        "avg_won_value": money(value / len(won)),
+        "win_rate": rate(len(won), len(won) + len(lost)),
+        "avg_cycle_days": float(cycle.quantize(Decimal("0.1"), ROUND_HALF_UP)),
+    }
+
+
 def test_months_agree_with_the_csv(report: Callable[..., Any]) -> None:
     data = report("kpis", "--until", "2017-12-31")
     created: dict[str, int] = defaultdict(int)

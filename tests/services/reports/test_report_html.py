@@ -45,6 +45,9 @@ def test_dashboard_is_one_self_contained_file(page: Path) -> None:
     # the figures are the reports' own
     assert "16.7k USD" in html  # won value tile (exact value in its tooltip)
     assert 'title="16,700.00 USD"' in html
+    # sales velocity as `report kpis` has it: the history's 4 open deals and the markup rep's
+    # one, 5 × 16,700 × 3 / (6 × 86) a day
+    assert 'title="485.47 USD"><span>Sales velocity, a day</span>' in html
     assert "Loses the most deals: <b>Connected</b>" in html
 
 

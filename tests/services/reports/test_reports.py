@@ -141,15 +141,20 @@ def header(name: str, currency: str = "USD", since: str | None = None, until: st
 # with a company: #1 and #3 are both Alpha Co (#9 has none) → 15,500 / 1. Cycles 35, 41, 10 →
 # median 35. Open: #4 contacted 2,500 (×0.10), #8 proposal 5,000 (×0.70), #10 and #11 prospect
 # 900 + 700 (×0.05) → 9,100, weighted 250 + 3,500 + 80 = 3,830. Qualified leads (first reached
-# qualified or later, or won): January #1 #2 #3 #6, February #8 #9 #11 (won, then reopened),
-# March (this period, to 03-02) none → -100%.
+# qualified or later, or won): January #1 #2 #3 #6, February #8 #9 #11 (won, then reopened);
+# March runs to today (03-02), so the last complete month is February: 3 against 4 → -25%.
+# Sales velocity: 4 open × 16,700 / 3 won × 3 / 6 closed ÷ (86 / 3) days = 200,400 / 516
+# = 388.372… a day.
+VELOCITY = {"per_day": "388.37", "open_opportunities": 4, "avg_won_value": "5566.67",
+            "win_rate": 0.5, "avg_cycle_days": 28.7}  # fmt: skip
 ALL_TIME = header("kpis") | {
     "deals_created": 10, "won": 3, "lost": 3, "win_rate": 0.5, "value_win_rate": 0.5268,
     "won_value": "16700.00", "lost_value": "15000.00", "avg_won_value": "5566.67",
     "arpu": "15500.00", "arpu_companies": 1, "median_cycle_days": 35.0, "open_deals": 4,
-    "pipeline_value": "9100.00", "weighted_pipeline": "3830.00", "lead_velocity": -100.0,
-    "qualified_leads": {"stage": "qualified", "period": "2026-03", "this_period": 0,
-                        "last_period": 3},
+    "pipeline_value": "9100.00", "weighted_pipeline": "3830.00", "lead_velocity": -25.0,
+    "sales_velocity": VELOCITY,
+    "qualified_leads": {"stage": "qualified", "period": "2026-02", "this_period": 3,
+                        "last_period": 4},
     "periods": [
         {"period": "2026-01", "start": "2026-01-01", "end": "2026-01-31", "created": 6,
          "won": 0, "lost": 1, "win_rate": 0.0, "won_value": "0.00"},
@@ -161,12 +166,14 @@ ALL_TIME = header("kpis") | {
 KPI_CASES: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "all-time": ((), ALL_TIME),
     # February: created #8 #9 #10 #11; lost #5 and #6 (not #2, 01-26); 16,700 / 27,700 = 0.60289.
-    # Lead velocity: February (3) against January (4) = -25%.
+    # Lead velocity: February (3) against January (4) = -25%. Sales velocity: the same three
+    # wins, two losses: 4 × 16,700 × 3 / (5 × 86) = 466.046… a day.
     "february": (
         ("--since", "2026-02-01", "--until", "2026-02-28"),
         ALL_TIME | header("kpis", since="2026-02-01", until="2026-02-28") | {
             "deals_created": 4, "lost": 2, "win_rate": 0.6, "value_win_rate": 0.6029,
             "lost_value": "11000.00", "lead_velocity": -25.0,
+            "sales_velocity": VELOCITY | {"per_day": "466.05", "win_rate": 0.6},
             "qualified_leads": {"stage": "qualified", "period": "2026-02", "this_period": 3,
                                 "last_period": 4},
             "periods": ALL_TIME["periods"][1:],
@@ -180,21 +187,27 @@ KPI_CASES: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
             "deals_created": 0, "won": 0, "lost": 0, "win_rate": None, "value_win_rate": None,
             "won_value": "0.00", "lost_value": "0.00", "avg_won_value": None, "arpu": None,
             "arpu_companies": 0, "median_cycle_days": None, "lead_velocity": None,
+            "sales_velocity": {"per_day": None, "open_opportunities": 4, "avg_won_value": None,
+                               "win_rate": None, "avg_cycle_days": None},
             "qualified_leads": {"stage": "qualified", "period": "2025-12", "this_period": 0,
                                 "last_period": 0},
             "periods": [],
         },
     ),
-    # ben: Echo lost, India won with no company (so no ARPU), a 10-day cycle, nothing open.
+    # ben: Echo lost, India won with no company (so no ARPU), a 10-day cycle, nothing open (so
+    # a velocity of 0). India qualified in February, none in January: no change to give.
     "owner": (
         ("--owner", "BEN"),
         ALL_TIME | header("kpis", owner="BEN", left_out={}) | {
             "deals_created": 2, "won": 1, "lost": 1, "win_rate": 0.5, "value_win_rate": 0.1304,
             "won_value": "1200.00", "lost_value": "8000.00", "avg_won_value": "1200.00",
             "arpu": None, "arpu_companies": 0, "median_cycle_days": 10.0, "open_deals": 0,
-            "pipeline_value": "0.00", "weighted_pipeline": "0.00", "lead_velocity": -100.0,
-            "qualified_leads": {"stage": "qualified", "period": "2026-03", "this_period": 0,
-                                "last_period": 1},
+            "pipeline_value": "0.00", "weighted_pipeline": "0.00", "lead_velocity": None,
+            "sales_velocity": {"per_day": "0.00", "open_opportunities": 0,
+                               "avg_won_value": "1200.00", "win_rate": 0.5,
+                               "avg_cycle_days": 10.0},
+            "qualified_leads": {"stage": "qualified", "period": "2026-02", "this_period": 1,
+                                "last_period": 0},
             "periods": [
                 {"period": "2026-01", "start": "2026-01-01", "end": "2026-01-31", "created": 1,
                  "won": 0, "lost": 0, "win_rate": None, "won_value": "0.00"},
@@ -210,9 +223,12 @@ KPI_CASES: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
             "deals_created": 1, "won": 1, "lost": 0, "win_rate": 1.0, "value_win_rate": 1.0,
             "won_value": "7000.00", "lost_value": "0.00", "avg_won_value": "7000.00",
             "arpu": "7000.00", "arpu_companies": 1, "median_cycle_days": 40.0, "open_deals": 0,
-            "pipeline_value": "0.00", "weighted_pipeline": "0.00", "lead_velocity": -100.0,
-            "qualified_leads": {"stage": "qualified", "period": "2026-03", "this_period": 0,
-                                "last_period": 1},
+            "pipeline_value": "0.00", "weighted_pipeline": "0.00", "lead_velocity": None,
+            "sales_velocity": {"per_day": "0.00", "open_opportunities": 0,
+                               "avg_won_value": "7000.00", "win_rate": 1.0,
+                               "avg_cycle_days": 40.0},
+            "qualified_leads": {"stage": "qualified", "period": "2026-02", "this_period": 1,
+                                "last_period": 0},
             "periods": [
                 {"period": "2026-01", "start": "2026-01-01", "end": "2026-01-31", "created": 1,
                  "won": 0, "lost": 0, "win_rate": None, "won_value": "0.00"},
@@ -221,12 +237,13 @@ KPI_CASES: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
             ],
         },
     ),
-    # By quarter: everything falls in 2026-Q1, which is also this period (last: 2025-Q4, none).
+    # By quarter: everything falls in 2026-Q1, which is not over yet: the last complete quarter
+    # is 2025-Q4 (none), against 2025-Q3 (none).
     "quarter": (
         ("--period", "quarter"),
         ALL_TIME | header("kpis", period="quarter") | {
             "lead_velocity": None,
-            "qualified_leads": {"stage": "qualified", "period": "2026-Q1", "this_period": 7,
+            "qualified_leads": {"stage": "qualified", "period": "2025-Q4", "this_period": 0,
                                 "last_period": 0},
             "periods": [
                 {"period": "2026-Q1", "start": "2026-01-01", "end": "2026-03-31", "created": 10,
@@ -257,6 +274,10 @@ def test_one_deal(cli: Callable[..., Any], set_now: Callable[[str], None]) -> No
         "avg_won_value": "1234.56", "arpu": "1234.56", "median_cycle_days": 0.0,
         "open_deals": 0, "lead_velocity": None,
     }  # fmt: skip
+    # won the day it was created: a 0-day cycle, so no money per day to give
+    assert data["sales_velocity"] == {"per_day": None, "open_opportunities": 0,
+                                      "avg_won_value": "1234.56", "win_rate": 1.0,
+                                      "avg_cycle_days": 0.0}  # fmt: skip
 
 
 def test_empty_database(cli: Callable[..., Any]) -> None:

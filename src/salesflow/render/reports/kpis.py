@@ -14,9 +14,7 @@ from salesflow.render.reports.common import (
     bar,
     header_json,
 )
-from salesflow.services.reports.views import (
-    Kpis,
-)
+from salesflow.services.reports.views import Kpis, SalesVelocity
 from salesflow.words import plural
 
 
@@ -39,6 +37,7 @@ def kpis_json(k: Kpis) -> dict[str, Any]:
         "pipeline_value": money_json(k.pipeline_value_minor, c),
         "weighted_pipeline": money_json(k.weighted_pipeline_minor, c),
         "lead_velocity": rate_json(k.lead_velocity),
+        "sales_velocity": velocity_json(k.sales_velocity, c),
         "qualified_leads": {
             "stage": k.qualified_stage,
             "period": k.this_period,
@@ -61,14 +60,27 @@ def kpis_json(k: Kpis) -> dict[str, Any]:
     }
 
 
+def velocity_json(v: SalesVelocity, currency: str) -> dict[str, Any]:
+    """`sales_velocity`: money per day, and the factors it is made of."""
+    return {
+        "per_day": _money(v.per_day_minor, currency),
+        "open_opportunities": v.open_opportunities,
+        "avg_won_value": _money(v.avg_won_value_minor, currency),
+        "win_rate": rate_json(v.win_rate),
+        "avg_cycle_days": rate_json(v.avg_cycle_days),
+    }
+
+
 KPI_CSV = ("deals_created", "won", "lost", "win_rate", "value_win_rate", "won_value",
            "avg_won_value", "arpu", "median_cycle_days", "pipeline_value", "weighted_pipeline",
-           "lead_velocity")  # fmt: skip
+           "lead_velocity", "sales_velocity", "avg_cycle_days")  # fmt: skip
 
 
 def kpis_csv(k: Kpis) -> tuple[list[str], list[list[Any]]]:
-    """One row: the contract's KPIs, with the currency."""
+    """One row: the contract's KPIs, with the currency (`sales_velocity`: its money per day)."""
     data = kpis_json(k)
+    velocity = data.pop("sales_velocity")
+    data["sales_velocity"], data["avg_cycle_days"] = velocity["per_day"], velocity["avg_cycle_days"]
     columns = ["pipeline", "currency", "since", "until", "owner", *KPI_CSV]
     return columns, [[data[c] for c in columns]]
 
@@ -78,8 +90,16 @@ def show_kpis(out: Output, k: Kpis) -> None:
     c = k.window.currency
     change = "–" if k.lead_velocity is None else f"{k.lead_velocity:+}%"
     velocity = (
-        f"{change} ({k.qualified_this_period} qualified in {k.this_period}, "
-        f"{k.qualified_last_period} the period before)"
+        f"{change} ({k.qualified_this_period} qualified in {k.this_period}, the last complete "
+        f"{k.window.period}; {k.qualified_last_period} the {k.window.period} before)"
+    )
+    sv = k.sales_velocity
+    sales = (
+        "–"
+        if sv.per_day_minor is None
+        else f"{money_screen(sv.per_day_minor, c)} a day ({sv.open_opportunities:,} open × "
+        f"{_screen(sv.avg_won_value_minor, c)} × {percent(sv.win_rate)} ÷ "
+        f"{sv.avg_cycle_days} days)"
     )
     rows: list[list[Any]] = [
         ["Deals created", k.deals_created],
@@ -101,6 +121,7 @@ def show_kpis(out: Output, k: Kpis) -> None:
         ],
         ["Weighted pipeline", money_screen(k.weighted_pipeline_minor, c)],
         ["Lead velocity", velocity],
+        ["Sales velocity", sales],
     ]
     out.table([Column("KPI"), Column("value")], rows, title=_title("KPIs", k.window))
     if k.periods:

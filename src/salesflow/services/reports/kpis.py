@@ -9,19 +9,26 @@
   the deals won in the window;
 - pipeline_value, weighted_pipeline: open deals now, at face value and × stage probability;
 - lead_velocity: deals that became qualified leads (first reached the qualified stage or later)
-  in the period holding the window's end vs the period before, as a percentage change.
+  in the last complete period of the window (the last month or quarter that ended by the
+  window's end and before today) vs the period before, as a percentage change: like with like,
+  never a partial period against a whole one;
+- sales_velocity: open deals × average won value × win rate ÷ average cycle of the deals won
+  (whole days, as the median's), in money per day; each factor is shown, and the figure is
+  computed from the unrounded ones.
 Per period (`--period`): created, won, lost, win rate and won value, for the win rate over time.
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from salesflow.clock import start_of_day_utc
+from salesflow.clock import start_of_day_utc, today
 from salesflow.db.reader import Reader
 from salesflow.domain.deals import DealStatus
 from salesflow.queries.created import created_by_period, deals_created
-from salesflow.queries.cycles import median_cycle
+from salesflow.queries.cycles import cycle_days_total, days_value, median_cycle
+from salesflow.queries.filters import Where
 from salesflow.queries.local_days import period_sql
 from salesflow.queries.open_deals import open_by_stage
 from salesflow.queries.outcomes import Outcome, outcomes_by, won_lost
@@ -42,7 +49,7 @@ from salesflow.services.reports.scope import (
     weighted_minor,
     window_of,
 )
-from salesflow.services.reports.views import KpiPeriod, Kpis
+from salesflow.services.reports.views import KpiPeriod, Kpis, SalesVelocity
 
 
 def qualified_stage(stages: list[StageRow]) -> StageRow:
@@ -65,7 +72,7 @@ def kpis_of(scope: Scope, *, reader: Reader) -> Kpis:
     open_deals = open_by_stage(where, reader=reader)
 
     qualified = qualified_stage(scope.stages)
-    this_start = period_start(scope.end_day, period)
+    this_start = last_complete_period(scope.end_day, period)
     this_end, last_start = next_period(this_start, period), previous_period(this_start, period)
     this_n, last_n = qualified_in(
         where, qualified.position, (start_of_day_utc(this_start), start_of_day_utc(this_end)),
@@ -77,6 +84,7 @@ def kpis_of(scope: Scope, *, reader: Reader) -> Kpis:
             Decimal("0.1"), rounding=ROUND_HALF_UP
         )
 
+    open_count = sum(n for n, _ in open_deals.values())
     return Kpis(
         window=window_of(scope),
         deals_created=deals_created(where, reader=reader),
@@ -90,7 +98,7 @@ def kpis_of(scope: Scope, *, reader: Reader) -> Kpis:
         arpu_minor=half_up(won.company_value_minor, won.companies) if won.companies else None,
         arpu_companies=won.companies,
         median_cycle_days=median_cycle(where, reader=reader),
-        open_deals=sum(n for n, _ in open_deals.values()),
+        open_deals=open_count,
         pipeline_value_minor=sum(v for _, v in open_deals.values()),
         weighted_pipeline_minor=weighted_minor(open_deals, scope.stages),
         qualified_stage=qualified.key,
@@ -98,7 +106,36 @@ def kpis_of(scope: Scope, *, reader: Reader) -> Kpis:
         qualified_this_period=this_n,
         qualified_last_period=last_n,
         lead_velocity=velocity,
+        sales_velocity=sales_velocity(open_count, won, lost, where, reader=reader),
         periods=kpi_periods(scope, reader=reader),
+    )
+
+
+def last_complete_period(end_day: date, period: str) -> date:
+    """The first day of the last month or quarter that ended by `end_day` and before today."""
+    start = period_start(end_day, period)
+    while (last := next_period(start, period) - timedelta(days=1)) > end_day or last >= today():
+        start = previous_period(start, period)
+    return start
+
+
+def sales_velocity(
+    open_count: int, won: Outcome, lost: Outcome, where: Where, *, reader: Reader
+) -> SalesVelocity:
+    """Open deals × average won value × win rate ÷ average cycle, in minor units per day."""
+    cycle_days, cycles = cycle_days_total(where, reader=reader)
+    per_day = None
+    if won.count and cycle_days:
+        # open × (value / won) × (won / (won + lost)) ÷ (days / cycles), rounded once
+        per_day = half_up(
+            open_count * won.value_minor * cycles, (won.count + lost.count) * cycle_days
+        )
+    return SalesVelocity(
+        per_day_minor=per_day,
+        open_opportunities=open_count,
+        avg_won_value_minor=half_up(won.value_minor, won.count) if won.count else None,
+        win_rate=ratio(won.count, won.count + lost.count),
+        avg_cycle_days=days_value(Decimal(cycle_days) / cycles) if cycles else None,
     )
 
 

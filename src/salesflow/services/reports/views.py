@@ -70,6 +70,18 @@ class KpiPeriod:
 
 
 @dataclass(frozen=True)
+class SalesVelocity:
+    """Money the pipeline brings in per day: open deals × average won value × win rate ÷ the
+    average cycle of the deals won (in days), computed from the unrounded factors."""
+
+    per_day_minor: int | None  # None when nothing was won, or every win took 0 days
+    open_opportunities: int
+    avg_won_value_minor: int | None
+    win_rate: Decimal | None
+    avg_cycle_days: Decimal | None
+
+
+@dataclass(frozen=True)
 class Kpis:
     """`report kpis`: the headline figures of a window (see CONTRACT.md, "Reports")."""
 
@@ -92,7 +104,8 @@ class Kpis:
     this_period: str
     qualified_this_period: int
     qualified_last_period: int
-    lead_velocity: Decimal | None  # percent
+    lead_velocity: Decimal | None  # percent: the last complete period against the one before
+    sales_velocity: SalesVelocity
     periods: list[KpiPeriod]
 
 
