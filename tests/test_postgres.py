@@ -368,6 +368,23 @@ def test_kpis_velocities(story):
                                        "this_period": 0, "last_period": 0}  # fmt: skip
 
 
+def test_teams_and_reps_by_team(story):
+    """ana's deals under her team: Initech won (20,000.50, 18 days), Globex lost, Acme and
+    Umbrella open; the same on both backends."""
+    story("team", "add", "North", "--manager", "Kim", "--office", "Leeds")
+    story("team", "member", "ANA", "--team", "north")
+    assert story("team", "list", "--json").json()["teams"] == [
+        {"id": 1, "name": "North", "manager": "Kim", "office": "Leeds", "reps": ["ANA"]}
+    ]
+    groups = story("report", "reps", "--by", "office", "--json").json()["groups"]
+    assert [{k: g[k] for k in ("group", "open", "won", "lost", "won_value", "avg_won_value",
+                                "median_cycle_days")} for g in groups] == [
+        {"group": "Leeds", "open": 2, "won": 1, "lost": 1, "won_value": "20000.50",
+         "avg_won_value": "20000.50", "median_cycle_days": 18.0}]  # fmt: skip
+    story("team", "member", "ana", "--none")
+    assert story("report", "reps", "--by", "team", "--json").json()["groups"][0]["group"] is None
+
+
 def test_db_status_and_check(story):
     status = story("db", "status", "--json").json()
     assert status["backend"] == story.backend

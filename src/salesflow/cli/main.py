@@ -55,6 +55,7 @@ COMMAND_MODULES: dict[str, str] = {
     "demo": "setup",
     "due-today": "tasks",
     "task": "tasks",
+    "team": "teams",
 }
 
 

@@ -47,6 +47,12 @@ MinHistoryOpt = Annotated[
 ]
 HtmlOutOpt = Annotated[Path, Opt("--out", help="The HTML file to write.", metavar="FILE")]
 HtmlSeedOpt = Annotated[int, Opt("--seed", help="Seed of the forecast simulation.")]
+RepsByOpt = Annotated[
+    str,
+    Opt(
+        "--by", help="One line per rep, team, manager or office.", metavar="rep|team|manager|office"
+    ),
+]
 
 # (name, option, default): the scope options every report shares, in their order on --help
 _SCOPE_OPTIONS: list[tuple[str, Any, Any]] = [
@@ -204,13 +210,23 @@ def forecast(run: _Run) -> None:
     run.report(build_forecast, forecast_json, show_forecast, csv=forecast_csv, **run.own)
 
 
-@_report(report_app)
+def _check_reps(run: _Run) -> None:
+    from salesflow.services.reports.team import check_group
+
+    check_group(run.own["by"])
+
+
+@_report(report_app, extra=(("by", RepsByOpt, "rep"),), check=_check_reps)
 def reps(run: _Run) -> None:
-    """Per rep: open, won, lost, win rate, won value, median cycle, activities, overdue."""
-    from salesflow.render.reports.team import REP_KEYS, reps_json, show_reps
+    """Per rep (or team, manager, office): open, won, lost, win rate, won value, cycle, …"""
+    from salesflow.render.reports import team
     from salesflow.services.reports.team import build_reps
 
-    run.report(build_reps, reps_json, show_reps, rows=("reps", REP_KEYS))
+    if run.own["by"] == "rep":
+        run.report(build_reps, team.reps_json, team.show_reps, rows=("reps", team.REP_KEYS))
+    else:
+        run.report(build_reps, team.rep_groups_json, team.show_rep_groups,
+                   rows=("groups", team.GROUP_KEYS), by=run.own["by"])  # fmt: skip
 
 
 @_report(report_app)

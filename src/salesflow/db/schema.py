@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from salesflow.db.engine import Database
 
 # The newest migration; a test checks it matches the scripts in db/migrations/versions.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 

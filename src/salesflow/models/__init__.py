@@ -25,6 +25,7 @@ from salesflow.models.party import Company, Contact  # noqa: E402
 from salesflow.models.pipeline import Pipeline, Stage  # noqa: E402
 from salesflow.models.quote import Quote, QuoteLine  # noqa: E402
 from salesflow.models.scoring import ScoringRule  # noqa: E402
+from salesflow.models.team import Team, TeamMember  # noqa: E402
 from salesflow.models.written import WrittenFile  # noqa: E402
 
 __all__ = [
@@ -48,5 +49,7 @@ __all__ = [
     "ScoringRule",
     "Stage",
     "StageMove",
+    "Team",
+    "TeamMember",
     "WrittenFile",
 ]

@@ -201,6 +201,41 @@ def test_sales_velocity_agrees_with_the_csv(report: Callable[..., Any]) -> None:
     }
 
 
+@pytest.mark.parametrize("by", ["office", "manager"])
+def test_reps_by_office_and_manager_agree_with_the_csv(
+    report: Callable[..., Any], cli: Callable[..., Any], maven: dict[str, str], by: str
+) -> None:
+    """The import made a team per manager (with the manager's regional office); grouped by
+    office or manager, won, lost, won value, win rate and average come out as the CSV files
+    give them: sales_teams.csv says whose agent is where, sales_pipeline.csv what they did."""
+    column = {"office": "regional_office", "manager": "manager"}[by]
+    group_of = {t["sales_agent"]: t[column] for t in _read("sales_teams.csv")}
+    rows: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in PIPELINE:
+        rows[group_of[r["sales_agent"]]].append(r)
+    expected = {}
+    for name, mine in rows.items():
+        f = figures(mine)
+        expected[name] = {"open": f["open"], "won": f["won"], "lost": f["lost"],
+                          "win_rate": f["win_rate"], "won_value": f["won_value"],
+                          "avg_won_value": f["avg_won_value"],
+                          "median_cycle_days": f["median_cycle_days"]}  # fmt: skip
+    data = report("reps", "--by", by)
+    assert data["by"] == by
+    got = {g["group"]: {k: g[k] for k in expected[g["group"]]} for g in data["groups"]}
+    assert got == expected
+    assert len(expected) == (3 if by == "office" else 6)
+    won_values = [Decimal(g["won_value"]) for g in data["groups"]]
+    assert won_values == sorted(won_values, reverse=True)  # best won value first
+    # every agent is in their manager's team
+    teams = cli("team", "list", "--json", env=maven).json()["teams"]
+    assert {t["manager"]: sorted(t["reps"]) for t in teams} == {
+        m: sorted(a for a, mm in ((t["sales_agent"], t["manager"])
+                                  for t in _read("sales_teams.csv")) if mm == m)
+        for m in {t["manager"] for t in _read("sales_teams.csv")}
+    }  # fmt: skip
+
+
 def test_months_agree_with_the_csv(report: Callable[..., Any]) -> None:
     data = report("kpis", "--until", "2017-12-31")
     created: dict[str, int] = defaultdict(int)

@@ -316,7 +316,7 @@ def test_cycle_counts_local_days(cli: Callable[..., Any], set_now: Callable[[str
 # (superseded, or cancelled at the close) when its deal leaves the stage, so each open deal has
 # only its current stage's, and a won deal its kick-off follow-up (the +30d one is due in March):
 # ana 7, ben 1 (#5 is lost). The morning list agrees (checked below).
-REPS = header("reps") | {
+REPS = header("reps") | {"by": "rep"} | {
     "as_of": "2026-03-02",
     "reps": [
         {"owner": "ana", "open": 4, "won": 2, "lost": 2, "win_rate": 0.5, "won_value": "15500.00",

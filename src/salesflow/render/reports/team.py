@@ -17,6 +17,7 @@ from salesflow.render.reports.common import (
 )
 from salesflow.services.reports.views import (
     Products,
+    RepGroups,
     Reps,
 )
 
@@ -45,11 +46,59 @@ _OUTCOME_COLUMNS = (Column("open", True), Column("won", True), Column("lost", Tr
                     Column("win rate", True), Column("won value", True), Column(""))  # fmt: skip
 
 
+GROUP_KEYS = ("group", "open", "won", "lost", "win_rate", "won_value", "avg_won_value",
+              "median_cycle_days", "activities", "overdue")  # fmt: skip
+
+
+def rep_groups_json(r: RepGroups) -> dict[str, Any]:
+    """`report reps --by team|manager|office --json`."""
+    c = r.window.currency
+    return header_json("reps", r.window) | {
+        "as_of": day_json(r.as_of),
+        "by": r.by,
+        "groups": [
+            {"group": x.group}
+            | _outcomes_json(x, c)
+            | {
+                "avg_won_value": _money(x.avg_won_value_minor, c),
+                "median_cycle_days": rate_json(x.median_cycle_days),
+                "activities": x.activities,
+                "overdue": x.overdue,
+            }
+            for x in r.groups
+        ],
+    }
+
+
+def show_rep_groups(out: Output, r: RepGroups) -> None:
+    """A line per team, manager or office, with a bar for won value."""
+    c = r.window.currency
+    widest = max((x.won_value_minor for x in r.groups), default=0)
+    out.table(
+        [Column(r.by), *_OUTCOME_COLUMNS, Column("average won", True),
+         Column("median cycle", True), Column("activities", True), Column("overdue", True)],
+        [
+            [x.group if x.group is not None else f"(no {r.by})", *_outcome_cells(x, c, widest, out),
+             _screen(x.avg_won_value_minor, c), _days(x.median_cycle_days), x.activities,
+             x.overdue]
+            for x in r.groups
+        ],
+        title=_title(f"Reps by {r.by}", r.window),
+    )  # fmt: skip
+    if not r.groups:
+        out.line("No deals in this window.")
+    elif r.groups[-1].group is None:
+        also = "" if r.by == "team" else f", or in a team with no {r.by}"
+        out.line(f"(no {r.by}): reps in no team{also}; `salesflow team member REP --team T`.")
+    _left_out(out, r.window)
+
+
 def reps_json(r: Reps) -> dict[str, Any]:
     """`report reps --json`."""
     c = r.window.currency
     return header_json("reps", r.window) | {
         "as_of": day_json(r.as_of),
+        "by": "rep",
         "reps": [
             {"owner": x.owner}
             | _outcomes_json(x, c)

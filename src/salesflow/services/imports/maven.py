@@ -16,9 +16,10 @@ accounts.csv, products.csv and sales_teams.csv. They become:
   last date the data set holds (its snapshot day) and counted in the report. Open deals have no
   value in the data: they take their product's list price. Opportunities without an account
   are imported without a company and counted;
-- sales agents are owners; salesflow has no teams, so each agent's manager and regional office
-  are kept as comments in the `maven` pipeline's TOML (`export json` carries them) and listed
-  in the report.
+- sales agents are owners, in a team per manager (`Dustin Brinkmann's team`) with the
+  manager's regional office as its office (`team list`, `report reps --by team|manager|office`);
+  an agent already in a team is moved to the data's. The teams are also comments in the `maven`
+  pipeline's TOML, and listed in the report.
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ def import_maven(job: ImportJob, files: list[Path]) -> None:
     now = now_utc()
     teams = read_teams(job, parts["teams"])
     pipeline, stages = _pipeline(job.session, teams, report)
+    _fill_teams(teams, session=job.session)
     catalogue = read_products(job, parts["products"], now)
     accounts = read_accounts(job, parts["accounts"])
     snapshot = snapshot_day(job, parts["pipeline"])
@@ -148,10 +150,11 @@ def import_maven(job: ImportJob, files: list[Path]) -> None:
     if n := stats["unknown_agent"]:
         whose = plural(n, "opportunity's agent is", "opportunities' agents are")
         report.notes.append(f"{whose} not in sales_teams.csv")
+    managers = {manager for manager, _ in teams.values()}
     report.notes.append(
-        f"{plural(len(teams), 'sales agent')} {noun(len(teams), 'is', 'are')} the owners; "
-        "salesflow has no teams, so their managers and regional offices are kept as comments in "
-        "the maven pipeline (`export json`)"
+        f"{plural(len(teams), 'sales agent')} {noun(len(teams), 'is', 'are')} the owners, in "
+        f"{plural(len(managers), 'team')}, one per manager with its regional office "
+        "(`salesflow team list`)"
     )
     report.extra = {
         "no_account": stats["no_account"],
@@ -314,8 +317,23 @@ def _pipeline(
     return found, stages
 
 
+def team_name(manager: str) -> str:
+    """The team a Maven manager leads."""
+    return f"{manager}'s team"
+
+
+def _fill_teams(teams: dict[str, tuple[str, str]], *, session: Session) -> None:
+    """A team per manager, with the manager's office; each agent in their manager's team."""
+    from salesflow.services.teams import ensure_team, set_membership
+
+    for manager, office in sorted(set(teams.values())):
+        ensure_team(team_name(manager), manager=manager, office=office, session=session)
+    for agent, (manager, _) in sorted(teams.items()):
+        set_membership(agent, team_name(manager), session=session)
+
+
 def _team_comments(teams: dict[str, tuple[str, str]]) -> str:
-    lines = ["", "# Sales teams in the data (salesflow has no teams; the agents are the owners):"]
+    lines = ["", "# Sales teams in the data (`salesflow team list`):"]
     by_team: dict[tuple[str, str], list[str]] = {}
     for agent, (manager, office) in teams.items():
         by_team.setdefault((office, manager), []).append(agent)

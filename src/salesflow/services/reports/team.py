@@ -1,4 +1,5 @@
-"""`report reps` and `report products`: the KPIs split by deal owner or by main product.
+"""`report reps` and `report products`: the KPIs split by deal owner (or by the owner's team,
+manager or office: `--by`) or by main product.
 
 Per rep (owners compared case-insensitively):
 - open: the rep's open deals now; won, lost, win_rate, won_value, median_cycle_days: as in
@@ -11,16 +12,19 @@ Deal figures are in the report currency; activities and follow-ups count in any 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from salesflow.clock import today
 from salesflow.db.reader import Reader
 from salesflow.domain.deals import DealStatus
+from salesflow.errors import InvalidInput
 from salesflow.queries.activity import activities_by_rep, overdue_by_rep
 from salesflow.queries.cycles import median_cycle_by
 from salesflow.queries.open_deals import open_by
 from salesflow.queries.outcomes import Outcome, outcomes_by
 from salesflow.queries.products import products_by_id
+from salesflow.queries.teams import team_group_of_reps, team_group_sql
 from salesflow.services.reports.scope import (
     ReportScope,
     Scope,
@@ -29,7 +33,14 @@ from salesflow.services.reports.scope import (
     resolve,
     window_of,
 )
-from salesflow.services.reports.views import ProductRow, Products, RepRow, Reps
+from salesflow.services.reports.views import (
+    GroupRow,
+    ProductRow,
+    Products,
+    RepGroups,
+    RepRow,
+    Reps,
+)
 
 _BY_REP = "lower(d.owner)"
 _BY_PRODUCT = "d.product_id"
@@ -55,9 +66,56 @@ def _won_lost(closed: dict[Any, dict[str, Outcome]], key: Any) -> tuple[Outcome,
     return found.get(DealStatus.WON, Outcome()), found.get(DealStatus.LOST, Outcome())
 
 
-def build_reps(*, reader: Reader, scope: ReportScope) -> Reps:
-    """Each rep's open deals, wins, losses, win rate, won value, cycle, activities, overdue."""
-    return reps_of(resolve(scope, reader=reader), reader=reader)
+REP_GROUPS = ("rep", "team", "manager", "office")
+
+
+def check_group(by: str) -> None:
+    """`--by` of `report reps`."""
+    if by not in REP_GROUPS:
+        raise InvalidInput(f"--by must be {', '.join(REP_GROUPS[:-1])} or office, not {by!r}")
+
+
+def build_reps(*, reader: Reader, scope: ReportScope, by: str = "rep") -> Reps | RepGroups:
+    """Each rep's open deals, wins, losses, win rate, won value, cycle, activities, overdue;
+    or the same per team, manager or office (`by`)."""
+    resolved = resolve(scope, reader=reader)
+    if by == "rep":
+        return reps_of(resolved, reader=reader)
+    return rep_groups_of(resolved, by, reader=reader)
+
+
+def rep_groups_of(scope: Scope, by: str, *, reader: Reader) -> RepGroups:
+    """The reps report per team, manager or office: the same figures, over the group's reps."""
+    group = team_group_sql(by)
+    opened, closed, _ = _by_group(scope, group, reader=reader)
+    cycles = median_cycle_by(scope.where, group, reader=reader)
+    of_rep = team_group_of_reps(by, reader=reader)
+    activities: dict[Any, int] = defaultdict(int)
+    for key, _, n in activities_by_rep(scope.where, reader=reader):
+        activities[of_rep.get(key)] += n
+    overdue: dict[Any, int] = defaultdict(int)
+    for key, _, n in overdue_by_rep(scope.where, today(), reader=reader):
+        overdue[of_rep.get(key)] += n
+    rows = []
+    for key in {*opened, *closed, *activities, *overdue}:
+        won, lost = _won_lost(closed, key)
+        rows.append(
+            GroupRow(
+                group=key,
+                open=opened.get(key, 0),
+                won=won.count,
+                lost=lost.count,
+                win_rate=ratio(won.count, won.count + lost.count),
+                won_value_minor=won.value_minor,
+                avg_won_value_minor=half_up(won.value_minor, won.count) if won.count else None,
+                median_cycle_days=cycles.get(key),
+                activities=activities.get(key, 0),
+                overdue=overdue.get(key, 0),
+            )
+        )
+    # best won value first; the reps in no team (or with no manager or office) last
+    rows.sort(key=lambda r: (r.group is None, -r.won_value_minor, -r.won, (r.group or "").lower()))
+    return RepGroups(window=window_of(scope), as_of=today(), by=by, groups=rows)
 
 
 def reps_of(scope: Scope, *, reader: Reader) -> Reps:

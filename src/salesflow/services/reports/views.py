@@ -186,6 +186,32 @@ class Reps:
 
 
 @dataclass(frozen=True)
+class GroupRow:
+    """One team's, manager's or office's line of `report reps --by …` (None: reps in none)."""
+
+    group: str | None
+    open: int
+    won: int
+    lost: int
+    win_rate: Decimal | None
+    won_value_minor: int
+    avg_won_value_minor: int | None
+    median_cycle_days: Decimal | None
+    activities: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class RepGroups:
+    """`report reps --by team|manager|office`, best won value first."""
+
+    window: ReportWindow
+    as_of: date
+    by: str
+    groups: list[GroupRow]
+
+
+@dataclass(frozen=True)
 class ProductRow:
     """One main product's line of `report products`."""
 

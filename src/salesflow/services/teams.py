@@ -1,0 +1,136 @@
+"""Sales teams: `team add`, `team member`, `team list`. A team has a manager and an office; a
+rep (an owner name on deals) is in one team at most. `report reps --by team|manager|office`
+groups by them (`queries/teams.py`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from salesflow.clock import now_utc
+from salesflow.db.reader import Reader
+from salesflow.domain import inputs
+from salesflow.errors import InvalidInput, NotFound
+from salesflow.queries.filters import owner_key
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salesflow.models import Team
+
+
+@dataclass(frozen=True)
+class TeamView:
+    """A team as `team list` shows it: its reps by name."""
+
+    id: int
+    name: str
+    manager: str | None
+    office: str | None
+    reps: list[str]
+
+
+@dataclass(frozen=True)
+class Membership:
+    """What `team member` did: the rep, the team now (None: none) and the one before."""
+
+    rep: str
+    team: str | None
+    was: str | None
+
+
+def _field(what: str, value: str, check: object = inputs.text) -> str:
+    try:
+        return check(value)  # type: ignore[operator,no-any-return]
+    except inputs.Refused as exc:
+        raise InvalidInput(f"{what} {exc.message}") from None
+
+
+def _optional(what: str, value: str | None) -> str | None:
+    return None if value is None or not value.strip() else _field(what, value)
+
+
+def find_team(name: str, *, session: Session) -> Team:
+    """A team by name (case-insensitive)."""
+    from sqlmodel import select
+
+    from salesflow.models import Team
+
+    found = session.exec(select(Team).where(Team.name_key == name.strip().lower())).first()
+    if found is None:
+        raise NotFound(f"no team {name.strip()!r}", hint="`salesflow team list` shows them")
+    return found
+
+
+def add_team(name: str, *, manager: str | None, office: str | None, session: Session) -> TeamView:
+    """A new team; its name is new (case-insensitive)."""
+    from sqlmodel import select
+
+    from salesflow.models import Team
+
+    clean = _field("the team name", name)
+    if session.exec(select(Team.id).where(Team.name_key == clean.lower())).first():
+        raise InvalidInput(f"team {clean!r} exists", hint="`salesflow team list` shows them")
+    team = Team(
+        name=clean,
+        name_key=clean.lower(),
+        manager=_optional("the manager", manager),
+        office=_optional("the office", office),
+        created_at=now_utc(),
+    )
+    session.add(team)
+    session.flush()
+    assert team.id is not None
+    return TeamView(id=team.id, name=team.name, manager=team.manager, office=team.office, reps=[])
+
+
+def ensure_team(name: str, *, manager: str, office: str, session: Session) -> None:
+    """The team `name` (made when new: an import filling teams a second time adds nothing)."""
+    from sqlmodel import select
+
+    from salesflow.models import Team
+
+    if session.exec(select(Team.id).where(Team.name_key == name.strip().lower())).first() is None:
+        add_team(name, manager=manager, office=office, session=session)
+
+
+def set_membership(rep: str, team: str | None, *, session: Session) -> Membership:
+    """Put `rep` in `team` (out of any other), or in no team when `team` is None."""
+    from sqlmodel import select
+
+    from salesflow.models import Team, TeamMember
+
+    name = _field("the rep's name", rep, inputs.rep_name)
+    key = owner_key(name)
+    assert key is not None
+    target = find_team(team, session=session) if team is not None else None
+    member = session.exec(select(TeamMember).where(TeamMember.rep_key == key)).first()
+    was = session.get(Team, member.team_id).name if member is not None else None  # type: ignore[union-attr]
+    if target is None:
+        if member is not None:
+            session.delete(member)
+    elif member is None:
+        assert target.id is not None
+        session.add(TeamMember(rep=name, rep_key=key, team_id=target.id, created_at=now_utc()))
+    else:
+        assert target.id is not None
+        member.rep, member.team_id = name, target.id
+        session.add(member)
+    session.flush()
+    return Membership(rep=name, team=target.name if target is not None else None, was=was)
+
+
+_TEAMS = """
+SELECT t.id, t.name, t.manager, t.office, m.rep FROM teams t
+LEFT JOIN team_members m ON m.team_id = t.id
+ORDER BY lower(t.name), t.id, m.rep_key"""
+
+
+def list_teams(*, reader: Reader) -> list[TeamView]:
+    """Every team, by name, with its reps."""
+    teams: dict[int, TeamView] = {}
+    for team_id, name, manager, office, rep in reader.rows(_TEAMS):
+        view = teams.setdefault(team_id, TeamView(team_id, name, manager, office, []))
+        if rep is not None:
+            view.reps.append(rep)
+    return list(teams.values())
