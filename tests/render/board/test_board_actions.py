@@ -670,3 +670,65 @@ def test_the_collector_turned_off_for_start_up_runs_again_once_the_board_is_draw
     finally:
         gc.enable()
     assert seen == [True]
+
+
+def test_escape_while_a_form_is_saving_keeps_it_open_until_the_write_is_done(
+    board_db: tuple[Path, dict[str, int]],
+) -> None:
+    """Escape during the write does not close the form (closing it would leave the write's end
+    to close whatever screen is on top then: the board itself)."""
+    import time
+
+    db, ids = board_db
+    app = board_app(db, owner="ana")
+    stacks: list[list[str]] = []
+
+    async def scenario(pilot: Any) -> None:
+        actions = app.source.actions
+        win = actions.win
+
+        def slow(*args: Any, **kwargs: Any) -> Any:
+            time.sleep(0.5)
+            return win(*args, **kwargs)
+
+        actions.win = slow
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("enter")  # the amount is prefilled: sent
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        stacks.append([type(s).__name__ for s in app.screen_stack])
+        await settle(pilot)
+        stacks.append([type(s).__name__ for s in app.screen_stack])
+
+    drive(app, scenario)
+    assert stacks == [["BoardScreen", "FormScreen"], ["BoardScreen"]]
+    assert one(db, "SELECT status FROM deals WHERE id = ?", ids["acme"]) == ("won",)
+
+
+def test_showing_and_hiding_the_find_box_fills_the_columns_again(
+    board_db: tuple[Path, dict[str, int]],
+) -> None:
+    """The `/` box takes lines from the columns and gives them back: each column reads the cards
+    that fit again, so no empty card-sized gap is left."""
+    db, _ = board_db
+    app = board_app(db, owner="ana")
+    shown: list[tuple[int, int]] = []
+
+    def research() -> tuple[int, int]:
+        first = app.board.columns[0]
+        return first.fits, len(first.cards[: first.fits])
+
+    async def scenario(pilot: Any) -> None:
+        shown.append(research())
+        await pilot.press("slash")
+        await settle(pilot)
+        shown.append(research())
+        await pilot.press("escape")
+        await settle(pilot)
+        shown.append(research())
+
+    drive(app, scenario, size=(160, 23))
+    # 21 lines a column: 3 cards; the box's 3 lines leave room for 2; then 3 again
+    assert shown == [(3, 3), (2, 2), (3, 3)]

@@ -129,10 +129,13 @@ class BoardScreen(Screen[None]):
     def on_resize(self) -> None:
         # a narrow terminal gives the columns the room of the outcomes pane
         self.query_one("#outcomes", Static).display = self.size.width >= NARROW
+
+    def on_deal_column_refit(self, message: DealColumn.Refit) -> None:
         self.call_after_refresh(self._fit)
 
     def _fit(self) -> None:
-        """After a resize, read the pages again if a column now fits more or fewer cards."""
+        """Read the pages again if a column now fits more or fewer cards than it shows (the
+        terminal resized, the `/` box shown or hidden)."""
         if any(col.fits != col.shown_fits for col in self.columns):
             self.load_pages()
 
@@ -344,12 +347,18 @@ class BoardScreen(Screen[None]):
                 line = result[1] if isinstance(result, tuple) else result
                 if isinstance(result, tuple):
                     self.reload(follow=result[0])
-                screen.dismiss(line)
+                if screen.is_active:
+                    screen.dismiss(line)
+                else:  # another screen is on top now: dismiss would close that one
+                    self._said(line)
 
             def refused(exc: SalesflowError) -> None:
                 from salesflow.render.output import error_lines
 
-                screen.refused(error_lines(exc.message, exc.hint))
+                if screen.is_active:
+                    screen.refused(error_lines(exc.message, exc.hint))
+                else:
+                    self._app.show_error(exc)
 
             def checked() -> Any:
                 from salesflow.parsing.typed import check_typed

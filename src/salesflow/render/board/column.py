@@ -101,6 +101,9 @@ class DealColumn(Widget):
             self.column = column
             self.index = index
 
+    class Refit(Message):
+        """The column's height changed: it may fit another number of cards than it shows."""
+
     class Scrolled(Message):
         """The mouse wheel turned over the column."""
 
@@ -202,6 +205,10 @@ class DealColumn(Widget):
         if at >= min(len(self.cards), self.fits):
             return None
         return self.first + at
+
+    def on_resize(self) -> None:
+        if self.shown_fits and self.fits != self.shown_fits:
+            self.post_message(self.Refit())
 
     def on_click(self, event: Click) -> None:
         index = self.card_at(event.y)

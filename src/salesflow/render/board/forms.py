@@ -104,6 +104,9 @@ class FormScreen(ModalScreen[str | None]):
         self.query_one("#error", Static).update(Text("\n".join(lines)))
 
     def action_cancel(self) -> None:
+        if self.busy:  # sent: it closes when the write is done (or shows why it was refused)
+            self.app.notify("Still saving…", severity="warning")
+            return
         self.dismiss(None)
 
 
