@@ -381,6 +381,11 @@ def test_teams_and_reps_by_team(story):
                                 "median_cycle_days")} for g in groups] == [
         {"group": "Leeds", "open": 2, "won": 1, "lost": 1, "won_value": "20000.50",
          "avg_won_value": "20000.50", "median_cycle_days": 18.0}]  # fmt: skip
+    kpis = story("report", "kpis", "--by", "team", "--json").json()["groups"]
+    assert [(g["group"], g["deals_created"], g["won"], g["lost"], g["open_deals"]) for g in kpis] == [
+        ("North", 4, 1, 1, 2)]  # fmt: skip
+    sources = story("report", "kpis", "--by", "source", "--json").json()["groups"]
+    assert [(g["group"], g["deals_created"]) for g in sources] == [("referral", 1), (None, 3)]
     story("team", "member", "ana", "--none")
     assert story("report", "reps", "--by", "team", "--json").json()["groups"][0]["group"] is None
 

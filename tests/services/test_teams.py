@@ -48,6 +48,7 @@ def test_teams_their_reps_and_moving_a_rep(cli: Callable[..., Any]) -> None:
         (("team", "member", "", "--team", "North"), NOT_FOUND_OR_INVALID, "the rep's name"),
         (("team", "member", "x" * 101, "--team", "North"), NOT_FOUND_OR_INVALID, "at most 100"),
         (("report", "reps", "--by", "region"), NOT_FOUND_OR_INVALID, "--by must be rep, team"),
+        (("report", "kpis", "--by", "owner"), NOT_FOUND_OR_INVALID, "--by must be one of source"),
     ],
 )
 def test_bad_input_is_one_error_and_changes_nothing(
@@ -164,3 +165,22 @@ def test_reps_by_team_manager_and_office(cli: Callable[..., Any]) -> None:
         "group,open,won,lost,win_rate,won_value,avg_won_value,median_cycle_days,activities,overdue",
         f"Bristol,1,0,1,0.0,0.00,,,0,{overdue['cy']}",
     ]  # fmt: skip
+
+
+@pytest.mark.usefixtures("sales")
+def test_kpis_by_team_add_up_to_the_whole(cli: Callable[..., Any]) -> None:
+    data = ok(cli, "report", "kpis", "--by", "team", "--json").json()
+    assert data["by"] == "team"
+    # best won value first, the deals of reps in no team last
+    assert [(g["group"], g["deals_created"], g["won"], g["lost"], g["won_value"],
+             g["avg_won_value"], g["median_cycle_days"], g["open_deals"])
+            for g in data["groups"]] == [
+        ("North", 5, 3, 1, "4500.00", "1500.00", 10.0, 1),
+        ("South", 2, 0, 1, "0.00", None, None, 1),
+        (None, 2, 1, 0, "2000.00", "2000.00", 1.0, 1),
+    ]  # fmt: skip
+    for key in ("deals_created", "won", "lost", "open_deals"):
+        assert sum(g[key] for g in data["groups"]) == data[key], key
+    csv = ok(cli, "report", "kpis", "--by", "team", "--csv").stdout.splitlines()
+    assert csv[0].startswith("group,deals_created,won,lost,")
+    assert csv[1].startswith("North,5,3,1,0.75,4500.00,1500.00,10.0,1,")

@@ -47,6 +47,11 @@ MinHistoryOpt = Annotated[
 ]
 HtmlOutOpt = Annotated[Path, Opt("--out", help="The HTML file to write.", metavar="FILE")]
 HtmlSeedOpt = Annotated[int, Opt("--seed", help="Seed of the forecast simulation.")]
+KpisByOpt = Annotated[
+    str | None,
+    Opt("--by", help="Also the figures per source, industry, country, product or team.",
+        metavar="source|industry|country|product|team"),
+]  # fmt: skip
 RepsByOpt = Annotated[
     str,
     Opt(
@@ -182,13 +187,19 @@ def funnel(run: _Run) -> None:
     run.report(build_funnel, funnel_json, show_funnel, csv=funnel_csv)
 
 
-@_report(report_app)
+def _check_kpis(run: _Run) -> None:
+    from salesflow.services.reports.kpis import check_kpi_group
+
+    check_kpi_group(run.own["by"])
+
+
+@_report(report_app, extra=(("by", KpisByOpt, None),), check=_check_kpis)
 def kpis(run: _Run) -> None:
     """Deals created, won, lost, win rate, won value, ARPU, cycle, pipeline, lead velocity."""
     from salesflow.render.reports.kpis import kpis_csv, kpis_json, show_kpis
     from salesflow.services.reports.kpis import build_kpis
 
-    run.report(build_kpis, kpis_json, show_kpis, csv=kpis_csv)
+    run.report(build_kpis, kpis_json, show_kpis, csv=kpis_csv, by=run.own["by"])
 
 
 def _check_forecast(run: _Run) -> None:

@@ -236,6 +236,31 @@ def test_reps_by_office_and_manager_agree_with_the_csv(
     }  # fmt: skip
 
 
+def test_kpis_by_industry_agree_with_the_csv(report: Callable[..., Any]) -> None:
+    """Each opportunity's industry is its account's sector in accounts.csv (the file's
+    `technolgy` read as `technology`); opportunities without an account have none."""
+    sector = {a["account"]: a["sector"].replace("technolgy", "technology")
+              for a in _read("accounts.csv")}  # fmt: skip
+    rows: dict[str | None, list[dict[str, str]]] = defaultdict(list)
+    for r in PIPELINE:
+        rows[sector.get(r["account"]) if r["account"] else None].append(r)
+    expected = {}
+    for name, mine in rows.items():
+        f = figures(mine)
+        expected[name] = {"won": f["won"], "lost": f["lost"], "win_rate": f["win_rate"],
+                          "won_value": f["won_value"], "avg_won_value": f["avg_won_value"],
+                          "median_cycle_days": f["median_cycle_days"], "open_deals": f["open"],
+                          "deals_created": len(mine)}  # fmt: skip
+    data = report("kpis", "--by", "industry")
+    assert data["by"] == "industry"
+    got = {g["group"]: {k: g[k] for k in expected[g["group"]]} for g in data["groups"]}
+    assert got == expected
+    assert len(got) == 11 and data["groups"][-1]["group"] is None  # 10 sectors, then none
+    # the groups add up to the whole
+    for key in ("won", "lost", "deals_created", "open_deals"):
+        assert sum(g[key] for g in data["groups"]) == data[key], key
+
+
 def test_months_agree_with_the_csv(report: Callable[..., Any]) -> None:
     data = report("kpis", "--until", "2017-12-31")
     created: dict[str, int] = defaultdict(int)

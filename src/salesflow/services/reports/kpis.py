@@ -20,17 +20,20 @@ Per period (`--period`): created, won, lost, win rate and won value, for the win
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from salesflow.clock import start_of_day_utc, today
 from salesflow.db.reader import Reader
 from salesflow.domain.deals import DealStatus
-from salesflow.queries.created import created_by_period, deals_created
-from salesflow.queries.cycles import cycle_days_total, days_value, median_cycle
+from salesflow.errors import InvalidInput
+from salesflow.queries.created import created_by, created_by_period, deals_created
+from salesflow.queries.cycles import cycle_days_total, days_value, median_cycle, median_cycle_by
+from salesflow.queries.deal_groups import KPI_GROUPS, deal_group_sql
 from salesflow.queries.filters import Where
 from salesflow.queries.local_days import period_sql
-from salesflow.queries.open_deals import open_by_stage
+from salesflow.queries.open_deals import open_by, open_by_stage
 from salesflow.queries.outcomes import Outcome, outcomes_by, won_lost
 from salesflow.queries.pipelines import StageRow
 from salesflow.queries.qualified import qualified_in
@@ -49,7 +52,7 @@ from salesflow.services.reports.scope import (
     weighted_minor,
     window_of,
 )
-from salesflow.services.reports.views import KpiPeriod, Kpis, SalesVelocity
+from salesflow.services.reports.views import KpiGroup, KpiPeriod, Kpis, SalesVelocity
 
 
 def qualified_stage(stages: list[StageRow]) -> StageRow:
@@ -60,9 +63,52 @@ def qualified_stage(stages: list[StageRow]) -> StageRow:
     return opened[qualifying_index([(s.key, s.min_score) for s in opened])]
 
 
-def build_kpis(*, reader: Reader, scope: ReportScope) -> Kpis:
-    """The KPIs of a pipeline for a window, one owner or all, in one currency."""
-    return kpis_of(resolve(scope, reader=reader), reader=reader)
+def check_kpi_group(by: str | None) -> None:
+    """`--by` of `report kpis`."""
+    if by is not None and by not in KPI_GROUPS:
+        names = ", ".join(KPI_GROUPS)
+        raise InvalidInput(f"--by must be one of {names}, not {by!r}")
+
+
+def build_kpis(*, reader: Reader, scope: ReportScope, by: str | None = None) -> Kpis:
+    """The KPIs of a pipeline for a window, one owner or all, in one currency; with `by`, also
+    the same figures per source, industry, country, product or team."""
+    resolved = resolve(scope, reader=reader)
+    kpis = kpis_of(resolved, reader=reader)
+    if by is None:
+        return kpis
+    return replace(kpis, by=by, groups=kpi_groups(resolved, by, reader=reader))
+
+
+def kpi_groups(scope: Scope, by: str, *, reader: Reader) -> list[KpiGroup]:
+    """Created, won, lost, win rate, won value, average, cycle and open deals per group, best
+    won value first, the deals with no group last."""
+    where, group = scope.where, deal_group_sql(by)
+    created = created_by(where, group, reader=reader)
+    closed, _ = outcomes_by(where, group, reader=reader)
+    opened = open_by(where, group, reader=reader)
+    cycles = median_cycle_by(where, group, reader=reader)
+    rows = []
+    for key in {*created, *closed, *opened}:
+        won = closed.get(key, {}).get(DealStatus.WON, Outcome())
+        lost = closed.get(key, {}).get(DealStatus.LOST, Outcome())
+        found = opened.get(key)
+        rows.append(
+            KpiGroup(
+                group=None if key is None else str(key),
+                deals_created=created.get(key, 0),
+                won=won.count,
+                lost=lost.count,
+                win_rate=ratio(won.count, won.count + lost.count),
+                won_value_minor=won.value_minor,
+                avg_won_value_minor=half_up(won.value_minor, won.count) if won.count else None,
+                median_cycle_days=cycles.get(key),
+                open_deals=found.count if found else 0,
+                pipeline_value_minor=found.value_minor if found else 0,
+            )
+        )
+    rows.sort(key=lambda r: (r.group is None, -r.won_value_minor, -r.won, (r.group or "").lower()))
+    return rows
 
 
 def kpis_of(scope: Scope, *, reader: Reader) -> Kpis:

@@ -82,6 +82,23 @@ class SalesVelocity:
 
 
 @dataclass(frozen=True)
+class KpiGroup:
+    """One group's line of `report kpis --by …` (group None: the deals with nothing to group
+    by): the whole's figures over the group's deals."""
+
+    group: str | None
+    deals_created: int
+    won: int
+    lost: int
+    win_rate: Decimal | None
+    won_value_minor: int
+    avg_won_value_minor: int | None
+    median_cycle_days: Decimal | None
+    open_deals: int
+    pipeline_value_minor: int
+
+
+@dataclass(frozen=True)
 class Kpis:
     """`report kpis`: the headline figures of a window (see CONTRACT.md, "Reports")."""
 
@@ -107,6 +124,8 @@ class Kpis:
     lead_velocity: Decimal | None  # percent: the last complete period against the one before
     sales_velocity: SalesVelocity
     periods: list[KpiPeriod]
+    by: str | None = None  # `--by`: what `groups` split the deals by
+    groups: list[KpiGroup] | None = None
 
 
 @dataclass(frozen=True)
