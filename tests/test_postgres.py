@@ -390,6 +390,37 @@ def test_teams_and_reps_by_team(story):
     assert story("report", "reps", "--by", "team", "--json").json()["groups"][0]["group"] is None
 
 
+@pytest.mark.postgres
+def test_team_writes_at_once_wait_for_each_other(request: pytest.FixtureRequest) -> None:
+    """Processes putting reps in teams at once all succeed (the last one says where each rep
+    is), and adding the same team at once is one team and `exists` for the others."""
+    import os
+    import subprocess
+    import sys
+
+    env = os.environ | {"SALESFLOW_DB": request.getfixturevalue("pg_database")}
+
+    def start(*args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen([sys.executable, "-m", "salesflow", *args], env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+
+    for name in ("A", "B"):
+        assert start("team", "add", name).wait(timeout=60) == 0
+    members = [start("team", "member", f"rep{n % 2}", "--team", "AB"[n % 2]) for n in range(6)]
+    same = [start("team", "add", "Same") for _ in range(4)]
+    members_done = [(p.wait(timeout=120), p.stderr.read()) for p in members]  # type: ignore[union-attr]
+    same_done = [(p.wait(timeout=120), p.stderr.read()) for p in same]  # type: ignore[union-attr]
+    assert [code for code, _ in members_done] == [0] * 6, members_done
+    assert sorted(code for code, _ in same_done) == [0, 1, 1, 1], same_done
+    assert all("team 'Same' exists" in err for code, err in same_done if code), same_done
+    teams = subprocess.run([sys.executable, "-m", "salesflow", "team", "list", "--json"],
+                           env=env, capture_output=True, text=True, check=True)  # fmt: skip
+    import json
+
+    assert {t["name"]: t["reps"] for t in json.loads(teams.stdout)["teams"]} == {
+        "A": ["rep0"], "B": ["rep1"], "Same": []}  # fmt: skip
+
+
 def test_db_status_and_check(story):
     status = story("db", "status", "--json").json()
     assert status["backend"] == story.backend

@@ -5,7 +5,7 @@ And a backup (`db backup FILE`), used as the database (`--db FILE`), is the same
 The revisions come from the migration scripts themselves, so a migration added later is tested
 without touching this file. The data: a demo database plus one of everything the demo does not
 make (activities, edits, quotes and their lines, a bundle, rules, a cadence run, a contract,
-feedback, an imported deal), brought down to the older revision by the migrations' own
+feedback, an imported deal, a team and a member), brought down to the older revision by the migrations' own
 downgrades, then upgraded one step.
 """
 
@@ -93,6 +93,8 @@ def full_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     csv = folder / "import.csv"
     csv.write_text("title,company,value,stage\nImported deal,Imported Co,1234.50,demo\n")
     sf("import", str(csv))
+    sf("team", "add", "North", "--manager", "Kim", "--office", "Leeds")
+    sf("team", "member", "ana", "--team", "North")
     sf("export", "json", "--out", str(folder / "export.json"))  # a row in written_files
     conn = sqlite3.connect(db)
     try:

@@ -246,6 +246,15 @@ def tasks(*, session: Session) -> Iterator[dict[str, Any]]:
                "created_at": when(f.created_at), "created_by": f.created_by}  # fmt: skip
 
 
+def teams(*, session: Session) -> Iterator[dict[str, Any]]:
+    """Teams by name, each with its manager, office and reps (as `team list` shows them)."""
+    from salesflow.db.reader import reader_for
+    from salesflow.services.teams import list_teams
+
+    for t in list_teams(reader=reader_for(session)):
+        yield {"name": t.name, "manager": t.manager, "office": t.office, "reps": t.reps}
+
+
 def _select_stages() -> Any:
     from sqlmodel import select
 
@@ -266,6 +275,7 @@ SECTIONS = {
     "contacts": contacts,
     "deals": deals,
     "tasks": tasks,
+    "teams": teams,  # in `--what all` only
 }
 
 

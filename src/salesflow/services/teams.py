@@ -50,6 +50,15 @@ def _optional(what: str, value: str | None) -> str | None:
     return None if value is None or not value.strip() else _field(what, value)
 
 
+def _lock_teams(session: Session) -> None:
+    """On PostgreSQL, team writes wait for each other (SQLite's BEGIN IMMEDIATE does that
+    already): two `team member` or `team add` runs at once would both find no row and both
+    insert one, and the second would fail on the unique key instead of being told."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("LOCK TABLE teams, team_members IN SHARE ROW EXCLUSIVE MODE")
+
+
 def find_team(name: str, *, session: Session) -> Team:
     """A team by name (case-insensitive)."""
     from sqlmodel import select
@@ -69,6 +78,7 @@ def add_team(name: str, *, manager: str | None, office: str | None, session: Ses
     from salesflow.models import Team
 
     clean = _field("the team name", name)
+    _lock_teams(session)
     if session.exec(select(Team.id).where(Team.name_key == clean.lower())).first():
         raise InvalidInput(f"team {clean!r} exists", hint="`salesflow team list` shows them")
     team = Team(
@@ -103,6 +113,7 @@ def set_membership(rep: str, team: str | None, *, session: Session) -> Membershi
     name = _field("the rep's name", rep, inputs.rep_name)
     key = owner_key(name)
     assert key is not None
+    _lock_teams(session)
     target = find_team(team, session=session) if team is not None else None
     member = session.exec(select(TeamMember).where(TeamMember.rep_key == key)).first()
     was = session.get(Team, member.team_id).name if member is not None else None  # type: ignore[union-attr]

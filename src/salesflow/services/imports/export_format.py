@@ -166,6 +166,13 @@ class TaskItem(_Item):
     created_by: RepName
 
 
+class TeamItem(_Item):
+    name: Text
+    manager: Text | None = None
+    office: Text | None = None
+    reps: list[RepName] = Field(default_factory=list)
+
+
 SECTION_MODELS: dict[str, type[_Item]] = {
     "pipelines": PipelineItem,
     "products": ProductItem,
@@ -173,6 +180,7 @@ SECTION_MODELS: dict[str, type[_Item]] = {
     "contacts": ContactItem,
     "deals": DealItem,
     "tasks": TaskItem,
+    "teams": TeamItem,
 }
 
 

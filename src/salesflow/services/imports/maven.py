@@ -104,7 +104,7 @@ def import_maven(job: ImportJob, files: list[Path]) -> None:
     now = now_utc()
     teams = read_teams(job, parts["teams"])
     pipeline, stages = _pipeline(job.session, teams, report)
-    _fill_teams(teams, session=job.session)
+    report.notes.extend(_fill_teams(teams, session=job.session))
     catalogue = read_products(job, parts["products"], now)
     accounts = read_accounts(job, parts["accounts"])
     snapshot = snapshot_day(job, parts["pipeline"])
@@ -150,7 +150,7 @@ def import_maven(job: ImportJob, files: list[Path]) -> None:
     if n := stats["unknown_agent"]:
         whose = plural(n, "opportunity's agent is", "opportunities' agents are")
         report.notes.append(f"{whose} not in sales_teams.csv")
-    managers = {manager for manager, _ in teams.values()}
+    managers = {manager.lower() for manager, _ in teams.values() if manager}
     report.notes.append(
         f"{plural(len(teams), 'sales agent')} {noun(len(teams), 'is', 'are')} the owners, in "
         f"{plural(len(managers), 'team')}, one per manager with its regional office "
@@ -322,14 +322,37 @@ def team_name(manager: str) -> str:
     return f"{manager}'s team"
 
 
-def _fill_teams(teams: dict[str, tuple[str, str]], *, session: Session) -> None:
-    """A team per manager, with the manager's office; each agent in their manager's team."""
+def _fill_teams(teams: dict[str, tuple[str, str]], *, session: Session) -> list[str]:
+    """A team per manager (names compared case-insensitively), with the office of the
+    manager's first agent in the file; each agent in their manager's team, an agent with no
+    manager in none. What the data left unclear, as notes."""
     from salesflow.services.teams import ensure_team, set_membership
 
-    for manager, office in sorted(set(teams.values())):
-        ensure_team(team_name(manager), manager=manager, office=office, session=session)
-    for agent, (manager, _) in sorted(teams.items()):
-        set_membership(agent, team_name(manager), session=session)
+    offices: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for manager, office in teams.values():
+        if manager:
+            key = manager.lower()
+            names.setdefault(key, manager)
+            if office not in offices.setdefault(key, []):
+                offices[key].append(office)
+    notes = []
+    for key, manager in names.items():
+        ensure_team(team_name(manager), manager=manager, office=offices[key][0], session=session)
+        if len(offices[key]) > 1:
+            listed = ", ".join(offices[key])
+            notes.append(f"manager {manager} is listed with the offices {listed}: the team's "
+                         f"office is {offices[key][0]}")  # fmt: skip
+    alone = []
+    for agent, (manager, _) in teams.items():
+        if manager:
+            set_membership(agent, team_name(names[manager.lower()]), session=session)
+        else:
+            alone.append(agent)
+    if alone:
+        notes.append(f"{plural(len(alone), 'sales agent')} without a manager in no team: "
+                     + ", ".join(alone))  # fmt: skip
+    return notes
 
 
 def _team_comments(teams: dict[str, tuple[str, str]]) -> str:

@@ -50,11 +50,25 @@ def read_rows(job: ImportJob, path: Path) -> list[tuple[int, dict[str, str], lis
 
 
 def read_teams(job: ImportJob, path: Path) -> dict[str, tuple[str, str]]:
+    """sales_teams.csv: agent → (manager, regional office), each checked as the commands check
+    a rep's name and a team's manager and office (an empty manager or office stays empty)."""
+    from salesflow.domain import inputs
+
     teams = {}
     for line, cell, _raw, _header in read_rows(job, path):
         if not cell.get("salesagent"):
             raise InvalidInput(f"{path.name} line {line}: no sales_agent")
-        teams[cell["salesagent"]] = (cell.get("manager", ""), cell.get("regionaloffice", ""))
+        checked = []
+        for column, key, check in (("sales_agent", "salesagent", inputs.rep_name),
+                                   ("manager", "manager", inputs.text),
+                                   ("regional_office", "regionaloffice", inputs.text)):  # fmt: skip
+            value = cell.get(key, "")
+            try:
+                checked.append(check(value) if value else "")
+            except inputs.Refused as exc:
+                raise InvalidInput(f"{path.name} line {line}: {column} {exc.message}") from None
+        agent, manager, office = checked
+        teams[agent] = (manager, office)
     return teams
 
 

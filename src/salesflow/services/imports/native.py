@@ -220,9 +220,31 @@ class _Native(DealSection):
             )
         insert_rows(self.conn, FollowUp, rows)
 
+    def teams_(self, data: dict[str, Any]) -> None:
+        """Teams by name (one that exists is kept, or refused with `--on-duplicate fail`),
+        and their reps put in them, through the commands' own service."""
+        from sqlmodel import select
+
+        from salesflow.models import Team
+        from salesflow.services.teams import add_team, set_membership
+
+        for index, item, raw in self.items(data, "teams"):
+            key = item.name.lower()
+            found = self.session.exec(select(Team).where(Team.name_key == key)).first()
+            if found is not None and self.on_duplicate == "fail":
+                self.reject("teams", index, f"duplicate: team {item.name!r} exists", raw)
+                continue
+            if found is None:
+                add_team(item.name, manager=item.manager, office=item.office, session=self.session)
+            elif self.on_duplicate == "update":
+                found.manager, found.office = item.manager, item.office
+                self.session.add(found)
+            for rep in item.reps:
+                set_membership(rep, item.name, session=self.session)
+
 
 def import_native(job: ImportJob, files: list[Path]) -> None:
-    """Each file in turn: pipelines, products, companies, contacts, deals, tasks."""
+    """Each file in turn: pipelines, products, companies, contacts, deals, tasks, teams."""
     for path in files:
         data = load_export(path, job.encoding)
         native = _Native(job, path)
@@ -232,4 +254,5 @@ def import_native(job: ImportJob, files: list[Path]) -> None:
         native.contacts_(data)
         native.deals_(data)
         native.tasks_(data)
+        native.teams_(data)
         native.finish()
