@@ -40,8 +40,10 @@ from salesflow.queries.qualified import qualified_in
 from salesflow.services.reports.scope import (
     ReportScope,
     Scope,
+    best_won_first,
     half_up,
     next_period,
+    outcome_figures,
     period_first_day,
     period_key,
     period_start,
@@ -97,17 +99,13 @@ def kpi_groups(scope: Scope, by: str, *, reader: Reader) -> list[KpiGroup]:
             KpiGroup(
                 group=None if key is None else str(key),
                 deals_created=created.get(key, 0),
-                won=won.count,
-                lost=lost.count,
-                win_rate=ratio(won.count, won.count + lost.count),
-                won_value_minor=won.value_minor,
-                avg_won_value_minor=half_up(won.value_minor, won.count) if won.count else None,
+                **outcome_figures(won, lost),
                 median_cycle_days=cycles.get(key),
                 open_deals=found.count if found else 0,
                 pipeline_value_minor=found.value_minor if found else 0,
             )
         )
-    rows.sort(key=lambda r: (r.group is None, -r.won_value_minor, -r.won, (r.group or "").lower()))
+    rows.sort(key=lambda r: best_won_first(r.group, r.won_value_minor, r.won))
     return rows
 
 

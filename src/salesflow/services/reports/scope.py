@@ -15,13 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from salesflow.clock import today
 from salesflow.db.reader import Reader
 from salesflow.errors import InvalidInput
 from salesflow.queries.currencies import currency_counts, most_used_currency
 from salesflow.queries.filters import Where, owner_key
+from salesflow.queries.outcomes import Outcome
 from salesflow.queries.pipelines import PipelineRow, StageRow, pipeline_row, stage_rows
 
 if TYPE_CHECKING:
@@ -201,6 +202,24 @@ def period_first_day(key: str) -> date:
 def half_up(numerator: int, denominator: int) -> int:
     """numerator / denominator rounded half up, in integers (both non-negative)."""
     return (2 * numerator + denominator) // (2 * denominator)
+
+
+def outcome_figures(won: Outcome, lost: Outcome) -> dict[str, Any]:
+    """One line of a split report (`report reps`, `reps --by`, `products`, `kpis --by`): won,
+    lost, win rate, won value and the average won deal, as keyword arguments of its row."""
+    return {
+        "won": won.count,
+        "lost": lost.count,
+        "win_rate": ratio(won.count, won.count + lost.count),
+        "won_value_minor": won.value_minor,
+        "avg_won_value_minor": half_up(won.value_minor, won.count) if won.count else None,
+    }
+
+
+def best_won_first(group: str | None, won_value_minor: int, won: int) -> tuple[Any, ...]:
+    """The order of a split report's groups: best won value first, then more wins, then by
+    name; the deals with no group (None) last."""
+    return (group is None, -won_value_minor, -won, (group or "").lower())
 
 
 def weighted_minor(open_by_stage: dict[int, tuple[int, int]], stages: list[StageRow]) -> int:

@@ -28,8 +28,8 @@ from salesflow.queries.teams import team_group_of_reps, team_group_sql
 from salesflow.services.reports.scope import (
     ReportScope,
     Scope,
-    half_up,
-    ratio,
+    best_won_first,
+    outcome_figures,
     resolve,
     window_of,
 )
@@ -103,18 +103,14 @@ def rep_groups_of(scope: Scope, by: str, *, reader: Reader) -> RepGroups:
             GroupRow(
                 group=key,
                 open=opened.get(key, 0),
-                won=won.count,
-                lost=lost.count,
-                win_rate=ratio(won.count, won.count + lost.count),
-                won_value_minor=won.value_minor,
-                avg_won_value_minor=half_up(won.value_minor, won.count) if won.count else None,
+                **outcome_figures(won, lost),
                 median_cycle_days=cycles.get(key),
                 activities=activities.get(key, 0),
                 overdue=overdue.get(key, 0),
             )
         )
     # best won value first; the reps in no team (or with no manager or office) last
-    rows.sort(key=lambda r: (r.group is None, -r.won_value_minor, -r.won, (r.group or "").lower()))
+    rows.sort(key=lambda r: best_won_first(r.group, r.won_value_minor, r.won))
     return RepGroups(window=window_of(scope), as_of=today(), by=by, groups=rows)
 
 
@@ -137,10 +133,7 @@ def reps_of(scope: Scope, *, reader: Reader) -> Reps:
             RepRow(
                 owner=name,
                 open=opened.get(key, 0),
-                won=won.count,
-                lost=lost.count,
-                win_rate=ratio(won.count, won.count + lost.count),
-                won_value_minor=won.value_minor,
+                **outcome_figures(won, lost),
                 median_cycle_days=cycles.get(key),
                 activities=activities.get(key, 0),
                 overdue=overdue.get(key, 0),
@@ -170,13 +163,10 @@ def products_of(scope: Scope, *, reader: Reader) -> Products:
                 sku=product[0] if product else None,
                 name=product[1] if product else None,
                 open=opened.get(key, 0),
-                won=won.count,
-                lost=lost.count,
-                win_rate=ratio(won.count, won.count + lost.count),
-                won_value_minor=won.value_minor,
-                avg_won_value_minor=half_up(won.value_minor, won.count) if won.count else None,
+                **outcome_figures(won, lost),
                 median_cycle_days=cycles.get(key),
             )
         )
-    rows.sort(key=lambda r: (r.sku is None, -r.won_value_minor, -r.won, (r.name or "").lower()))
+    rows.sort(key=lambda r: best_won_first(
+        None if r.sku is None else r.name or "", r.won_value_minor, r.won))  # fmt: skip
     return Products(window=window_of(scope), products=rows)

@@ -190,6 +190,7 @@ class RepRow:
     lost: int
     win_rate: Decimal | None
     won_value_minor: int
+    avg_won_value_minor: int | None
     median_cycle_days: Decimal | None
     activities: int
     overdue: int
