@@ -21,7 +21,11 @@ _OF_REPS: dict[str, LiteralString] = {
     "manager": "SELECT m.rep_key, t.manager" + _JOIN,
     "office": "SELECT m.rep_key, t.office" + _JOIN,
 }
-TEAM_GROUPS = tuple(_GROUP_SQL)
+TEAM_GROUPS = tuple(_GROUP_SQL)  # what `report reps --by` takes besides `rep`
+_TEAMS = """
+SELECT t.id, t.name, t.manager, t.office, m.rep FROM teams t
+LEFT JOIN team_members m ON m.team_id = t.id
+ORDER BY lower(t.name), t.id, m.rep_key"""
 
 
 def team_group_sql(by: str) -> LiteralString:
@@ -32,3 +36,8 @@ def team_group_sql(by: str) -> LiteralString:
 def team_group_of_reps(by: str, *, reader: Reader) -> dict[str, Any]:
     """rep key → the team's name, manager or office, for every rep in a team."""
     return dict(reader.rows(_OF_REPS[by]))
+
+
+def team_rows(*, reader: Reader) -> list[tuple[Any, ...]]:
+    """(id, name, manager, office, rep or None) per team and rep: teams by name, reps by key."""
+    return reader.rows(_TEAMS)

@@ -59,13 +59,23 @@ def _lock_teams(session: Session) -> None:
         conn.exec_driver_sql("LOCK TABLE teams, team_members IN SHARE ROW EXCLUSIVE MODE")
 
 
-def find_team(name: str, *, session: Session) -> Team:
-    """A team by name (case-insensitive)."""
+def team_key(name: str) -> str:
+    """How team names are compared: trimmed, case-insensitive (`teams.name_key`)."""
+    return name.strip().lower()
+
+
+def team_named(name: str, *, session: Session) -> Team | None:
+    """The team called `name` (case-insensitive), if there is one."""
     from sqlmodel import select
 
     from salesflow.models import Team
 
-    found = session.exec(select(Team).where(Team.name_key == name.strip().lower())).first()
+    return session.exec(select(Team).where(Team.name_key == team_key(name))).first()
+
+
+def find_team(name: str, *, session: Session) -> Team:
+    """A team by name (case-insensitive)."""
+    found = team_named(name, session=session)
     if found is None:
         raise NotFound(f"no team {name.strip()!r}", hint="`salesflow team list` shows them")
     return found
@@ -73,17 +83,15 @@ def find_team(name: str, *, session: Session) -> Team:
 
 def add_team(name: str, *, manager: str | None, office: str | None, session: Session) -> TeamView:
     """A new team; its name is new (case-insensitive)."""
-    from sqlmodel import select
-
     from salesflow.models import Team
 
     clean = _field("the team name", name)
     _lock_teams(session)
-    if session.exec(select(Team.id).where(Team.name_key == clean.lower())).first():
+    if team_named(clean, session=session) is not None:
         raise InvalidInput(f"team {clean!r} exists", hint="`salesflow team list` shows them")
     team = Team(
         name=clean,
-        name_key=clean.lower(),
+        name_key=team_key(clean),
         manager=_optional("the manager", manager),
         office=_optional("the office", office),
         created_at=now_utc(),
@@ -94,13 +102,10 @@ def add_team(name: str, *, manager: str | None, office: str | None, session: Ses
     return TeamView(id=team.id, name=team.name, manager=team.manager, office=team.office, reps=[])
 
 
-def ensure_team(name: str, *, manager: str, office: str, session: Session) -> None:
+def ensure_team(name: str, *, manager: str | None, office: str | None, session: Session) -> None:
     """The team `name` (made when new: an import filling teams a second time adds nothing)."""
-    from sqlmodel import select
-
-    from salesflow.models import Team
-
-    if session.exec(select(Team.id).where(Team.name_key == name.strip().lower())).first() is None:
+    _lock_teams(session)
+    if team_named(name, session=session) is None:
         add_team(name, manager=manager, office=office, session=session)
 
 
@@ -131,16 +136,12 @@ def set_membership(rep: str, team: str | None, *, session: Session) -> Membershi
     return Membership(rep=name, team=target.name if target is not None else None, was=was)
 
 
-_TEAMS = """
-SELECT t.id, t.name, t.manager, t.office, m.rep FROM teams t
-LEFT JOIN team_members m ON m.team_id = t.id
-ORDER BY lower(t.name), t.id, m.rep_key"""
-
-
 def list_teams(*, reader: Reader) -> list[TeamView]:
     """Every team, by name, with its reps."""
+    from salesflow.queries.teams import team_rows
+
     teams: dict[int, TeamView] = {}
-    for team_id, name, manager, office, rep in reader.rows(_TEAMS):
+    for team_id, name, manager, office, rep in team_rows(reader=reader):
         view = teams.setdefault(team_id, TeamView(team_id, name, manager, office, []))
         if rep is not None:
             view.reps.append(rep)

@@ -223,14 +223,10 @@ class _Native(DealSection):
     def teams_(self, data: dict[str, Any]) -> None:
         """Teams by name (one that exists is kept, or refused with `--on-duplicate fail`),
         and their reps put in them, through the commands' own service."""
-        from sqlmodel import select
-
-        from salesflow.models import Team
-        from salesflow.services.teams import add_team, set_membership
+        from salesflow.services.teams import add_team, set_membership, team_named
 
         for index, item, raw in self.items(data, "teams"):
-            key = item.name.lower()
-            found = self.session.exec(select(Team).where(Team.name_key == key)).first()
+            found = team_named(item.name, session=self.session)
             if found is not None and self.on_duplicate == "fail":
                 self.reject("teams", index, f"duplicate: team {item.name!r} exists", raw)
                 continue

@@ -24,7 +24,7 @@ from salesflow.queries.cycles import median_cycle_by
 from salesflow.queries.open_deals import open_by
 from salesflow.queries.outcomes import Outcome, outcomes_by
 from salesflow.queries.products import products_by_id
-from salesflow.queries.teams import team_group_of_reps, team_group_sql
+from salesflow.queries.teams import TEAM_GROUPS, team_group_of_reps, team_group_sql
 from salesflow.services.reports.scope import (
     ReportScope,
     Scope,
@@ -66,13 +66,14 @@ def _won_lost(closed: dict[Any, dict[str, Outcome]], key: Any) -> tuple[Outcome,
     return found.get(DealStatus.WON, Outcome()), found.get(DealStatus.LOST, Outcome())
 
 
-REP_GROUPS = ("rep", "team", "manager", "office")
+REP_GROUPS = ("rep", *TEAM_GROUPS)
 
 
 def check_group(by: str) -> None:
     """`--by` of `report reps`."""
     if by not in REP_GROUPS:
-        raise InvalidInput(f"--by must be {', '.join(REP_GROUPS[:-1])} or office, not {by!r}")
+        names = ", ".join(REP_GROUPS[:-1])
+        raise InvalidInput(f"--by must be {names} or {REP_GROUPS[-1]}, not {by!r}")
 
 
 def build_reps(*, reader: Reader, scope: ReportScope, by: str = "rep") -> Reps | RepGroups:
